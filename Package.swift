@@ -1,0 +1,40 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "labctl",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "labctl", targets: ["labctl"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    ],
+    targets: [
+        // Pure domain: key parsing, names, CIDR pool, tfvars reader. No I/O beyond Foundation.
+        .target(
+            name: "LabCore",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+        ),
+        // SQLite registry (GRDB over the system libsqlite3).
+        .target(
+            name: "LabStore",
+            dependencies: ["LabCore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .executableTarget(
+            name: "labctl",
+            dependencies: [
+                "LabCore", "LabStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "LabCoreTests", dependencies: ["LabCore"]),
+        .testTarget(name: "LabStoreTests", dependencies: ["LabStore", "LabCore"]),
+        .testTarget(name: "labctlTests", dependencies: ["LabCore", "LabStore"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

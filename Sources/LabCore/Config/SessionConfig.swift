@@ -1,0 +1,98 @@
+/// The part of `sessions/<name>.tfvars` labctl reads itself; everything
+/// else in the file is handed to Terraform unchanged.
+public struct SessionConfig: Equatable, Sendable {
+    public var sessionName: String
+    public var region: String = "eu-west-1"
+    public var masterInstanceType: String = "t3.medium"
+    public var workerInstanceType: String = "t3.small"
+    public var workerCount: Int = 1
+    public var kubernetesVersion: String = "1.34"
+    public var allowedSSHCIDRs: [String] = ["0.0.0.0/0"]
+    public var allowedAPICIDRs: [String] = []
+    /// All assignments as read, for passing through and for `file:line` messages.
+    public var values: [String: TFValue] = [:]
+
+    public init(sessionName: String) { self.sessionName = sessionName }
+
+    /// Reads a tfvars text; `fileName` names the file in messages and gives the expected session name.
+    public static func parse(_ text: String, file: String, expectedSession: String?) throws(SessionConfigError) -> SessionConfig {
+        let assignments: [TFVarsReader.Assignment]
+        do { assignments = try TFVarsReader.read(text, file: file) } catch { throw .syntax(error) }
+        var byName: [String: TFVarsReader.Assignment] = [:]
+        for a in assignments { byName[a.name] = a }
+
+        func string(_ key: String) throws(SessionConfigError) -> String? {
+            guard let a = byName[key] else { return nil }
+            guard let s = a.value.stringValue else { throw .wrongType(file: file, line: a.line, name: key, expected: "a string") }
+            return s
+        }
+        func strings(_ key: String) throws(SessionConfigError) -> [String]? {
+            guard let a = byName[key] else { return nil }
+            guard let list = a.value.listValue, list.allSatisfy({ $0.stringValue != nil }) else {
+                throw .wrongType(file: file, line: a.line, name: key, expected: "a list of strings")
+            }
+            return list.compactMap(\.stringValue)
+        }
+
+        let name = try string("session_name") ?? expectedSession ?? ""
+        var config = SessionConfig(sessionName: name)
+        if let expected = expectedSession, name != expected {
+            throw .nameMismatch(file: file, line: byName["session_name"]?.line ?? 1, inFile: name, expected: expected)
+        }
+        config.region = try string("region") ?? config.region
+        config.masterInstanceType = try string("master_instance_type") ?? config.masterInstanceType
+        config.workerInstanceType = try string("worker_instance_type") ?? config.workerInstanceType
+        config.kubernetesVersion = try string("kubernetes_version") ?? config.kubernetesVersion
+        config.allowedSSHCIDRs = try strings("allowed_ssh_cidrs") ?? config.allowedSSHCIDRs
+        config.allowedAPICIDRs = try strings("allowed_api_cidrs") ?? config.allowedAPICIDRs
+        if let a = byName["worker_count"] {
+            guard let n = a.value.intValue, (0...50).contains(n) else {
+                throw .wrongType(file: file, line: a.line, name: "worker_count", expected: "a whole number from 0 to 50")
+            }
+            config.workerCount = n
+        }
+        for key in ["master_instance_type", "worker_instance_type"] {
+            let value = key == "master_instance_type" ? config.masterInstanceType : config.workerInstanceType
+            if !InstanceType.isWellFormed(value) {
+                throw .badInstanceType(file: file, line: byName[key]?.line ?? 1, name: key, value: value)
+            }
+        }
+        config.values = Dictionary(assignments.map { ($0.name, $0.value) }, uniquingKeysWith: { _, b in b })
+        return config
+    }
+
+    /// Warnings a trainer should see before applying.
+    public var warnings: [String] {
+        allowedSSHCIDRs.contains("0.0.0.0/0")
+            ? ["\(sessionName): allowed_ssh_cidrs contains 0.0.0.0/0, so the whole internet can try SSH; narrow it to the training room's address."]
+            : []
+    }
+}
+
+/// EC2 instance type names: `family.size`, e.g. `t3.medium`, `m7g.2xlarge`.
+public enum InstanceType {
+    public static func isWellFormed(_ s: String) -> Bool {
+        let parts = s.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 2, let family = parts.first, let first = family.first, first.isASCII, first.isLowercase else { return false }
+        let allowed: (Character) -> Bool = { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-") }
+        return family.allSatisfy(allowed) && !parts[1].isEmpty && parts[1].allSatisfy(allowed)
+    }
+}
+
+public enum SessionConfigError: Error, Equatable, Sendable, CustomStringConvertible {
+    case syntax(TFVarsError)
+    case wrongType(file: String, line: Int, name: String, expected: String)
+    case nameMismatch(file: String, line: Int, inFile: String, expected: String)
+    case badInstanceType(file: String, line: Int, name: String, value: String)
+
+    public var description: String {
+        switch self {
+        case .syntax(let e): return e.description
+        case let .wrongType(file, line, name, expected): return "\(file):\(line): \(name) must be \(expected)."
+        case let .nameMismatch(file, line, inFile, expected):
+            return "\(file):\(line): session_name is \"\(inFile)\" but the file is for session \"\(expected)\"; make them equal (rename the file or fix session_name)."
+        case let .badInstanceType(file, line, name, value):
+            return "\(file):\(line): \(name) \"\(value)\" is not an EC2 instance type (family.size, e.g. t3.medium)."
+        }
+    }
+}

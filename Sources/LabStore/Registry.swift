@@ -1,0 +1,197 @@
+import Foundation
+import GRDB
+import LabCore
+
+/// The participant registry: the API the rest of labctl uses to read and
+/// change sessions, participants and keys. One SQLite file in WAL mode;
+/// every change is one transaction, committed before it is acknowledged.
+public final class Registry: Sendable {
+    public let database: DatabasePool
+    public let path: String
+    private let pool: PodCIDRPool
+
+    /// Opens (creating if needed) the database at `path`: its folder is made
+    /// 0700 and the file 0600, since it will hold session secrets.
+    public init(path: String, pool: PodCIDRPool? = nil) throws {
+        self.path = path
+        do throws(PoolError) {
+            if let pool { self.pool = pool } else { self.pool = try PodCIDRPool() }
+        } catch { throw RegistryError.pool(error) }
+        let url = URL(fileURLWithPath: path)
+        let folder = url.deletingLastPathComponent().path
+        let fm = FileManager.default
+        do {
+            if !fm.fileExists(atPath: folder) {
+                try fm.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            }
+            if !fm.fileExists(atPath: path) {
+                guard fm.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+                    throw RegistryError.cannotOpen(path: path, reason: "cannot create the file")
+                }
+            }
+            var config = Configuration()
+            config.busyMode = .timeout(10)
+            config.foreignKeysEnabled = true
+            database = try DatabasePool(path: path, configuration: config)
+            try Migrations.migrator.migrate(database)
+        } catch let e as RegistryError {
+            throw e
+        } catch {
+            throw RegistryError.cannotOpen(path: path, reason: "\(error)")
+        }
+    }
+
+    // MARK: Sessions
+
+    /// The session row, created on first use.
+    @discardableResult
+    public func ensureSession(_ name: String) throws -> SessionRecord {
+        try SessionName.validate(name)
+        return try database.write { db in try Self.ensureSession(name, db) }
+    }
+
+    static func ensureSession(_ name: String, _ db: Database) throws -> SessionRecord {
+        if let existing = try SessionRecord.fetchOne(db, key: name) { return existing }
+        let record = SessionRecord(name: name, createdAt: Date())
+        try record.insert(db)
+        return record
+    }
+
+    public func sessions() throws -> [SessionRecord] {
+        try database.read { db in try SessionRecord.order(Column("name")).fetchAll(db) }
+    }
+
+    /// Participant counts by session name.
+    public func participantCounts() throws -> [String: Int] {
+        try database.read { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT session, COUNT(*) AS n FROM participant GROUP BY session")
+            return Dictionary(uniqueKeysWithValues: rows.map { ($0["session"] as String, $0["n"] as Int) })
+        }
+    }
+
+    // MARK: Participants
+
+    /// Adds a participant or updates their key. Idempotent: the same name
+    /// with the same key changes nothing. Allocates the discrete id and the
+    /// pod network inside the same transaction, so concurrent writers cannot collide.
+    public func register(session: String, name: ParticipantName, displayName: String? = nil, email: String? = nil,
+                         key: SSHPublicKey, via interface: Interface,
+                         existing policy: ExistingNamePolicy = .replaceKey) throws -> RegistrationOutcome {
+        try SessionName.validate(session)
+        let pool = self.pool
+        return try database.write { db in
+            _ = try Self.ensureSession(session, db)
+            let now = Date()
+            let fingerprint = key.fingerprint
+            let owner = try KeyRecord.filter(Column("session") == session && Column("fingerprint") == fingerprint && Column("active") == true)
+                .fetchOne(db)
+            if let current = try ParticipantRecord.filter(Column("session") == session && Column("name") == name.value).fetchOne(db) {
+                let activeKey = try Self.activeKey(of: current, db)
+                if activeKey.fingerprint == fingerprint {
+                    return .unchanged(Participant(record: current, key: activeKey))
+                }
+                if let owner, owner.participantID != current.id {
+                    throw RegistryError.keyInUse(fingerprint: fingerprint, owner: try Self.name(of: owner.participantID, db), session: session)
+                }
+                guard policy == .replaceKey else { throw RegistryError.nameTaken(name: name.value, session: session) }
+                var old = activeKey
+                old.active = false
+                old.replacedAt = now
+                try old.update(db)
+                var newKey = KeyRecord(id: nil, participantID: current.id!, session: session, keyLine: key.openSSHLine,
+                                       fingerprint: fingerprint, active: true, addedAt: now, replacedAt: nil)
+                try newKey.insert(db)
+                var updated = current
+                updated.updatedAt = now
+                if let email { updated.email = email }
+                if let displayName { updated.displayName = displayName }
+                try updated.update(db)
+                try Self.audit(db, session: session, participant: name.value, action: "key-replaced",
+                               detail: "\(old.fingerprint) -> \(fingerprint)", interface: interface)
+                return .keyReplaced(Participant(record: updated, key: newKey), previousFingerprint: old.fingerprint)
+            }
+            if let owner {
+                throw RegistryError.keyInUse(fingerprint: fingerprint, owner: try Self.name(of: owner.participantID, db), session: session)
+            }
+            let takenIDs = Set(try String.fetchAll(db, sql: "SELECT discreteID FROM participant WHERE session = ?", arguments: [session]))
+            let usedCIDRs = Set(try String.fetchAll(db, sql: "SELECT podCIDR FROM participant"))
+            let cidr: String
+            do throws(PoolError) { cidr = try pool.allocate(used: usedCIDRs) } catch { throw RegistryError.pool(error) }
+            var record = ParticipantRecord(id: nil, session: session, name: name.value,
+                                           displayName: displayName ?? Self.defaultDisplayName(name), email: email,
+                                           discreteID: DiscreteID.assign(for: name, taken: takenIDs),
+                                           podCIDR: cidr, createdAt: now, updatedAt: now)
+            try record.insert(db)
+            var keyRecord = KeyRecord(id: nil, participantID: record.id!, session: session, keyLine: key.openSSHLine,
+                                      fingerprint: fingerprint, active: true, addedAt: now, replacedAt: nil)
+            try keyRecord.insert(db)
+            try Self.audit(db, session: session, participant: name.value, action: "added",
+                           detail: "\(record.discreteID) \(fingerprint) \(cidr)", interface: interface)
+            return .added(Participant(record: record, key: keyRecord))
+        }
+    }
+
+    /// Every participant of a session with their active key, by name.
+    public func participants(in session: String) throws -> [Participant] {
+        try database.read { db in
+            let records = try ParticipantRecord.filter(Column("session") == session).order(Column("name")).fetchAll(db)
+            return try records.map { Participant(record: $0, key: try Self.activeKey(of: $0, db)) }
+        }
+    }
+
+    public func participant(session: String, name: String) throws -> Participant? {
+        try database.read { db in
+            guard let record = try ParticipantRecord.filter(Column("session") == session && Column("name") == name).fetchOne(db) else { return nil }
+            return Participant(record: record, key: try Self.activeKey(of: record, db))
+        }
+    }
+
+    /// Removes a participant and their keys; their pod network is free again.
+    public func removeParticipant(session: String, name: String, via interface: Interface) throws {
+        try database.write { db in
+            guard let record = try ParticipantRecord.filter(Column("session") == session && Column("name") == name).fetchOne(db) else {
+                throw RegistryError.noSuchParticipant(name: name, session: session)
+            }
+            try record.delete(db)
+            try Self.audit(db, session: session, participant: name, action: "removed",
+                           detail: "\(record.discreteID) released \(record.podCIDR)", interface: interface)
+        }
+    }
+
+    /// Key history of a participant, oldest first (active key last).
+    public func keyHistory(session: String, name: String) throws -> [KeyRecord] {
+        try database.read { db in
+            guard let record = try ParticipantRecord.filter(Column("session") == session && Column("name") == name).fetchOne(db) else { return [] }
+            return try KeyRecord.filter(Column("participantID") == record.id!).order(Column("id")).fetchAll(db)
+        }
+    }
+
+    public func auditLog(session: String) throws -> [AuditEntry] {
+        try database.read { db in try AuditEntry.filter(Column("session") == session).order(Column("id")).fetchAll(db) }
+    }
+
+    // MARK: Helpers
+
+    static func activeKey(of participant: ParticipantRecord, _ db: Database) throws -> KeyRecord {
+        guard let key = try KeyRecord.filter(Column("participantID") == participant.id! && Column("active") == true).fetchOne(db) else {
+            throw RegistryError.noSuchParticipant(name: participant.name, session: participant.session)
+        }
+        return key
+    }
+
+    static func name(of participantID: Int64, _ db: Database) throws -> String {
+        let record = try ParticipantRecord.fetchOne(db, key: participantID)
+        return record?.discreteID ?? "another participant"
+    }
+
+    static func defaultDisplayName(_ name: ParticipantName) -> String {
+        name.parts.map { $0.split(separator: "-").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined(separator: "-") }
+            .joined(separator: " ")
+    }
+
+    public static func audit(_ db: Database, session: String, participant: String?, action: String, detail: String, interface: Interface) throws {
+        var entry = AuditEntry(id: nil, at: Date(), session: session, participant: participant, action: action,
+                               detail: detail, interface: interface.rawValue)
+        try entry.insert(db)
+    }
+}

@@ -1,0 +1,84 @@
+import ArgumentParser
+import LabCore
+
+/// `labctl keys check FILE...`: validates key files without touching the database.
+struct KeysCheck: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Validate public key files as OpenSSH would (no database needed).",
+        discussion: """
+        Prints one line per input: ✓ path: SHA256:… comment, or ✗ path: reason.
+        `-` reads standard input. Exit 0 if all are valid ed25519 keys, 1 if any is not.
+          labctl keys check participants/session-1/*.pub
+          cat key.pub | labctl keys check --json -
+        """
+    )
+
+    @Flag(name: .long, help: "Print a JSON array (source, valid, type, fingerprint, comment, error) in input order.")
+    var json = false
+
+    @Argument(help: ArgumentHelp("Key files to check; - for standard input.", valueName: "file"))
+    var files: [String]
+
+    func validate() throws {
+        if files.isEmpty { throw ValidationError("Give at least one key file, or - for standard input.") }
+    }
+
+    struct Verdict: Encodable {
+        var source: String
+        var valid: Bool
+        var type: String?
+        var fingerprint: String?
+        var comment: String?
+        var error: String?
+
+        func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(source, forKey: .source)
+            try c.encode(valid, forKey: .valid)
+            try c.encode(type, forKey: .type)
+            try c.encode(fingerprint, forKey: .fingerprint)
+            try c.encode(comment, forKey: .comment)
+            try c.encode(error, forKey: .error)
+        }
+        enum CodingKeys: String, CodingKey { case source, valid, type, fingerprint, comment, error }
+    }
+
+    func run() throws {
+        let verdicts = files.map { file -> Verdict in
+            switch KeyFileReader.read(path: file) {
+            case .success(let key):
+                return Verdict(source: file, valid: true, type: key.type, fingerprint: key.fingerprint, comment: key.comment, error: nil)
+            case .failure(let refusal):
+                return Verdict(source: file, valid: false, type: refusal.keyType, fingerprint: nil, comment: nil, error: refusal.message)
+            }
+        }
+        if json {
+            try JSONOutput.print(verdicts)
+        } else {
+            var out = OutputBuffer()
+            for v in verdicts {
+                if v.valid {
+                    let comment = v.comment.map { $0.isEmpty ? "" : " " + $0 } ?? ""
+                    out.line("\(Terminal.green(Terminal.ok)) \(v.source): \(v.fingerprint!)\(comment)")
+                } else {
+                    out.line("\(Terminal.red(Terminal.bad)) \(v.source): \(v.error!)")
+                }
+            }
+            out.flush()
+        }
+        if verdicts.contains(where: { !$0.valid }) { throw LabFailure.silentNotOK }
+    }
+}
+
+extension KeyRefusal {
+    /// The key type the input claimed, when it got that far.
+    var keyType: String? {
+        switch self {
+        case .unsupportedType(let t), .securityKey(let t), .certificate(let t): return t
+        case .blobTypeMismatch(let line, _): return line
+        case .wrongKeyLength, .trailingData, .invalidBase64, .truncatedBlob: return SSHPublicKey.ed25519Type
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,65 @@
+locals {
+  session = var.session_name
+  ami_id  = var.ami_id != "" ? var.ami_id : data.aws_ami.ubuntu[0].id
+
+  # Stable placement: a participant's whole cluster sits in one subnet (one AZ,
+  # no cross-AZ traffic), picked by a hash of the id so that adding or removing
+  # other participants never moves an existing cluster.
+  subnet_ids = sort(data.aws_subnets.network.ids)
+  subnet_by_participant = {
+    for id in keys(var.participants) :
+    id => local.subnet_ids[parseint(substr(sha256(id), 0, 8), 16) % length(local.subnet_ids)]
+  }
+
+  cluster_name = { for id in keys(var.participants) : id => "${local.session}-${id}" }
+
+  # Tags that identify a participant's cluster; Project, Session and ManagedBy
+  # come from the provider's default_tags.
+  cluster_tags = {
+    for id in keys(var.participants) : id => {
+      Participant = id
+      Cluster     = local.cluster_name[id]
+    }
+  }
+
+  workers = merge([
+    for id in keys(var.participants) : {
+      for index in range(var.worker_count) :
+      "${id}/worker-${index + 1}" => {
+        participant = id
+        number      = index + 1
+      }
+    }
+  ]...)
+
+  # Both keys for the default ubuntu user.
+  authorized_keys = {
+    for id, p in var.participants : id => [trimspace(var.operator_public_key), trimspace(p.public_key)]
+  }
+
+  # Shared installation steps (containerd, kubeadm, kubelet, kubectl).
+  install_script = templatefile("${path.module}/templates/install-kubernetes.sh.tftpl", {
+    kubernetes_version = var.kubernetes_version
+  })
+
+  master_user_data = {
+    for id, p in var.participants : id => templatefile("${path.module}/templates/master.yaml.tftpl", {
+      session         = local.session
+      participant     = id
+      cluster         = local.cluster_name[id]
+      authorized_keys = local.authorized_keys[id]
+      ca_cert_pem     = var.cluster_secrets[id].ca_cert_pem
+      ca_key_pem      = var.cluster_secrets[id].ca_key_pem
+      install_script  = local.install_script
+      bootstrap_script = templatefile("${path.module}/templates/master-bootstrap.sh.tftpl", {
+        session        = local.session
+        participant    = id
+        cluster        = local.cluster_name[id]
+        pod_cidr       = p.pod_cidr
+        join_token     = var.cluster_secrets[id].join_token
+        worker_count   = var.worker_count
+        calico_version = var.calico_version
+      })
+    })
+  }
+}
