@@ -32,9 +32,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "LabCoreTests", dependencies: ["LabCore"]),
-        .testTarget(name: "LabStoreTests", dependencies: ["LabStore", "LabCore"]),
-        .testTarget(name: "labctlTests", dependencies: ["LabCore", "LabStore"]),
+        // Helpers shared by the test targets: real ssh-keygen, temp dirs, the built binary.
+        .target(name: "LabTestSupport", path: "Tests/LabTestSupport"),
+        .testTarget(name: "LabCoreTests", dependencies: ["LabCore", "LabTestSupport"]),
+        .testTarget(name: "LabStoreTests", dependencies: ["LabStore", "LabCore", "LabTestSupport"]),
+        .testTarget(name: "labctlTests", dependencies: ["LabCore", "LabStore", "LabTestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -86,7 +86,7 @@ public struct KeyFiles {
             let file = "\(p.name).pub"
             current.append(file)
             let url = directory.appendingPathComponent(file)
-            let content = p.key.keyLine + "\n"
+            let content = p.key.keyLine + "\n" // the stored line, comment included
             if let existing = try? String(contentsOf: url, encoding: .utf8), existing == content {
                 summary.unchanged.append(file)
                 continue

@@ -8,11 +8,10 @@ public enum KeyFileReader {
         if path == "-" {
             data = FileHandle.standardInput.readDataToEndOfFile()
         } else {
-            guard let handle = FileHandle(forReadingAtPath: path) else {
-                var isDir: ObjCBool = false
-                if !FileManager.default.fileExists(atPath: path, isDirectory: &isDir) { return .failure(.unreadable("no such file")) }
-                return .failure(.unreadable(isDir.boolValue ? "it is a directory" : "permission denied"))
-            }
+            var isDir: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else { return .failure(.unreadable("no such file")) }
+            guard !isDir.boolValue else { return .failure(.unreadable("it is a directory")) }
+            guard let handle = FileHandle(forReadingAtPath: path) else { return .failure(.unreadable("permission denied")) }
             defer { try? handle.close() }
             // One byte more than the limit tells "too large" without reading a huge file.
             data = (try? handle.read(upToCount: PublicKeyParser.maximumInputBytes + 1)) ?? Data()

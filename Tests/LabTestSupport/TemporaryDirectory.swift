@@ -1,0 +1,24 @@
+import Foundation
+
+/// A fresh directory under the system temp folder, removed by `remove()`.
+public struct TemporaryDirectory {
+    public let url: URL
+
+    public init(_ prefix: String = "labctl-test") throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    public var path: String { url.path }
+    public func file(_ name: String) -> URL { url.appendingPathComponent(name) }
+
+    @discardableResult
+    public func write(_ name: String, _ text: String) throws -> URL {
+        let target = file(name)
+        try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: target)
+        return target
+    }
+
+    public func remove() { try? FileManager.default.removeItem(at: url) }
+}
