@@ -55,6 +55,56 @@ enum Migrations {
                 t.column("interface", .text).notNull()
             }
         }
+        // What provisioning records and verification pins, read by sheets and the dashboard.
+        m.registerMigration("v2-deployment") { db in
+            try db.create(table: "sessionSecret") { t in
+                t.primaryKey("session", .text).references("session", column: "name", onDelete: .cascade)
+                t.column("operatorPrivateKey", .text).notNull()
+                t.column("operatorPublicKey", .text).notNull()
+                t.column("createdAt", .datetime).notNull()
+            }
+            try db.create(table: "clusterSecret") { t in
+                t.primaryKey("participantID", .integer).references("participant", onDelete: .cascade)
+                t.column("joinToken", .text).notNull()
+                t.column("caCertPEM", .text).notNull()
+                t.column("caKeyPEM", .text).notNull()
+                t.column("caCertHash", .text).notNull()
+            }
+            try db.create(table: "cluster") { t in
+                t.column("session", .text).notNull().references("session", column: "name", onDelete: .cascade)
+                t.column("discreteID", .text).notNull()
+                t.column("masterPublicIP", .text)
+                t.column("masterPrivateIP", .text)
+                t.column("workerPublicIPs", .jsonText).notNull()
+                t.column("workerPrivateIPs", .jsonText).notNull()
+                t.column("podCIDR", .text)
+                t.column("masterInstanceID", .text)
+                t.column("workerInstanceIDs", .jsonText).notNull()
+                t.column("recordedAt", .datetime).notNull()
+                t.primaryKey(["session", "discreteID"])
+            }
+            try db.create(table: "hostKey") { t in
+                t.column("session", .text).notNull().references("session", column: "name", onDelete: .cascade)
+                t.column("discreteID", .text).notNull()
+                t.column("keyType", .text).notNull()
+                t.column("keyBase64", .text).notNull()
+                t.column("fingerprint", .text).notNull()
+                t.column("pinnedAt", .datetime).notNull()
+                t.primaryKey(["session", "discreteID"])
+            }
+            try db.create(table: "verification") { t in
+                t.column("session", .text).notNull().references("session", column: "name", onDelete: .cascade)
+                t.column("discreteID", .text).notNull()
+                t.column("host", .text).notNull()
+                t.column("port", .integer).notNull()
+                t.column("ready", .boolean).notNull()
+                t.column("checksJSON", .jsonText).notNull()
+                t.column("nodesReady", .integer)
+                t.column("nodesExpected", .integer)
+                t.column("checkedAt", .datetime).notNull()
+                t.primaryKey(["session", "discreteID"])
+            }
+        }
         return m
     }
 }

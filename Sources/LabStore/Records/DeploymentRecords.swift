@@ -1,0 +1,119 @@
+import Foundation
+import GRDB
+
+/// A session's own secrets, generated once by labctl: the operator key that
+/// verification logs in with. Never printed, never logged.
+public struct SessionSecretRecord: Codable, Equatable, Sendable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "sessionSecret"
+    public var session: String
+    /// OpenSSH-format ed25519 private key (PEM armour).
+    public var operatorPrivateKey: String
+    /// `ssh-ed25519 AAAA… labctl-operator@<session>`.
+    public var operatorPublicKey: String
+    public var createdAt: Date
+
+    public init(session: String, operatorPrivateKey: String, operatorPublicKey: String, createdAt: Date = Date()) {
+        self.session = session
+        self.operatorPrivateKey = operatorPrivateKey
+        self.operatorPublicKey = operatorPublicKey
+        self.createdAt = createdAt
+    }
+}
+
+/// One participant cluster's kubeadm secrets: its own CA and join token (isolation).
+public struct ClusterSecretRecord: Codable, Equatable, Sendable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "clusterSecret"
+    public var participantID: Int64
+    public var joinToken: String
+    public var caCertPEM: String
+    public var caKeyPEM: String
+    /// `sha256:<hex>` of the CA's SubjectPublicKeyInfo, for `--discovery-token-ca-cert-hash`.
+    public var caCertHash: String
+
+    public init(participantID: Int64, joinToken: String, caCertPEM: String, caKeyPEM: String, caCertHash: String) {
+        self.participantID = participantID
+        self.joinToken = joinToken
+        self.caCertPEM = caCertPEM
+        self.caKeyPEM = caKeyPEM
+        self.caCertHash = caCertHash
+    }
+}
+
+/// A deployed participant cluster as Terraform's `clusters` output reported it.
+public struct ClusterRecord: Codable, Equatable, Sendable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "cluster"
+    public var session: String
+    public var discreteID: String
+    public var masterPublicIP: String?
+    public var masterPrivateIP: String?
+    public var workerPublicIPs: [String]
+    public var workerPrivateIPs: [String]
+    public var podCIDR: String?
+    public var masterInstanceID: String?
+    public var workerInstanceIDs: [String]
+    public var recordedAt: Date
+
+    public init(session: String, discreteID: String, masterPublicIP: String?, masterPrivateIP: String?,
+                workerPublicIPs: [String], workerPrivateIPs: [String], podCIDR: String?,
+                masterInstanceID: String?, workerInstanceIDs: [String], recordedAt: Date = Date()) {
+        self.session = session
+        self.discreteID = discreteID
+        self.masterPublicIP = masterPublicIP
+        self.masterPrivateIP = masterPrivateIP
+        self.workerPublicIPs = workerPublicIPs
+        self.workerPrivateIPs = workerPrivateIPs
+        self.podCIDR = podCIDR
+        self.masterInstanceID = masterInstanceID
+        self.workerInstanceIDs = workerInstanceIDs
+        self.recordedAt = recordedAt
+    }
+}
+
+/// A master's SSH host key, pinned on first sight by `labctl verify`.
+public struct HostKeyRecord: Codable, Equatable, Sendable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "hostKey"
+    public var session: String
+    public var discreteID: String
+    public var keyType: String
+    public var keyBase64: String
+    /// `SHA256:…` as `ssh-keygen -l` prints it.
+    public var fingerprint: String
+    public var pinnedAt: Date
+
+    public init(session: String, discreteID: String, keyType: String, keyBase64: String, fingerprint: String, pinnedAt: Date = Date()) {
+        self.session = session
+        self.discreteID = discreteID
+        self.keyType = keyType
+        self.keyBase64 = keyBase64
+        self.fingerprint = fingerprint
+        self.pinnedAt = pinnedAt
+    }
+}
+
+/// The latest verification of one participant's master.
+public struct VerificationRecord: Codable, Equatable, Sendable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "verification"
+    public var session: String
+    public var discreteID: String
+    public var host: String
+    public var port: Int
+    public var ready: Bool
+    /// The `checks` object of `labctl verify --json` for this master.
+    public var checksJSON: String
+    public var nodesReady: Int?
+    public var nodesExpected: Int?
+    public var checkedAt: Date
+
+    public init(session: String, discreteID: String, host: String, port: Int, ready: Bool, checksJSON: String,
+                nodesReady: Int?, nodesExpected: Int?, checkedAt: Date = Date()) {
+        self.session = session
+        self.discreteID = discreteID
+        self.host = host
+        self.port = port
+        self.ready = ready
+        self.checksJSON = checksJSON
+        self.nodesReady = nodesReady
+        self.nodesExpected = nodesExpected
+        self.checkedAt = checkedAt
+    }
+}

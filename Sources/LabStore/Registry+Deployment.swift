@@ -1,0 +1,89 @@
+import Foundation
+import GRDB
+
+/// Deployment state: secrets, Terraform outputs, pinned host keys, verification results.
+extension Registry {
+    public func sessionSecret(_ session: String) throws -> SessionSecretRecord? {
+        try database.read { db in try SessionSecretRecord.fetchOne(db, key: session) }
+    }
+
+    /// Stores the session's secret once; a second call keeps the first (secrets are generated once per session).
+    @discardableResult
+    public func storeSessionSecretIfAbsent(_ secret: SessionSecretRecord) throws -> SessionSecretRecord {
+        try database.write { db in
+            _ = try Self.ensureSession(secret.session, db)
+            if let existing = try SessionSecretRecord.fetchOne(db, key: secret.session) { return existing }
+            try secret.insert(db)
+            try Self.audit(db, session: secret.session, participant: nil, action: "secrets-generated",
+                           detail: "operator key \(secret.operatorPublicKey.split(separator: " ").prefix(2).joined(separator: " ").suffix(12))",
+                           interface: .cli)
+            return secret
+        }
+    }
+
+    public func clusterSecret(participantID: Int64) throws -> ClusterSecretRecord? {
+        try database.read { db in try ClusterSecretRecord.fetchOne(db, key: participantID) }
+    }
+
+    @discardableResult
+    public func storeClusterSecretIfAbsent(_ secret: ClusterSecretRecord) throws -> ClusterSecretRecord {
+        try database.write { db in
+            if let existing = try ClusterSecretRecord.fetchOne(db, key: secret.participantID) { return existing }
+            try secret.insert(db)
+            return secret
+        }
+    }
+
+    /// Replaces the session's recorded clusters with Terraform's latest outputs.
+    public func recordClusters(session: String, _ clusters: [ClusterRecord]) throws {
+        try database.write { db in
+            _ = try Self.ensureSession(session, db)
+            try ClusterRecord.filter(Column("session") == session).deleteAll(db)
+            for c in clusters { try c.insert(db) }
+        }
+    }
+
+    public func clusters(session: String) throws -> [ClusterRecord] {
+        try database.read { db in try ClusterRecord.filter(Column("session") == session).order(Column("discreteID")).fetchAll(db) }
+    }
+
+    public func hostKeys(session: String) throws -> [HostKeyRecord] {
+        try database.read { db in try HostKeyRecord.filter(Column("session") == session).order(Column("discreteID")).fetchAll(db) }
+    }
+
+    /// Pins a host key on first sight. Returns the pinned record (the existing one if already pinned).
+    @discardableResult
+    public func pinHostKeyIfAbsent(_ key: HostKeyRecord) throws -> HostKeyRecord {
+        try database.write { db in
+            _ = try Self.ensureSession(key.session, db)
+            if let existing = try HostKeyRecord.fetchOne(db, key: ["session": key.session, "discreteID": key.discreteID]) {
+                return existing
+            }
+            try key.insert(db)
+            try Self.audit(db, session: key.session, participant: key.discreteID, action: "host-key-pinned",
+                           detail: key.fingerprint, interface: .cli)
+            return key
+        }
+    }
+
+    /// Forgets a pinned host key (after a deliberate re-deploy), audited.
+    public func unpinHostKey(session: String, discreteID: String) throws {
+        try database.write { db in
+            _ = try HostKeyRecord.deleteOne(db, key: ["session": session, "discreteID": discreteID])
+            try Self.audit(db, session: session, participant: discreteID, action: "host-key-unpinned", detail: "", interface: .cli)
+        }
+    }
+
+    public func saveVerifications(_ results: [VerificationRecord]) throws {
+        try database.write { db in
+            for r in results {
+                _ = try Self.ensureSession(r.session, db)
+                try r.save(db)
+            }
+        }
+    }
+
+    public func verifications(session: String) throws -> [VerificationRecord] {
+        try database.read { db in try VerificationRecord.filter(Column("session") == session).order(Column("discreteID")).fetchAll(db) }
+    }
+}

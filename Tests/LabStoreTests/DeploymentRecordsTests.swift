@@ -1,0 +1,66 @@
+import Foundation
+import LabTestSupport
+import XCTest
+@testable import LabCore
+@testable import LabStore
+
+final class DeploymentRecordsTests: XCTestCase {
+    var dir: TemporaryDirectory!
+    var registry: Registry!
+
+    override func setUpWithError() throws {
+        dir = try TemporaryDirectory("deploy")
+        registry = try Registry(path: dir.file("lab.sqlite").path)
+    }
+
+    override func tearDown() { registry = nil; dir.remove() }
+
+    func testSessionSecretIsGeneratedOnce() throws {
+        let first = SessionSecretRecord(session: "s1", operatorPrivateKey: "PRIV-1", operatorPublicKey: "ssh-ed25519 AAAA1 op")
+        let second = SessionSecretRecord(session: "s1", operatorPrivateKey: "PRIV-2", operatorPublicKey: "ssh-ed25519 AAAA2 op")
+        XCTAssertEqual(try registry.storeSessionSecretIfAbsent(first).operatorPrivateKey, "PRIV-1")
+        XCTAssertEqual(try registry.storeSessionSecretIfAbsent(second).operatorPrivateKey, "PRIV-1")
+        XCTAssertFalse(try registry.auditLog(session: "s1").contains { $0.detail.contains("PRIV") })
+    }
+
+    func testRecordedClustersReplaceThePreviousOutputs() throws {
+        let a = ClusterRecord(session: "s1", discreteID: "ann.le", masterPublicIP: "203.0.113.1", masterPrivateIP: "10.0.1.5",
+                              workerPublicIPs: ["203.0.113.2"], workerPrivateIPs: ["10.0.1.6"], podCIDR: "10.112.0.0/16",
+                              masterInstanceID: "i-1", workerInstanceIDs: ["i-2"])
+        try registry.recordClusters(session: "s1", [a])
+        XCTAssertEqual(try registry.clusters(session: "s1").first?.workerPublicIPs, ["203.0.113.2"])
+        try registry.recordClusters(session: "s1", [])
+        XCTAssertEqual(try registry.clusters(session: "s1").count, 0)
+    }
+
+    func testHostKeyPinnedOnFirstSightOnly() throws {
+        let first = HostKeyRecord(session: "s1", discreteID: "ann.le", keyType: "ssh-ed25519", keyBase64: "AAAA1", fingerprint: "SHA256:one")
+        let other = HostKeyRecord(session: "s1", discreteID: "ann.le", keyType: "ssh-ed25519", keyBase64: "AAAA2", fingerprint: "SHA256:two")
+        XCTAssertEqual(try registry.pinHostKeyIfAbsent(first).fingerprint, "SHA256:one")
+        XCTAssertEqual(try registry.pinHostKeyIfAbsent(other).fingerprint, "SHA256:one", "a pinned key is never silently replaced")
+        try registry.unpinHostKey(session: "s1", discreteID: "ann.le")
+        XCTAssertEqual(try registry.pinHostKeyIfAbsent(other).fingerprint, "SHA256:two")
+        XCTAssertEqual(try registry.auditLog(session: "s1").map(\.action), ["host-key-pinned", "host-key-unpinned", "host-key-pinned"])
+    }
+
+    func testClusterSecretsGoWithTheParticipant() throws {
+        let key = try PublicKeyParser.parse(KeyGen.generate(in: dir.url, name: "k").publicLine)
+        let p = try registry.register(session: "s1", name: ParticipantName(canonical: "ann.lee"), key: key, via: .cli).participant
+        try registry.storeClusterSecretIfAbsent(ClusterSecretRecord(participantID: p.record.id!, joinToken: "abcdef.0123456789abcdef",
+                                                                     caCertPEM: "CERT", caKeyPEM: "KEY", caCertHash: "sha256:00"))
+        XCTAssertNotNil(try registry.clusterSecret(participantID: p.record.id!))
+        try registry.removeParticipant(session: "s1", name: "ann.lee", via: .cli)
+        XCTAssertNil(try registry.clusterSecret(participantID: p.record.id!))
+    }
+
+    func testVerificationsKeepTheLatestPerMaster() throws {
+        try registry.ensureSession("s1")
+        try registry.saveVerifications([VerificationRecord(session: "s1", discreteID: "ann.le", host: "127.0.0.1", port: 2222, ready: false,
+                                                           checksJSON: "{}", nodesReady: 1, nodesExpected: 2)])
+        try registry.saveVerifications([VerificationRecord(session: "s1", discreteID: "ann.le", host: "127.0.0.1", port: 2222, ready: true,
+                                                           checksJSON: "{}", nodesReady: 2, nodesExpected: 2)])
+        let all = try registry.verifications(session: "s1")
+        XCTAssertEqual(all.count, 1)
+        XCTAssertEqual(all.first?.ready, true)
+    }
+}

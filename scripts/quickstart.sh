@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# labctl's main job on the embedded default (SQLite in .labctl/, this folder as the lab):
+# create an example session, import the example participants' keys, list them.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+swift build --product labctl 2>&1 | tail -n 1
+labctl=.build/debug/labctl
+[ -f sessions/example.tfvars ] || "$labctl" create-config example --workers 1
+"$labctl" keys check participants/example/*.pub
+"$labctl" keys import example
+"$labctl" keys list example
+"$labctl" list

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs what labctl and its tests need on a Debian machine; safe to re-run.
+# Swift 6.x and terraform are expected on PATH (they are on the lab machines).
+set -euo pipefail
+apt_packages=(libssh2-1-dev libsqlite3-dev openssh-server pssh wrk hyperfine python3-aiosmtpd poppler-utils)
+missing=()
+for p in "${apt_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo_cmd=""; [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  echo "setup: installing ${missing[*]}"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+python3 -c 'import moto.server, boto3, cryptography' 2>/dev/null || python3 -m pip install -q 'moto[server]' boto3 cryptography
+command -v moto_server >/dev/null || python3 -m pip install -q 'moto[server]'
+for tool in swift terraform ssh-keygen; do
+  command -v "$tool" >/dev/null || { echo "setup: $tool is not on PATH; install it first" >&2; exit 2; }
+done

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The whole test suite: installs what it needs, checks the Terraform code,
+# fuzzes the key parser for a bounded time, then builds once and runs every test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+export LABCTL_TF_PLUGIN_DIR="${LABCTL_TF_PLUGIN_DIR:-/opt/tf-plugins}"
+echo "== fuzz: key parser and tfvars reader (${LABCTL_FUZZ_SECONDS:-60} s)"
+scripts/fuzz.sh "${LABCTL_FUZZ_SECONDS:-60}"
+echo "== swift build"
+swift build --build-tests
+echo "== swift test"
+swift test --skip-build
