@@ -51,6 +51,16 @@ final class KeysCLITests: XCTestCase {
         XCTAssertEqual(array[2]["fingerprint"] as? String, try KeyGen.fingerprint(ofFile: good.publicKeyPath))
     }
 
+    func testCheckExpandsAFolderToItsPubFiles() throws {
+        let dir = lab.file("participants/session-1")
+        _ = try KeyGen.generate(in: dir, name: "b.b")
+        _ = try KeyGen.generate(in: dir, name: "a.a")
+        let r = try labctl(["keys", "check", "participants/session-1"])
+        XCTAssertEqual(r.status, 0, r.stdout)
+        let sources = r.stdout.split(separator: "\n").map { $0.split(separator: ":")[0] }
+        XCTAssertEqual(sources, ["✓ participants/session-1/a.a.pub", "✓ participants/session-1/b.b.pub"])
+    }
+
     func testPrivateKeyOnStdinIsRefusedAndNotEchoed() throws {
         let pair = try KeyGen.generate(in: lab.url, name: "secret")
         let text = try String(contentsOfFile: pair.privateKeyPath, encoding: .utf8)

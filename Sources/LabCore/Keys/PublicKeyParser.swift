@@ -29,9 +29,10 @@ public enum PublicKeyParser {
 
     /// Any of the private key armours OpenSSH, OpenSSL and PuTTY write.
     static func looksLikePrivateKey(_ text: Substring) -> Bool {
-        if text.contains("PuTTY-User-Key-File") { return true }
-        if text.contains("-----BEGIN"), text.contains("PRIVATE KEY") { return true }
-        return text.contains("---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----")
+        let bytes = Array(text.utf8)
+        if bytes.contains(subsequence: "PuTTY-User-Key-File") { return true }
+        if bytes.contains(subsequence: "-----BEGIN"), bytes.contains(subsequence: "PRIVATE KEY") { return true }
+        return bytes.contains(subsequence: "---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----")
     }
 
     static func parseLine(_ line: Substring) throws(KeyRefusal) -> SSHPublicKey {
@@ -83,5 +84,19 @@ public enum PublicKeyParser {
         let trimmed = s.trimmingSSHWhitespace()
         guard let end = trimmed.firstIndex(where: { $0 == " " || $0 == "\t" }) else { return (trimmed, "") }
         return (trimmed[..<end], trimmed[end...].trimmingSSHWhitespace())
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// Byte-wise substring search; keeps the parser free of Foundation's slower bridging.
+    func contains(subsequence needle: String) -> Bool {
+        let n = Array(needle.utf8)
+        guard n.count <= count, let first = n.first else { return n.isEmpty }
+        var i = 0
+        while i <= count - n.count {
+            if self[i] == first, self[i..<i + n.count].elementsEqual(n) { return true }
+            i += 1
+        }
+        return false
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import LabCore
 
 /// `labctl keys check FILE...`: validates key files without touching the database.
@@ -8,7 +9,7 @@ struct KeysCheck: ParsableCommand {
         abstract: "Validate public key files as OpenSSH would (no database needed).",
         discussion: """
         Prints one line per input: ✓ path: SHA256:… comment, or ✗ path: reason.
-        `-` reads standard input. Exit 0 if all are valid ed25519 keys, 1 if any is not.
+        `-` reads standard input; a folder means every *.pub file in it. Exit 0 if all are valid ed25519 keys, 1 if any is not.
           labctl keys check participants/session-1/*.pub
           cat key.pub | labctl keys check --json -
         """
@@ -17,7 +18,7 @@ struct KeysCheck: ParsableCommand {
     @Flag(name: .long, help: "Print a JSON array (source, valid, type, fingerprint, comment, error) in input order.")
     var json = false
 
-    @Argument(help: ArgumentHelp("Key files to check; - for standard input.", valueName: "file"))
+    @Argument(help: ArgumentHelp("Key files or folders (their *.pub files) to check; - for standard input.", valueName: "file"))
     var files: [String]
 
     func validate() throws {
@@ -45,7 +46,7 @@ struct KeysCheck: ParsableCommand {
     }
 
     func run() throws {
-        let verdicts = files.map { file -> Verdict in
+        let verdicts = KeySources.expand(files).map { file -> Verdict in
             switch KeyFileReader.read(path: file) {
             case .success(let key):
                 return Verdict(source: file, valid: true, type: key.type, fingerprint: key.fingerprint, comment: key.comment, error: nil)
@@ -68,6 +69,19 @@ struct KeysCheck: ParsableCommand {
             out.flush()
         }
         if verdicts.contains(where: { !$0.valid }) { throw LabFailure.silentNotOK }
+    }
+}
+
+/// Expands folder arguments to the `.pub` files inside them, sorted; files and `-` stay as given.
+enum KeySources {
+    static func expand(_ sources: [String]) -> [String] {
+        sources.flatMap { source -> [String] in
+            var isDir: ObjCBool = false
+            guard source != "-", FileManager.default.fileExists(atPath: source, isDirectory: &isDir), isDir.boolValue,
+                  let names = try? FileManager.default.contentsOfDirectory(atPath: source) else { return [source] }
+            let base = source.hasSuffix("/") ? source : source + "/"
+            return names.filter { $0.hasSuffix(".pub") }.sorted().map { base + $0 }
+        }
     }
 }
 
