@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
     ],
     targets: [
         // Pure domain: key parsing, names, CIDR pool, tfvars reader. No I/O beyond Foundation.
@@ -24,10 +25,19 @@ let package = Package(
             name: "LabStore",
             dependencies: ["LabCore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        // Terraform runner, workspaces, locks, var files, outputs; generates session secrets.
+        .target(
+            name: "LabProvision",
+            dependencies: [
+                "LabCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+            ]
+        ),
         .executableTarget(
             name: "labctl",
             dependencies: [
-                "LabCore", "LabStore",
+                "LabCore", "LabStore", "LabProvision",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -36,6 +46,7 @@ let package = Package(
         .target(name: "LabTestSupport", path: "Tests/LabTestSupport"),
         .testTarget(name: "LabCoreTests", dependencies: ["LabCore", "LabTestSupport"]),
         .testTarget(name: "LabStoreTests", dependencies: ["LabStore", "LabCore", "LabTestSupport"]),
+        .testTarget(name: "LabProvisionTests", dependencies: ["LabProvision", "LabCore", "LabStore", "LabTestSupport"]),
         .testTarget(name: "labctlTests", dependencies: ["LabCore", "LabStore", "LabTestSupport"]),
     ],
     swiftLanguageModes: [.v5]

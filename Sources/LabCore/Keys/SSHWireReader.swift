@@ -19,7 +19,7 @@ struct SSHWireReader {
 
 extension Array where Element == UInt8 {
     /// The bytes prefixed with their big-endian uint32 length, as SSH writes a `string`.
-    func sshString() -> [UInt8] {
+    public func sshString() -> [UInt8] {
         let n = UInt32(count)
         return [UInt8(n >> 24), UInt8((n >> 16) & 0xff), UInt8((n >> 8) & 0xff), UInt8(n & 0xff)] + self
     }
