@@ -6,6 +6,12 @@ public enum Shell {
         public let status: Int32
         public let stdout: String
         public let stderr: String
+
+        public init(status: Int32, stdout: String, stderr: String) {
+            self.status = status
+            self.stdout = stdout
+            self.stderr = stderr
+        }
     }
 
     /// Runs `executable` with `arguments`, feeding `input` on stdin; waits for it.

@@ -1,0 +1,29 @@
+/// Provisioning failures; each message names the thing, the reason and the next step.
+public enum ProvisionError: Error, Equatable, Sendable, CustomStringConvertible {
+    case terraformMissing(String)
+    case noParticipants(session: String)
+    case missingSessionFile(session: String, path: String)
+    case locked(session: String, holder: String)
+    case networkMissing(session: String)
+    case terraformFailed(session: String, verb: String, status: Int32, log: String, hint: String?)
+    case unreadableOutputs(session: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .terraformMissing(let exe):
+            return "terraform (\(exe)) is not on PATH; install Terraform ≥ 1.10 or set LABCTL_TERRAFORM to its path."
+        case .noParticipants(let s):
+            return "No participant SSH keys for session \(s): add some with `labctl keys add \(s) …` or `labctl keys import \(s)`."
+        case let .missingSessionFile(s, path):
+            return "\(path) does not exist; create the session with `labctl create-config \(s)`."
+        case let .locked(s, holder):
+            return "session \(s) is busy: \(holder). Wait for it to finish (drop --no-wait to wait), or if that process is gone, run the command again."
+        case .networkMissing(let s):
+            return "session \(s) needs the shared network, which is not deployed: run `labctl network apply` first."
+        case let .terraformFailed(s, verb, status, log, hint):
+            return "terraform \(verb) for session \(s) failed (exit \(status))\(hint.map { ": " + $0 } ?? ""). Full log: \(log)"
+        case let .unreadableOutputs(s, reason):
+            return "cannot read Terraform outputs of session \(s): \(reason). Run `labctl apply \(s)` first."
+        }
+    }
+}

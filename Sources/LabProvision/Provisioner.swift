@@ -1,0 +1,221 @@
+import Foundation
+
+/// Runs Terraform for sessions: init of the shared stack once (under a lock),
+/// then one child per session with `TF_WORKSPACE=<session>`, each session
+/// guarded by its own lock so a second labctl waits or fails clearly.
+public struct Provisioner: Sendable {
+    public enum Verb: String, Sendable { case plan, apply, destroy, output, refresh }
+
+    public struct Options: Sendable {
+        public var waitForLock = true
+        public var lockTimeout: TimeInterval = .infinity
+        public init(waitForLock: Bool = true) { self.waitForLock = waitForLock }
+    }
+
+    /// What one session's run did.
+    public struct Result: Sendable {
+        public var session: String
+        public var verb: Verb
+        public var status: Int32
+        public var log: URL
+        public var progress: ProgressParser
+        public var outputs: SessionOutputs?
+        public var elapsed: TimeInterval
+        public var succeeded: Bool { status == 0 }
+    }
+
+    public let layout: LabLayout
+    public let settings: TerraformSettings
+
+    public init(layout: LabLayout, settings: TerraformSettings) {
+        self.layout = layout
+        self.settings = settings
+    }
+
+    /// `terraform init` of a stack, once: skipped when already initialised unless `force`.
+    public func ensureInitialised(stack: URL, force: Bool = false, log: URL) async throws {
+        let marker = stack.appendingPathComponent(".terraform/terraform.tfstate").path
+        let providers = stack.appendingPathComponent(".terraform/providers").path
+        if !force, FileManager.default.fileExists(atPath: providers), !layout.usesS3Backend || FileManager.default.fileExists(atPath: marker) {
+            return
+        }
+        let lock = FileLock(path: layout.initLockFile(stack.lastPathComponent).path)
+        _ = try await lock.acquire(holder: FileLock.describeSelf(verb: "init"), wait: true)
+        defer { lock.release() }
+        // Another labctl may have initialised it while we waited.
+        if !force, FileManager.default.fileExists(atPath: providers), !layout.usesS3Backend || FileManager.default.fileExists(atPath: marker) {
+            return
+        }
+        var args = ["init", "-input=false", "-no-color"]
+        if let dir = settings.pluginDirectory { args.append("-plugin-dir=\(dir)") }
+        if stack == layout.sessionStack, layout.usesS3Backend {
+            try Data("terraform {\n  backend \"s3\" {}\n}\n".utf8).write(to: stack.appendingPathComponent("backend_override.tf"))
+            args += ["-backend-config=\(layout.s3BackendConfig.path)", "-reconfigure"]
+        }
+        let status = try await TerraformProcess.run(args, settings: settings, directory: stack, workspace: nil, log: log)
+        guard status == 0 else {
+            throw ProvisionError.terraformFailed(session: stack.lastPathComponent, verb: "init", status: status, log: log.path,
+                                                 hint: settings.pluginDirectory == nil ? "no LABCTL_TF_PLUGIN_DIR set; offline machines need the provider mirror" : nil)
+        }
+    }
+
+    /// Runs `verb` for one session. `inputs` (participants and secrets) is required for plan/apply/destroy.
+    public func run(_ verb: Verb, session: String, inputs: SessionInputs?, options: Options = Options(),
+                    onBusy: @Sendable (String) -> Void = { _ in },
+                    onProgress: @escaping @Sendable (ProgressParser) -> Void = { _ in }) async throws -> Result {
+        let started = Date()
+        let lock = FileLock(path: layout.lockFile(session).path)
+        guard try await lock.acquire(holder: FileLock.describeSelf(verb: "\(verb.rawValue) \(session)"), wait: options.waitForLock,
+                                     timeout: options.lockTimeout, onBusy: onBusy) else {
+            throw ProvisionError.locked(session: session, holder: lock.currentHolder())
+        }
+        defer { lock.release() }
+
+        let log = layout.logFile(session, verb: verb.rawValue)
+        try await ensureInitialised(stack: layout.sessionStack, log: log)
+        if layout.usesS3Backend { try await ensureRemoteWorkspace(session, log: log) }
+
+        var args: [String]
+        switch verb {
+        case .output:
+            args = ["output", "-json", "-no-color"]
+        case .plan, .apply, .destroy, .refresh:
+            guard let inputs else { throw ProvisionError.noParticipants(session: session) }
+            guard !inputs.clusters.isEmpty || verb == .destroy else { throw ProvisionError.noParticipants(session: session) }
+            let sessionFile = layout.sessionFile(session)
+            guard FileManager.default.fileExists(atPath: sessionFile.path) else {
+                throw ProvisionError.missingSessionFile(session: session, path: "sessions/\(session).tfvars")
+            }
+            let varFile = layout.varFile(session)
+            try FileManager.default.createDirectory(at: varFile.deletingLastPathComponent(), withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
+            try writePrivate(try inputs.renderJSON(), to: varFile)
+            args = [verb == .refresh ? "apply" : verb.rawValue, "-input=false", "-no-color",
+                    "-var-file=\(sessionFile.path)", "-var-file=\(varFile.path)"]
+            if verb == .apply || verb == .destroy { args.append("-auto-approve") }
+            if verb == .refresh { args += ["-refresh-only", "-auto-approve"] }
+            if verb == .destroy { try backupState(session) }
+        }
+
+        let tracker = ProgressTracker(onProgress: onProgress)
+        let output = OutputCollector()
+        let status = try await TerraformProcess.run(args, settings: settings, directory: layout.sessionStack, workspace: session,
+                                                    log: log) { line in
+            if verb == .output { output.append(line) } else { tracker.consume(line) }
+        }
+        var outputs: SessionOutputs?
+        if status == 0, verb == .output {
+            outputs = try? SessionOutputs.parse(Data(output.text.utf8))
+        }
+        return Result(session: session, verb: verb, status: status, log: log, progress: tracker.current,
+                      outputs: outputs, elapsed: Date().timeIntervalSince(started))
+    }
+
+    /// The S3 backend needs workspaces created explicitly; "already exists" is fine.
+    func ensureRemoteWorkspace(_ session: String, log: URL) async throws {
+        _ = try await TerraformProcess.run(["workspace", "new", "-no-color", session], settings: settings,
+                                           directory: layout.sessionStack, workspace: nil, log: log)
+    }
+
+    /// Copies the session's local state to `.labctl/backups/` before a destroy.
+    func backupState(_ session: String) throws {
+        let state = layout.localState(session)
+        guard FileManager.default.fileExists(atPath: state.path) else { return }
+        try FileManager.default.createDirectory(at: layout.backupsDirectory, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
+        let stamp = Int(Date().timeIntervalSince1970)
+        let target = layout.backupsDirectory.appendingPathComponent("\(session)-\(stamp).tfstate")
+        try writePrivate(try Data(contentsOf: state), to: target)
+    }
+
+    func writePrivate(_ data: Data, to url: URL) throws {
+        let tmp = url.appendingPathExtension("tmp-\(getpid())")
+        FileManager.default.createFile(atPath: tmp.path, contents: data, attributes: [.posixPermissions: 0o600])
+        guard rename(tmp.path, url.path) == 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path]) }
+    }
+}
+
+/// Collects progress from the reader thread and reports each change.
+final class ProgressTracker: @unchecked Sendable {
+    private let lock = NSLock()
+    private var parser = ProgressParser()
+    private let onProgress: @Sendable (ProgressParser) -> Void
+
+    init(onProgress: @escaping @Sendable (ProgressParser) -> Void) { self.onProgress = onProgress }
+
+    func consume(_ line: String) {
+        lock.lock()
+        let before = parser.line
+        parser.consume(line)
+        let snapshot = parser
+        lock.unlock()
+        if snapshot.line != before { onProgress(snapshot) }
+    }
+
+    var current: ProgressParser { lock.lock(); defer { lock.unlock() }; return parser }
+}
+
+final class OutputCollector: @unchecked Sendable {
+    private let lock = NSLock()
+    private var lines: [String] = []
+    func append(_ s: String) { lock.lock(); lines.append(s); lock.unlock() }
+    var text: String { lock.lock(); defer { lock.unlock() }; return lines.joined(separator: "\n") }
+}
+
+extension Provisioner {
+    /// The session's state: the local backend's file read directly (no Terraform
+    /// process at all), or `terraform state pull` for the S3 backend.
+    public func readState(_ session: String) async throws -> StateSummary? {
+        if !layout.usesS3Backend {
+            guard let data = FileManager.default.contents(atPath: layout.localState(session).path) else { return nil }
+            return try StateSummary.parse(data)
+        }
+        let collector = OutputCollector()
+        let status = try await TerraformProcess.run(["state", "pull"], settings: settings, directory: layout.sessionStack,
+                                                    workspace: session, log: layout.logFile(session, verb: "state-pull")) { collector.append($0) }
+        guard status == 0 else { return nil }
+        return try StateSummary.parse(Data(collector.text.utf8))
+    }
+
+    /// Sessions that have a workspace (local backend: a state folder).
+    public func workspaces() -> [String] {
+        let dir = layout.sessionStack.appendingPathComponent("terraform.tfstate.d")
+        return ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).sorted()
+    }
+}
+
+extension Provisioner {
+    /// Runs a verb on the shared network stack (one state, the default workspace),
+    /// with `network.tfvars` from the lab root when present.
+    public func runNetwork(_ verb: Verb, onProgress: @escaping @Sendable (ProgressParser) -> Void = { _ in }) async throws -> Result {
+        let started = Date()
+        let lock = FileLock(path: layout.lockFile("_network").path)
+        guard try await lock.acquire(holder: FileLock.describeSelf(verb: "network \(verb.rawValue)"), wait: true) else {
+            throw ProvisionError.locked(session: "network", holder: lock.currentHolder())
+        }
+        defer { lock.release() }
+        let log = layout.logFile("_network", verb: verb.rawValue)
+        try await ensureInitialised(stack: layout.networkStack, log: log)
+        var args: [String]
+        switch verb {
+        case .output: args = ["output", "-json", "-no-color"]
+        default:
+            args = [verb == .refresh ? "apply" : verb.rawValue, "-input=false", "-no-color"]
+            let vars = layout.root.appendingPathComponent("network.tfvars")
+            if FileManager.default.fileExists(atPath: vars.path) { args.append("-var-file=\(vars.path)") }
+            if verb != .plan { args.append("-auto-approve") }
+        }
+        let tracker = ProgressTracker(onProgress: onProgress)
+        let status = try await TerraformProcess.run(args, settings: settings, directory: layout.networkStack, workspace: nil, log: log) {
+            tracker.consume($0)
+        }
+        return Result(session: "network", verb: verb, status: status, log: log, progress: tracker.current, outputs: nil,
+                      elapsed: Date().timeIntervalSince(started))
+    }
+
+    /// The network stack's local state, read directly.
+    public func networkState() throws -> StateSummary? {
+        guard let data = FileManager.default.contents(atPath: layout.networkStack.appendingPathComponent("terraform.tfstate").path) else { return nil }
+        return try StateSummary.parse(data)
+    }
+}

@@ -1,0 +1,43 @@
+/// Follows Terraform's human output to show one live line per session:
+/// the phase and how many resources are done.
+public struct ProgressParser: Sendable {
+    public private(set) var phase = "starting"
+    public private(set) var done = 0
+    public private(set) var planned: Int?
+    public private(set) var summary: String?
+    public private(set) var errors: [String] = []
+
+    public init() {}
+
+    public mutating func consume(_ line: String) {
+        let t = line.trimmingCharacters(in: .whitespaces)
+        if t.hasPrefix("Initializing") { phase = "init" }
+        else if t.hasPrefix("Refreshing state") || t.contains(": Refreshing state") { phase = "refresh" }
+        else if t.hasPrefix("Plan:") {
+            phase = "planned"
+            planned = Self.numbers(in: t).reduce(0, +)
+            summary = t
+        } else if t.contains(": Creating...") || t.contains(": Modifying...") || t.contains(": Destroying...") {
+            phase = t.contains("Destroying") ? "destroying" : "applying"
+        } else if t.contains(": Creation complete") || t.contains(": Modifications complete") || t.contains(": Destruction complete") {
+            done += 1
+        } else if t.hasPrefix("Apply complete!") || t.hasPrefix("Destroy complete!") || t.hasPrefix("No changes.") {
+            phase = "complete"
+            summary = t
+        } else if t.hasPrefix("Error:") || t.hasPrefix("│ Error:") {
+            phase = "failed"
+            errors.append(t.replacingOccurrences(of: "│ ", with: ""))
+        }
+    }
+
+    /// "apply: 5/7 resources" style.
+    public var line: String {
+        if let planned, planned > 0, phase != "complete" { return "\(phase): \(done)/\(planned) resources" }
+        return done > 0 ? "\(phase): \(done) resources" : phase
+    }
+
+    /// "Plan: 2 to add, 1 to change, 0 to destroy." → [2, 1, 0]
+    static func numbers(in s: String) -> [Int] {
+        s.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+
+/// Everything labctl hands Terraform for one session besides `sessions/<s>.tfvars`:
+/// the participants from SQLite and the session's secrets. Rendered as a
+/// JSON var file (mode 0600 under `.labctl/`, never committed).
+public struct SessionInputs: Sendable {
+    public struct Cluster: Sendable {
+        public var discreteID: String
+        public var publicKey: String
+        public var podCIDR: String
+        public var joinToken: String
+        public var caCertPEM: String
+        public var caKeyPEM: String
+        public var caCertHash: String
+
+        public init(discreteID: String, publicKey: String, podCIDR: String, joinToken: String,
+                    caCertPEM: String, caKeyPEM: String, caCertHash: String) {
+            self.discreteID = discreteID
+            self.publicKey = publicKey
+            self.podCIDR = podCIDR
+            self.joinToken = joinToken
+            self.caCertPEM = caCertPEM
+            self.caKeyPEM = caKeyPEM
+            self.caCertHash = caCertHash
+        }
+    }
+
+    public var session: String
+    public var operatorPublicKey: String
+    public var clusters: [Cluster]
+
+    public init(session: String, operatorPublicKey: String, clusters: [Cluster]) {
+        self.session = session
+        self.operatorPublicKey = operatorPublicKey
+        self.clusters = clusters
+    }
+
+    /// The `.tfvars.json` text: `session_name`, `participants`, `cluster_secrets`, `operator_public_key`.
+    public func renderJSON() throws -> Data {
+        var participants: [String: Any] = [:]
+        var secrets: [String: Any] = [:]
+        for c in clusters {
+            participants[c.discreteID] = ["public_key": c.publicKey, "pod_cidr": c.podCIDR]
+            secrets[c.discreteID] = ["join_token": c.joinToken, "ca_cert_pem": c.caCertPEM,
+                                     "ca_key_pem": c.caKeyPEM, "ca_cert_hash": c.caCertHash]
+        }
+        let object: [String: Any] = [
+            "session_name": session,
+            "operator_public_key": operatorPublicKey,
+            "participants": participants,
+            "cluster_secrets": secrets,
+        ]
+        return try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+    }
+}

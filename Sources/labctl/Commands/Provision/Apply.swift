@@ -1,0 +1,69 @@
+import ArgumentParser
+import Foundation
+import LabProvision
+import LabStore
+
+/// `labctl apply s1 s2 …`: deploys sessions in parallel.
+struct Apply: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Deploy one or more sessions (in parallel), then record their outputs.",
+        discussion: """
+        Each session is its own Terraform workspace (TF_WORKSPACE=<session>), so sessions
+        applied together never switch each other's workspace. Logs: .labctl/logs/<session>/.
+          labctl apply session-1 session-2 -y
+          labctl apply session-1 --parallel 1 --no-wait
+        Exit 1 if any session failed (the others still finish).
+        """
+    )
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var options: SessionsOptions
+    @Flag(name: .shortAndLong, help: "Do not ask for confirmation.") var yes = false
+
+    func run() async throws {
+        let lab = global.lab
+        let registry = try lab.openRegistry()
+        for s in options.sessions {
+            _ = try lab.sessionConfig(s)
+            if try registry.participants(in: s).isEmpty { throw LabFailure.usage(ProvisionError.noParticipants(session: s).description) }
+        }
+        if !yes { try Confirm.ask("Deploy \(options.sessions.joined(separator: ", ")) to AWS (this creates billable resources)?", expect: "yes") }
+        let provisioner = lab.provisioner()
+        let runner = SessionRunner(lab: lab, registry: registry, verb: .apply,
+                                   parallel: options.parallel ?? options.sessions.count, wait: !options.noWait)
+        let outcomes = await runner.run(options.sessions) { session, _ in
+            let out = try await provisioner.run(.output, session: session, inputs: nil)
+            guard out.succeeded, let outputs = out.outputs else { return "applied, but outputs could not be read (labctl output \(session))" }
+            try OutputRecorder.record(outputs, session: session, registry: registry)
+            return "recorded \(outputs.clusters.count) cluster(s)"
+        }
+        SessionRunner.printSummary(outcomes, lab: lab)
+        if outcomes.contains(where: { !$0.ok }) { throw LabFailure.silentNotOK }
+        print("Next: `labctl verify \(options.sessions.joined(separator: " "))` once the clusters have booted.")
+    }
+}
+
+/// Records Terraform's cluster outputs as the inventory verify and sheets read.
+enum OutputRecorder {
+    static func record(_ outputs: SessionOutputs, session: String, registry: Registry) throws {
+        try registry.recordClusters(session: session, outputs.clusters.map {
+            ClusterRecord(session: session, discreteID: $0.discreteID, masterPublicIP: $0.masterPublicIP,
+                          masterPrivateIP: $0.masterPrivateIP, workerPublicIPs: $0.workerPublicIPs,
+                          workerPrivateIPs: $0.workerPrivateIPs, podCIDR: $0.podCIDR,
+                          masterInstanceID: $0.masterInstanceID, workerInstanceIDs: $0.workerInstanceIDs)
+        })
+    }
+}
+
+/// Asks on the terminal; without a terminal, says which flag skips the question.
+enum Confirm {
+    static func ask(_ question: String, expect: String) throws {
+        guard isatty(STDIN_FILENO) == 1 else {
+            throw LabFailure.usage("\(question) — no terminal to confirm on; pass -y to proceed without asking.")
+        }
+        FileHandle.standardError.write(Data("\(question) Type \(expect) to continue: ".utf8))
+        guard readLine()?.trimmingCharacters(in: .whitespaces) == expect else {
+            throw LabFailure.usage("Not confirmed; nothing was changed.")
+        }
+    }
+}

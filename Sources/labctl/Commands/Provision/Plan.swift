@@ -1,0 +1,26 @@
+import ArgumentParser
+import LabProvision
+
+/// `labctl plan s1 s2 …`.
+struct Plan: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show what Terraform would change for one or more sessions (in parallel).",
+        discussion: "  labctl plan session-1 session-2"
+    )
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var options: SessionsOptions
+
+    func run() async throws {
+        let lab = global.lab
+        let registry = try lab.openRegistry()
+        for s in options.sessions {
+            _ = try lab.sessionConfig(s)
+            if try registry.participants(in: s).isEmpty { throw LabFailure.usage(ProvisionError.noParticipants(session: s).description) }
+        }
+        let outcomes = await SessionRunner(lab: lab, registry: registry, verb: .plan,
+                                           parallel: options.parallel ?? options.sessions.count, wait: !options.noWait).run(options.sessions)
+        SessionRunner.printSummary(outcomes, lab: lab)
+        if outcomes.contains(where: { !$0.ok }) { throw LabFailure.silentNotOK }
+    }
+}

@@ -1,0 +1,77 @@
+import ArgumentParser
+import Foundation
+import LabCore
+import LabProvision
+import LabStore
+
+/// `labctl status [session…]`: config, participants, workspace, resources, instances.
+struct Status: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show sessions' config, participants, deployed resources and instances.",
+        discussion: """
+        Reads the Terraform state directly (no terraform process per session for the
+        local backend), so it is fast for many sessions. Without arguments: every session.
+          labctl status
+          labctl status session-1 --json
+        """
+    )
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Sessions to show (default: all in sessions/).") var sessions: [String] = []
+    @Flag(help: "Print JSON.") var json = false
+
+    struct InstanceJSON: Encodable { var address: String; var id: String?; var state: String?; var public_ip: String?; var participant: String?; var role: String? }
+    struct Row: Encodable {
+        var session: String
+        var config_error: String?
+        var region: String?
+        var master_instance_type: String?
+        var worker_instance_type: String?
+        var worker_count: Int?
+        var participants: Int
+        var workspace: Bool
+        var resources: Int
+        var instances: [InstanceJSON]
+        var recorded_clusters: Int
+        var verified_ready: Int
+    }
+
+    func run() async throws {
+        let lab = global.lab
+        let provisioner = lab.provisioner()
+        let names = sessions.isEmpty ? Self.configuredSessions(lab) : sessions
+        let registry = FileManager.default.fileExists(atPath: lab.databasePath) ? try lab.openRegistry() : nil
+        let counts = try registry?.participantCounts() ?? [:]
+        var rows: [Row] = []
+        for s in names {
+            var row = Row(session: s, participants: counts[s] ?? 0, workspace: false, resources: 0, instances: [],
+                          recorded_clusters: try registry?.clusters(session: s).count ?? 0,
+                          verified_ready: try registry?.verifications(session: s).filter(\.ready).count ?? 0)
+            do {
+                let c = try lab.sessionConfig(s)
+                row.region = c.region; row.master_instance_type = c.masterInstanceType
+                row.worker_instance_type = c.workerInstanceType; row.worker_count = c.workerCount
+            } catch { row.config_error = (error as? LabFailure)?.message ?? "\(error)" }
+            if let state = try await provisioner.readState(s) {
+                row.workspace = true
+                row.resources = state.resourceCount
+                row.instances = state.instances.map { InstanceJSON(address: $0.address, id: $0.id, state: $0.state, public_ip: $0.publicIP, participant: $0.participant, role: $0.role) }
+            }
+            rows.append(row)
+        }
+        if json { return try JSONOutput.print(rows) }
+        print(TextTable(header: ["SESSION", "SIZE", "PARTICIPANTS", "WORKSPACE", "RESOURCES", "INSTANCES", "READY"]).render(rows.map { r in
+            let size = r.config_error == nil ? "\(r.master_instance_type ?? "?")+\(r.worker_count ?? 0)×\(r.worker_instance_type ?? "?")" : "config error"
+            let running = r.instances.filter { $0.state == "running" }.count
+            return [r.session, size, String(r.participants), r.workspace ? "yes" : "-", String(r.resources),
+                    r.instances.isEmpty ? "-" : "\(running)/\(r.instances.count) running",
+                    r.recorded_clusters == 0 ? "-" : "\(r.verified_ready)/\(r.recorded_clusters)"]
+        }))
+        for r in rows { if let e = r.config_error { Terminal.error(e) } }
+    }
+
+    static func configuredSessions(_ lab: Lab) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: lab.sessionsDirectory.path)) ?? [])
+            .filter { $0.hasSuffix(".tfvars") }.map { String($0.dropLast(7)) }.sorted()
+    }
+}

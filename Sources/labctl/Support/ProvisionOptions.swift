@@ -1,0 +1,42 @@
+import ArgumentParser
+import Foundation
+import LabCore
+import LabProvision
+import LabStore
+
+/// Options shared by the Terraform verbs.
+struct SessionsOptions: ParsableArguments {
+    @Argument(help: "One or more sessions (sessions/<name>.tfvars).")
+    var sessions: [String]
+
+    @Option(help: "How many sessions run at once (default: all requested).")
+    var parallel: Int?
+
+    @Flag(name: .customLong("no-wait"), help: "Fail at once if another labctl holds a session's lock, instead of waiting.")
+    var noWait = false
+
+    func validate() throws {
+        if sessions.isEmpty { throw ValidationError("Name at least one session, e.g. `session-1`.") }
+        if let p = parallel, p < 1 { throw ValidationError("--parallel must be at least 1.") }
+        for s in sessions {
+            do { try SessionName.validate(s) } catch { throw ValidationError(error.description) }
+        }
+    }
+}
+
+extension Lab {
+    var layout: LabLayout { LabLayout(root: root) }
+
+    func provisioner() -> Provisioner {
+        Provisioner(layout: layout, settings: TerraformSettings.fromEnvironment())
+    }
+
+    /// Reads and checks sessions/<s>.tfvars: name matches, types well-formed; prints warnings.
+    func sessionConfig(_ session: String) throws -> SessionConfig {
+        let url = sessionFile(session)
+        guard let text = try? String(contentsOf: url, encoding: .utf8) else {
+            throw LabFailure.usage(ProvisionError.missingSessionFile(session: session, path: display(url)).description)
+        }
+        return try SessionConfig.parse(text, file: display(url), expectedSession: session)
+    }
+}

@@ -1,0 +1,215 @@
+import Foundation
+import LabStore
+import LabTestSupport
+import XCTest
+
+/// Real Terraform and the real AWS provider against moto: the network, two
+/// sessions of different sizes applied in parallel by one labctl call, tags,
+/// user data, outputs, locks, status and destroy. Started once for the class.
+final class ProvisioningTests: XCTestCase {
+    nonisolated(unsafe) static var lab: TemporaryDirectory!
+    nonisolated(unsafe) static var moto: MotoServer!
+    nonisolated(unsafe) static var env: [String: String] = [:]
+    nonisolated(unsafe) static var applyResult: Shell.Output!
+    static let amiID = "ami-0a1b2c3d4e5f60718"
+
+    override class func setUp() {
+        do {
+            lab = try TemporaryDirectory("provision")
+            moto = try MotoServer(amisPath: RepositoryPaths.motoAMIs.path, directory: lab.url)
+            env = moto.environment()
+            try RepositoryPaths.copyTerraform(to: lab.url)
+            try FileManager.default.createDirectory(at: lab.file("sessions"), withIntermediateDirectories: true)
+            try run(["create-config", "s1", "--workers", "1"])
+            try run(["create-config", "s2", "--workers", "0", "--master-type", "t3.large"])
+            for s in ["s1", "s2"] {
+                let url = lab.file("sessions/\(s).tfvars")
+                let text = try String(contentsOf: url, encoding: .utf8)
+                    .replacingOccurrences(of: "allowed_ssh_cidrs = [\"0.0.0.0/0\"]", with: "allowed_ssh_cidrs = [\"198.51.100.0/24\"]")
+                try (text + "ami_id = \"\(amiID)\"\n").write(to: url, atomically: true, encoding: .utf8)
+            }
+            for (s, n) in [("s1", "ann.lee"), ("s1", "bob.kim"), ("s2", "cy.dee")] {
+                let key = try KeyGen.generate(in: lab.url, name: "\(s)-\(n)")
+                try run(["keys", "add", s, n, "--file", key.publicKeyPath])
+            }
+            try run(["network", "apply", "-y"])
+            applyResult = try LabctlBinary.run(["apply", "s1", "s2", "-y"], env: env, directory: lab.url)
+        } catch {
+            applyResult = Shell.Output(status: -1, stdout: "", stderr: "setup failed: \(error)")
+        }
+    }
+
+    override class func tearDown() {
+        moto?.stop()
+        lab?.remove()
+    }
+
+    @discardableResult
+    static func run(_ args: [String]) throws -> Shell.Output {
+        let r = try LabctlBinary.run(args, env: env, directory: lab.url)
+        guard r.status == 0 else { throw TestSupportError("labctl \(args.joined(separator: " ")) failed: \(r.stdout)\(r.stderr)") }
+        return r
+    }
+
+    func labctl(_ args: [String], extraEnv: [String: String] = [:]) throws -> Shell.Output {
+        try LabctlBinary.run(args, env: Self.env.merging(extraEnv) { _, b in b }, directory: Self.lab.url)
+    }
+
+    func inventory() throws -> [String: Any] {
+        let r = try Shell.run("python3", [RepositoryPaths.fixtures.appendingPathComponent("aws_inventory.py").path],
+                              environment: ProcessInfo.processInfo.environment.merging(Self.env) { _, b in b })
+        XCTAssertEqual(r.status, 0, r.stderr)
+        return try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+    }
+
+    func state(_ session: String) throws -> [String: Any] {
+        let url = Self.lab.file("terraform/session/terraform.tfstate.d/\(session)/terraform.tfstate")
+        return try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
+    }
+
+    func registry() throws -> Registry { try Registry(path: Self.lab.file(".labctl/lab.sqlite").path) }
+
+    func testParallelApplySucceededForBothSessionsInOneCall() throws {
+        XCTAssertEqual(Self.applyResult.status, 0, Self.applyResult.stdout + Self.applyResult.stderr)
+        XCTAssertTrue(Self.applyResult.stderr.contains("[s1] applying"), "live progress per session")
+        XCTAssertTrue(Self.applyResult.stderr.contains("[s2] applying"))
+        XCTAssertTrue(Self.applyResult.stdout.contains("s1       ok"), Self.applyResult.stdout)
+        XCTAssertTrue(Self.applyResult.stderr.contains("allowed_ssh_cidrs") == false, "no 0.0.0.0/0 warning for a narrowed list")
+        let logs = try FileManager.default.contentsOfDirectory(atPath: Self.lab.file(".labctl/logs/s1").path)
+        XCTAssertTrue(logs.contains { $0.hasSuffix("-apply.log") })
+    }
+
+    func testEachStateHoldsOnlyItsOwnSessionsResources() throws {
+        for (session, instances) in [("s1", 4), ("s2", 1)] {
+            let resources = try state(session)["resources"] as! [[String: Any]]
+            var count = 0
+            for r in resources where r["mode"] as? String == "managed" {
+                for i in r["instances"] as! [[String: Any]] {
+                    let attrs = i["attributes"] as! [String: Any]
+                    if let tags = attrs["tags_all"] as? [String: String] { XCTAssertEqual(tags["Session"], session, "\(r["type"]!)") }
+                    if r["type"] as? String == "aws_instance" { count += 1 }
+                }
+            }
+            XCTAssertEqual(count, instances, session)
+        }
+    }
+
+    func testEveryCreatedResourceIsTaggedInTheEmulator() throws {
+        let inv = try inventory()
+        let instances = inv["instances"] as! [[String: Any]]
+        XCTAssertEqual(instances.count, 5)
+        let required = ["Project", "Session", "Participant", "Cluster", "Role", "ManagedBy"]
+        for i in instances {
+            let tags = i["tags"] as! [String: String]
+            for key in required { XCTAssertNotNil(tags[key], "instance \(i["id"]!) lacks \(key): \(tags)") }
+            XCTAssertEqual(tags["Cluster"], "\(tags["Session"]!)-\(tags["Participant"]!)")
+            XCTAssertEqual(i["metadata_tokens"] as? String, "required", "IMDSv2")
+        }
+        XCTAssertEqual(Set(instances.map { ($0["tags"] as! [String: String])["Participant"]! }), ["ann.le", "bob.ki", "cy.de"])
+        for kind in ["security_groups", "key_pairs"] {
+            let items = (inv[kind] as! [[String: Any]])
+            XCTAssertEqual(items.count, 3, kind)
+            for item in items {
+                let tags = item["tags"] as! [String: String]
+                for key in required { XCTAssertNotNil(tags[key], "\(kind) \(item["name"]!) lacks \(key)") }
+                XCTAssertTrue((item["name"] as! String).contains(tags["Session"]!), "names include the session")
+            }
+        }
+        XCTAssertEqual((inv["vpcs"] as! [Any]).count, 1, "one shared VPC, not one per session")
+        XCTAssertEqual((inv["nat_gateways"] as! [Any]).count, 0, "no NAT gateway")
+    }
+
+    func testEachMastersUserDataCarriesItsOwnPodCIDR() throws {
+        let participants = try registry().participants(in: "s1") + registry().participants(in: "s2")
+        let cidrs = Dictionary(uniqueKeysWithValues: participants.map { ($0.discreteID, $0.podCIDR) })
+        XCTAssertEqual(Set(cidrs.values).count, 3, "pod CIDRs unique across sessions")
+        let masters = (try inventory()["instances"] as! [[String: Any]]).filter { ($0["tags"] as! [String: String])["Role"] == "master" }
+        XCTAssertEqual(masters.count, 3)
+        for m in masters {
+            let id = (m["tags"] as! [String: String])["Participant"]!
+            let userData = m["user_data"] as! String
+            XCTAssertTrue(userData.contains(cidrs[id]!), "\(id) user data lacks \(cidrs[id]!)")
+            for (other, cidr) in cidrs where other != id { XCTAssertFalse(userData.contains(cidr), "\(id) has \(other)'s CIDR") }
+        }
+    }
+
+    func testOutputsWereRecordedAsTheInventory() throws {
+        let clusters = try registry().clusters(session: "s1")
+        XCTAssertEqual(clusters.map(\.discreteID), ["ann.le", "bob.ki"])
+        for c in clusters {
+            XCTAssertNotNil(c.masterPublicIP)
+            XCTAssertEqual(c.workerPublicIPs.count, 1)
+        }
+        XCTAssertEqual(try registry().clusters(session: "s2").first?.workerPublicIPs, [])
+        let r = try labctl(["output", "s2", "--json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: [String: Any]]
+        XCTAssertEqual(json["s2"]?["total_instances"] as? Int, 1)
+        XCTAssertEqual(json["s2"]?["aws_cost_explorer_filter"] as? String, "Tag: Session = s2")
+    }
+
+    func testSecretsAndVarFilesArePrivate() throws {
+        for s in ["s1", "s2"] {
+            let attrs = try FileManager.default.attributesOfItem(atPath: Self.lab.file(".labctl/vars/\(s).tfvars.json").path)
+            XCTAssertEqual((attrs[.posixPermissions] as! NSNumber).intValue & 0o777, 0o600)
+        }
+        let secret = try XCTUnwrap(try registry().sessionSecret("s1"))
+        XCTAssertFalse(Self.applyResult.stdout.contains(secret.operatorPrivateKey.split(separator: "\n")[1]))
+    }
+
+    func testStatusReadsStateForEverySession() throws {
+        let r = try labctl(["status", "--json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let rows = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [[String: Any]]
+        XCTAssertEqual(rows.map { $0["session"] as? String }, ["s1", "s2"])
+        XCTAssertEqual(rows.map { ($0["instances"] as? [Any])?.count }, [4, 1])
+        XCTAssertEqual(rows.map { $0["participants"] as? Int }, [2, 1])
+        XCTAssertEqual(rows[1]["master_instance_type"] as? String, "t3.large")
+    }
+
+    func testSecondLabctlOnTheSameSessionFailsFastNamingTheHolder() throws {
+        let first = Process()
+        first.executableURL = URL(fileURLWithPath: LabctlBinary.path)
+        first.arguments = ["plan", "s2"]
+        first.currentDirectoryURL = Self.lab.url
+        first.environment = ProcessInfo.processInfo.environment.merging(Self.env) { _, b in b }
+        first.standardOutput = FileHandle.nullDevice
+        first.standardError = FileHandle.nullDevice
+        try first.run()
+        defer { first.waitUntilExit() }
+        let lockFile = Self.lab.file(".labctl/locks/session-s2.lock").path
+        let deadline = Date().addingTimeInterval(30)
+        while ((try? String(contentsOfFile: lockFile, encoding: .utf8)) ?? "").isEmpty, Date() < deadline { usleep(20_000) }
+        let second = try labctl(["plan", "s2", "--no-wait"])
+        XCTAssertEqual(second.status, 1)
+        XCTAssertTrue(second.stdout.contains("busy: held by pid \(first.processIdentifier)"), second.stdout)
+        first.waitUntilExit()
+        XCTAssertEqual(first.terminationStatus, 0)
+    }
+
+    func testRefusesSessionsWithoutParticipantsOrWithAMismatchedName() throws {
+        try Self.run(["create-config", "empty"])
+        var r = try labctl(["apply", "empty", "-y"])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertTrue(r.stderr.contains("No participant SSH keys for session empty: add some with `labctl keys add empty"), r.stderr)
+        try "session_name = \"other\"\n".write(to: Self.lab.file("sessions/wrong.tfvars"), atomically: true, encoding: .utf8)
+        r = try labctl(["plan", "wrong"])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertTrue(r.stderr.contains("sessions/wrong.tfvars:1: session_name is \"other\""), r.stderr)
+        try FileManager.default.removeItem(at: Self.lab.file("sessions/wrong.tfvars"))
+        try FileManager.default.removeItem(at: Self.lab.file("sessions/empty.tfvars"))
+    }
+
+    /// Runs last (alphabetical order): destroying one session leaves the other intact.
+    func testZZDestroyingOneSessionLeavesTheOtherIntact() throws {
+        let r = try labctl(["destroy", "s2", "-y"])
+        XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+        let instances = try inventory()["instances"] as! [[String: Any]]
+        XCTAssertEqual(Set(instances.map { ($0["tags"] as! [String: String])["Session"]! }), ["s1"])
+        XCTAssertEqual(instances.count, 4)
+        XCTAssertEqual(try registry().clusters(session: "s2").count, 0)
+        XCTAssertEqual(try registry().clusters(session: "s1").count, 2)
+        let backups = try FileManager.default.contentsOfDirectory(atPath: Self.lab.file(".labctl/backups").path)
+        XCTAssertTrue(backups.contains { $0.hasPrefix("s2-") && $0.hasSuffix(".tfstate") })
+    }
+}
