@@ -1,0 +1,54 @@
+import ArgumentParser
+import Foundation
+import LabCore
+
+/// `labctl cost [session…]`.
+struct Cost: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Estimate what sessions cost per participant and per session, per hour and per 8-hour day.",
+        discussion: """
+        Counts instances, gp3 root volumes and public IPv4 addresses (each public address is
+        charged per hour). Prices: eu-west-1 on-demand defaults, or --prices FILE (JSON).
+          labctl cost
+          labctl cost session-1 --hours 24 --json
+        """
+    )
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Sessions (default: all in sessions/).") var sessions: [String] = []
+    @Option(help: "Also show the cost of running this many hours.") var hours: Double = 8
+    @Option(help: ArgumentHelp("A price table JSON file.", valueName: "file")) var prices: String?
+    @Flag(help: "Print JSON.") var json = false
+
+    struct Row: Encodable {
+        var estimate: CostEstimate
+        var hours: Double
+        var for_hours: Double
+        var per_day_8h: Double
+    }
+
+    func run() throws {
+        let lab = global.lab
+        let table = try prices.map { try PriceTable.load(from: URL(fileURLWithPath: $0)) } ?? .euWest1
+        let names = sessions.isEmpty ? Status.configuredSessions(lab) : sessions
+        let counts = FileManager.default.fileExists(atPath: lab.databasePath) ? try lab.openRegistry().participantCounts() : [:]
+        var rows: [Row] = []
+        for s in names {
+            let config = try lab.sessionConfig(s)
+            let volume = config.values["root_volume_size"]?.intValue ?? 30
+            let e: CostEstimate
+            do { e = try CostModel.estimate(session: config, participants: counts[s] ?? 0, rootVolumeGB: volume, prices: table) } catch {
+                throw LabFailure.usage(error.description)
+            }
+            rows.append(Row(estimate: e, hours: hours, for_hours: e.perSessionHour.total * hours, per_day_8h: e.perSessionHour.total * 8))
+        }
+        if json { return try JSONOutput.print(rows) }
+        func usd(_ v: Double) -> String { String(format: "$%.2f", v) }
+        print(TextTable(header: ["SESSION", "PARTICIPANTS", "NODES", "PER PARTICIPANT/H", "SESSION/H", "8H DAY", "\(Int(hours))H", "ORIGINAL EST./H"]).render(rows.map {
+            [$0.estimate.session, String($0.estimate.participants), "\($0.estimate.nodesPerCluster)/cluster",
+             usd($0.estimate.perParticipantHour.total), usd($0.estimate.perSessionHour.total), usd($0.per_day_8h),
+             usd($0.for_hours), usd($0.estimate.originalEstimateHour)]
+        }))
+        print("Prices: \(table.region) on-demand (instances, gp3 storage, public IPv4 per address-hour); no NAT gateways. Data transfer not included.")
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+import LabTestSupport
+import XCTest
+
+final class WrapperAndCostTests: XCTestCase {
+    var lab: TemporaryDirectory!
+
+    override func setUpWithError() throws {
+        lab = try TemporaryDirectory("wrapper")
+        for d in ["sessions", "terraform"] { try FileManager.default.createDirectory(at: lab.file(d), withIntermediateDirectories: true) }
+    }
+
+    override func tearDown() { lab.remove() }
+
+    func testOldScriptVerbsStillWork() throws {
+        let script = RepositoryPaths.root.appendingPathComponent("scripts/manage-session.sh").path
+        var env = ProcessInfo.processInfo.environment
+        env["LABCTL_BIN"] = LabctlBinary.path
+        env["LABCTL_ROOT"] = lab.path
+        var r = try Shell.run(script, ["create-config", "session-1", "--workers", "2"], environment: env)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        r = try Shell.run(script, ["list"], environment: env)
+        XCTAssertTrue(r.stdout.contains("session-1"), r.stdout)
+        r = try Shell.run(script, ["frobnicate"], environment: env)
+        XCTAssertEqual(r.status, 2)
+    }
+
+    func testCostJSONForASession() throws {
+        XCTAssertEqual(try LabctlBinary.run(["create-config", "s1", "--workers", "1"], directory: lab.url).status, 0)
+        for n in ["a.a", "b.b"] {
+            let k = try KeyGen.generate(in: lab.url, name: n)
+            XCTAssertEqual(try LabctlBinary.run(["keys", "add", "s1", n, "--file", k.publicKeyPath], directory: lab.url).status, 0)
+        }
+        let r = try LabctlBinary.run(["cost", "s1", "--hours", "10", "--json"], directory: lab.url)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let rows = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [[String: Any]]
+        let estimate = rows[0]["estimate"] as! [String: Any]
+        XCTAssertEqual(estimate["participants"] as? Int, 2)
+        // 2 × (t3.medium + t3.small + 60 GB gp3 + 2 public IPv4), by hand.
+        let hourly = 2 * (0.0456 + 0.0228 + 60 * 0.088 / 730 + 0.01)
+        XCTAssertEqual(rows[0]["for_hours"] as! Double, hourly * 10, accuracy: 1e-9)
+        let unknown = try LabctlBinary.run(["create-config", "s2", "--master-type", "x9.huge"], directory: lab.url)
+        XCTAssertEqual(unknown.status, 0)
+        let bad = try LabctlBinary.run(["cost", "s2"], directory: lab.url)
+        XCTAssertEqual(bad.status, 2)
+        XCTAssertTrue(bad.stderr.contains("no price for instance type x9.huge"), bad.stderr)
+    }
+}
