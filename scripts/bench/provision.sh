@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Provisioning benchmarks against a local AWS emulator (moto on loopback):
+#  1. three sessions applied in parallel by one labctl call vs one after another
+#  2. labctl's overhead over bare terraform for one session (apply, same inputs)
+#  3. `labctl status` for 20 sessions vs the original per-session approach
+#     (terraform workspace list + workspace select + state list, per session)
+# Prints "figure|labctl|peer|ratio|target" rows at the end.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+repo=$(pwd)
+labctl="${LABCTL_BIN:-$repo/.build/release/labctl}"
+[ -x "$labctl" ] || swift build -c release --product labctl >/dev/null
+work=$(mktemp -d); moto_pid=""
+cleanup() { [ -n "$moto_pid" ] && kill "$moto_pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+MOTO_AMIS_PATH="$repo/Tests/terraform-fixtures/moto-amis.json" moto_server -H 127.0.0.1 -p "$port" >"$work/moto.log" 2>&1 &
+moto_pid=$!
+until python3 -c "import socket; socket.create_connection(('127.0.0.1',$port),0.2)" 2>/dev/null; do sleep 0.2; done
+export AWS_ENDPOINT_URL="http://127.0.0.1:$port" AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=eu-west-1
+export TF_VAR_skip_credentials_validation=true TF_VAR_skip_requesting_account_id=true TF_VAR_skip_metadata_api_check=true
+export TF_CLI_CONFIG_FILE=/dev/null LABCTL_TF_PLUGIN_DIR="${LABCTL_TF_PLUGIN_DIR:-/opt/tf-plugins}" NO_COLOR=1
+ami=$(python3 -c "import json;print(json.load(open('$repo/Tests/terraform-fixtures/moto-amis.json'))[0]['ami_id'])")
+
+lab="$work/lab"; mkdir -p "$lab/sessions"
+cp -R "$repo/terraform" "$lab/terraform"
+find "$lab/terraform" \( -name .terraform -o -name terraform.tfstate.d \) -prune -exec rm -rf {} + ; find "$lab/terraform" -name '.terraform.lock.hcl' -delete
+cd "$lab"
+mk_session() { # name participants
+  "$labctl" create-config "$1" --workers 1 >/dev/null
+  sed -i 's|allowed_ssh_cidrs = \["0.0.0.0/0"\]|allowed_ssh_cidrs = ["198.51.100.0/24"]|' "sessions/$1.tfvars"
+  echo "ami_id = \"$ami\"" >> "sessions/$1.tfvars"
+  for i in $(seq 1 "$2"); do
+    ssh-keygen -q -t ed25519 -N '' -f "$work/$1-$i" && "$labctl" keys add "$1" "user$i.$1" --file "$work/$1-$i.pub" >/dev/null
+  done
+}
+now() { date +%s.%N; }
+"$labctl" network apply -y >/dev/null 2>&1
+for s in p1 p2 p3 q1 q2 q3 b1; do mk_session "$s" 2; done
+"$labctl" plan b1 >/dev/null 2>&1   # init once, outside the timings
+
+t0=$(now); "$labctl" apply p1 p2 p3 -y >/dev/null 2>&1; t1=$(now)
+for s in q1 q2 q3; do "$labctl" apply "$s" -y >/dev/null 2>&1; done; t2=$(now)
+
+# labctl vs bare terraform for one session with the same inputs (var file rendered by labctl's plan).
+t3=$(now); "$labctl" apply b1 -y >/dev/null 2>&1; t4=$(now)
+"$labctl" destroy b1 -y >/dev/null 2>&1
+t5=$(now)
+TF_WORKSPACE=b1 terraform -chdir=terraform/session apply -input=false -auto-approve -no-color \
+  -var-file="$lab/sessions/b1.tfvars" -var-file="$lab/.labctl/vars/b1.tfvars.json" >/dev/null 2>&1
+TF_WORKSPACE=b1 terraform -chdir=terraform/session output -json >/dev/null 2>&1
+t6=$(now)
+
+# 20 sessions with state: copy p1's real state into 20 workspaces.
+for i in $(seq 1 20); do
+  "$labctl" create-config "st$i" >/dev/null
+  mkdir -p "terraform/session/terraform.tfstate.d/st$i"
+  cp terraform/session/terraform.tfstate.d/p1/terraform.tfstate "terraform/session/terraform.tfstate.d/st$i/"
+done
+sts=$(for i in $(seq 1 20); do printf 'st%s ' "$i"; done)
+t7=$(now); "$labctl" status $sts >/dev/null; t8=$(now)
+(cd terraform/session && for s in $sts; do
+  terraform workspace list >/dev/null; terraform workspace select "$s" >/dev/null; terraform state list >/dev/null
+done) 2>/dev/null
+t9=$(now)
+
+python3 - "$t0" "$t1" "$t2" "$t3" "$t4" "$t5" "$t6" "$t7" "$t8" "$t9" <<'PY'
+import sys
+t = list(map(float, sys.argv[1:]))
+par, seq = t[1]-t[0], t[2]-t[1]
+ours, bare = t[4]-t[3], t[6]-t[5]
+st, orig = t[8]-t[7], t[9]-t[8]
+print(f"3 sessions: parallel {par:.1f} s, sequential {seq:.1f} s ({par/seq:.2f}x)")
+print(f"1 session: labctl apply+output {ours:.1f} s, bare terraform apply+output {bare:.1f} s ({ours/bare:.2f}x)")
+print(f"status of 20 sessions: labctl {st:.3f} s, workspace list/select/state list {orig:.1f} s ({orig/st:.0f}x faster)")
+print(f"apply 3 sessions (wall)|{par:.1f} s parallel|{seq:.1f} s sequential|{par/seq:.2f}x|<= 0.6x")
+print(f"apply 1 session overhead|{ours:.1f} s|{bare:.1f} s bare terraform|{ours/bare:.2f}x|<= 1.05x")
+print(f"status 20 sessions|{st:.3f} s|{orig:.1f} s|{orig/st:.0f}x faster|>= 20x")
+PY
