@@ -73,7 +73,6 @@ public struct Provisioner: Sendable {
 
         let log = layout.logFile(session, verb: verb.rawValue)
         try await ensureInitialised(stack: layout.sessionStack, log: log)
-        if layout.usesS3Backend { try await ensureRemoteWorkspace(session, log: log) }
 
         var args: [String]
         switch verb {
@@ -109,12 +108,6 @@ public struct Provisioner: Sendable {
         }
         return Result(session: session, verb: verb, status: status, log: log, progress: tracker.current,
                       outputs: outputs, elapsed: Date().timeIntervalSince(started))
-    }
-
-    /// The S3 backend needs workspaces created explicitly; "already exists" is fine.
-    func ensureRemoteWorkspace(_ session: String, log: URL) async throws {
-        _ = try await TerraformProcess.run(["workspace", "new", "-no-color", session], settings: settings,
-                                           directory: layout.sessionStack, workspace: nil, log: log)
     }
 
     /// Copies the session's local state to `.labctl/backups/` before a destroy.

@@ -15,6 +15,10 @@ data "aws_vpcs" "network" {
   }
 }
 
+data "aws_vpc" "network" {
+  id = one(data.aws_vpcs.network.ids)
+}
+
 data "aws_subnets" "network" {
   filter {
     name   = "vpc-id"

@@ -40,6 +40,11 @@ resource "aws_instance" "master" {
     ignore_changes = [ami]
 
     precondition {
+      condition     = !local.pod_overlaps_vpc[each.key]
+      error_message = "The pod CIDR ${each.value.pod_cidr} of participant ${each.key} overlaps the network's VPC CIDR ${data.aws_vpc.network.cidr_block}; give the participant another pod CIDR."
+    }
+
+    precondition {
       condition     = length(local.master_user_data[each.key]) <= 16384
       error_message = "The rendered user data of ${local.cluster_name[each.key]}-master exceeds the EC2 limit of 16 KiB."
     }

@@ -11,6 +11,19 @@ locals {
     id => local.subnet_ids[parseint(substr(sha256(id), 0, 8), 16) % length(local.subnet_ids)]
   }
 
+  # Address ranges as [first, last+1) numbers, to refuse pod CIDRs that
+  # overlap the VPC (pods would shadow node addresses).
+  vpc_range = {
+    start = sum([for i, o in split(".", cidrhost(data.aws_vpc.network.cidr_block, 0)) : tonumber(o) * pow(256, 3 - i)])
+    size  = pow(2, 32 - tonumber(split("/", data.aws_vpc.network.cidr_block)[1]))
+  }
+  pod_overlaps_vpc = {
+    for id, p in var.participants : id => (
+      sum([for i, o in split(".", cidrhost(p.pod_cidr, 0)) : tonumber(o) * pow(256, 3 - i)]) < local.vpc_range.start + local.vpc_range.size &&
+      local.vpc_range.start < sum([for i, o in split(".", cidrhost(p.pod_cidr, 0)) : tonumber(o) * pow(256, 3 - i)]) + pow(2, 32 - tonumber(split("/", p.pod_cidr)[1]))
+    )
+  }
+
   cluster_name = { for id in keys(var.participants) : id => "${local.session}-${id}" }
 
   # Tags that identify a participant's cluster; Project, Session and ManagedBy
@@ -42,6 +55,8 @@ locals {
     kubernetes_version = var.kubernetes_version
   })
 
+  # The master bootstrap sees worker_count only as single_node: scaling
+  # workers between positive counts leaves the masters untouched.
   master_user_data = {
     for id, p in var.participants : id => templatefile("${path.module}/templates/master.yaml.tftpl", {
       session         = local.session
@@ -57,7 +72,7 @@ locals {
         cluster        = local.cluster_name[id]
         pod_cidr       = p.pod_cidr
         join_token     = var.cluster_secrets[id].join_token
-        worker_count   = var.worker_count
+        single_node    = var.worker_count == 0
         calico_version = var.calico_version
       })
     })

@@ -45,8 +45,9 @@ resource "aws_vpc_security_group_ingress_rule" "external" {
 resource "aws_vpc_security_group_ingress_rule" "intra_cluster" {
   for_each = var.participants
 
+  # No description: moto drops it on rules that reference a group, and the
+  # resulting diff breaks every later apply there (the Name tag says it all).
   security_group_id            = aws_security_group.cluster[each.key].id
-  description                  = "all traffic between the nodes of ${local.cluster_name[each.key]}"
   ip_protocol                  = "-1"
   referenced_security_group_id = aws_security_group.cluster[each.key].id
 

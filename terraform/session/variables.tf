@@ -187,6 +187,25 @@ variable "participants" {
     condition     = alltrue([for p in values(var.participants) : can(regex("^[0-9]+\\.[0-9]+\\.[0-9]+\\.[0-9]+/[0-9]+$", p.pod_cidr)) && can(cidrhost(p.pod_cidr, 0))])
     error_message = "Every participant pod_cidr must be an IPv4 CIDR block such as 10.244.0.0/16."
   }
+
+  validation {
+    condition = alltrue([for p in values(var.participants) :
+      try(tonumber(split("/", p.pod_cidr)[1]) >= 8 && tonumber(split("/", p.pod_cidr)[1]) <= 26, false)
+    ])
+    error_message = "Every participant pod_cidr must be between /8 and /26 (Calico allocates /26 blocks per node; /16 to /20 is typical)."
+  }
+
+  validation {
+    # 10.96.0.0/12 is kubeadm's default service CIDR: [174063616, 175112192).
+    condition = alltrue([for p in values(var.participants) :
+      try(
+        sum([for i, o in split(".", cidrhost(p.pod_cidr, 0)) : tonumber(o) * pow(256, 3 - i)]) + pow(2, 32 - tonumber(split("/", p.pod_cidr)[1])) <= 174063616 ||
+        sum([for i, o in split(".", cidrhost(p.pod_cidr, 0)) : tonumber(o) * pow(256, 3 - i)]) >= 175112192,
+        false
+      )
+    ])
+    error_message = "A participant pod_cidr overlaps 10.96.0.0/12, the Kubernetes service network of the clusters; pick another range (e.g. 10.244.0.0/16)."
+  }
 }
 
 variable "cluster_secrets" {

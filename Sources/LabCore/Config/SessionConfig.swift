@@ -46,8 +46,8 @@ public struct SessionConfig: Equatable, Sendable {
         config.allowedSSHCIDRs = try strings("allowed_ssh_cidrs") ?? config.allowedSSHCIDRs
         config.allowedAPICIDRs = try strings("allowed_api_cidrs") ?? config.allowedAPICIDRs
         if let a = byName["worker_count"] {
-            guard let n = a.value.intValue, (0...50).contains(n) else {
-                throw .wrongType(file: file, line: a.line, name: "worker_count", expected: "a whole number from 0 to 50")
+            guard let n = a.value.intValue, (0...20).contains(n) else {
+                throw .wrongType(file: file, line: a.line, name: "worker_count", expected: "a whole number from 0 to 20")
             }
             config.workerCount = n
         }

@@ -15,14 +15,14 @@ struct CreateConfig: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The session name: lower-case letters, digits, hyphens (e.g. session-1).") var session: String
-    @Option(help: "Workers per participant cluster (0–50).") var workers = 1
+    @Option(help: "Workers per participant cluster (0–20).") var workers = 1
     @Option(name: .customLong("master-type"), help: "EC2 instance type of each master.") var masterType = "t3.medium"
     @Option(name: .customLong("worker-type"), help: "EC2 instance type of each worker.") var workerType = "t3.small"
     @Option(help: "AWS region.") var region = "eu-west-1"
     @Flag(help: "Overwrite an existing file.") var force = false
 
     func validate() throws {
-        guard (0...50).contains(workers) else { throw ValidationError("--workers must be from 0 to 50.") }
+        guard (0...20).contains(workers) else { throw ValidationError("--workers must be from 0 to 20.") }
         for (flag, value) in [("--master-type", masterType), ("--worker-type", workerType)] where !InstanceType.isWellFormed(value) {
             throw ValidationError("\(flag) '\(value)' is not an EC2 instance type (family.size, e.g. t3.medium).")
         }

@@ -1,0 +1,757 @@
+#!/usr/bin/env bash
+# tf-smoke.sh — end-to-end smoke test of terraform/ against a local AWS emulator.
+#
+# Starts moto_server on a free loopback port, copies terraform/ to a temporary
+# directory and runs the real Terraform + real hashicorp/aws provider against
+# it: network apply, two sessions applied in parallel (one workspace each,
+# selected with TF_WORKSPACE), tag/state/user-data/output checks with boto3,
+# destroy of one session, and one session on the S3 backend with
+# use_lockfile = true (including a lock conflict). Everything it starts is
+# stopped and every temporary file removed on exit.
+#
+# Traffic goes to 127.0.0.1 only: the instance IPs moto hands out are never
+# contacted.
+#
+# Environment:
+#   LABCTL_TF_PLUGIN_DIR  provider mirror for `terraform init -plugin-dir`
+#                         (default /opt/tf-plugins)
+#   TF_SMOKE_KEEP=1       keep the temporary directory for inspection
+#
+# Exit status: 0 all checks passed, 1 a check failed, 2 missing tool / setup error.
+set -uo pipefail
+
+REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+PLUGIN_DIR=${LABCTL_TF_PLUGIN_DIR:-/opt/tf-plugins}
+AMI_FIXTURE="$REPO_ROOT/Tests/terraform-fixtures/moto-amis.json"
+FIXTURE_AMI_ID="ami-0a1b2c3d4e5f60718" # the amd64 Ubuntu 24.04 entry of the fixture
+
+PASSED=0
+FAILED=0
+MOTO_PID=""
+BG_PIDS=()
+WORK=""
+TIMINGS=()
+
+log() { printf '%s\n' "$*"; }
+pass() {
+  PASSED=$((PASSED + 1))
+  printf 'PASS %s\n' "$1"
+}
+fail() {
+  FAILED=$((FAILED + 1))
+  printf 'FAIL %s%s\n' "$1" "${2:+: $2}"
+}
+die() {
+  printf 'tf-smoke: %s\n' "$*" >&2
+  exit 2
+}
+
+cleanup() {
+  local pid
+  for pid in "${BG_PIDS[@]}"; do
+    kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+  done
+  if [ -n "$MOTO_PID" ]; then
+    kill "$MOTO_PID" 2>/dev/null
+    wait "$MOTO_PID" 2>/dev/null
+  fi
+  if [ -n "$WORK" ] && [ -d "$WORK" ]; then
+    if [ "${TF_SMOKE_KEEP:-0}" = "1" ]; then
+      log "kept $WORK"
+    else
+      rm -rf "$WORK"
+    fi
+  fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+now() { date +%s.%N; }
+elapsed() { python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.1f}')" "$1" "$2"; }
+
+# --- prerequisites --------------------------------------------------------------
+
+for tool in terraform moto_server python3 ssh-keygen openssl curl; do
+  command -v "$tool" >/dev/null 2>&1 || die "$tool is not installed"
+done
+python3 -c 'import boto3' 2>/dev/null || die "python3 module boto3 is missing (pip install boto3)"
+[ -d "$PLUGIN_DIR" ] || die "provider mirror $PLUGIN_DIR not found (set LABCTL_TF_PLUGIN_DIR)"
+[ -f "$AMI_FIXTURE" ] || die "AMI fixture $AMI_FIXTURE not found"
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/labctl-tf-smoke.XXXXXX") || die "mktemp failed"
+mkdir -p "$WORK/keys" "$WORK/logs" "$WORK/vars"
+
+# --- moto on a free loopback port ---------------------------------------------------
+
+PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+MOTO_AMIS_PATH="$AMI_FIXTURE" moto_server -H 127.0.0.1 -p "$PORT" >"$WORK/logs/moto.log" 2>&1 &
+MOTO_PID=$!
+for _ in $(seq 1 60); do
+  curl -sf -o /dev/null "http://127.0.0.1:$PORT/moto-api/" && break
+  kill -0 "$MOTO_PID" 2>/dev/null || die "moto_server exited: $(tail -n 5 "$WORK/logs/moto.log")"
+  sleep 0.5
+done
+curl -sf -o /dev/null "http://127.0.0.1:$PORT/moto-api/" || die "moto_server did not answer on 127.0.0.1:$PORT"
+log "moto_server pid $MOTO_PID on 127.0.0.1:$PORT"
+
+# Isolated, emulator-only environment: no real credentials, profiles, IMDS or
+# Terraform checkpoint calls can leak in.
+unset AWS_PROFILE AWS_SESSION_TOKEN AWS_SECURITY_TOKEN AWS_ROLE_ARN AWS_WEB_IDENTITY_TOKEN_FILE TF_WORKSPACE TF_DATA_DIR TF_PLUGIN_CACHE_DIR
+export AWS_ENDPOINT_URL="http://127.0.0.1:$PORT"
+export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test
+export AWS_REGION=eu-west-1 AWS_DEFAULT_REGION=eu-west-1
+export AWS_CONFIG_FILE="$WORK/aws-config" AWS_SHARED_CREDENTIALS_FILE="$WORK/aws-credentials"
+export AWS_EC2_METADATA_DISABLED=true
+export CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1 TF_INPUT=0
+: >"$WORK/terraformrc"
+export TF_CLI_CONFIG_FILE="$WORK/terraformrc"
+
+# --- a private copy of terraform/ ---------------------------------------------------
+
+copy_tree() { # copy_tree DEST
+  cp -R "$REPO_ROOT/terraform" "$1"
+  find "$1" \( -name .terraform -o -name terraform.tfstate.d \) -prune -exec rm -rf {} +
+  find "$1" \( -name '*.tfstate' -o -name '*.tfstate.backup' -o -name '.terraform.lock.hcl' \
+    -o -name '*_override.tf' -o -name '*.tfbackend' \) -exec rm -f {} +
+}
+copy_tree "$WORK/tf"
+NET="$WORK/tf/network"
+SES="$WORK/tf/session"
+
+tf() { # tf DIR ARGS... (output to stdout/stderr)
+  local dir=$1
+  shift
+  terraform -chdir="$dir" "$@"
+}
+
+# --- static checks ------------------------------------------------------------------
+
+if terraform fmt -check -recursive "$WORK/tf" >"$WORK/logs/fmt.log" 2>&1; then
+  pass "terraform fmt -check -recursive"
+else
+  fail "terraform fmt -check -recursive" "$(tr '\n' ' ' <"$WORK/logs/fmt.log")"
+fi
+
+for stack in network session; do
+  if tf "$WORK/tf/$stack" init -no-color -input=false -plugin-dir="$PLUGIN_DIR" >"$WORK/logs/init-$stack.log" 2>&1; then
+    pass "terraform init $stack (-plugin-dir)"
+  else
+    fail "terraform init $stack" "see below"
+    tail -n 20 "$WORK/logs/init-$stack.log"
+    die "cannot continue without an initialised $stack stack"
+  fi
+  if tf "$WORK/tf/$stack" validate -no-color >"$WORK/logs/validate-$stack.log" 2>&1; then
+    pass "terraform validate $stack"
+  else
+    fail "terraform validate $stack" "$(tr '\n' ' ' <"$WORK/logs/validate-$stack.log")"
+  fi
+done
+
+# --- session inputs: keys, CAs, tokens ------------------------------------------------
+
+ssh-keygen -q -t ed25519 -N '' -C "labctl-operator" -f "$WORK/keys/operator" || die "ssh-keygen failed"
+for person in alice bob.do carol dave erin; do
+  ssh-keygen -q -t ed25519 -N '' -C "$person@training" -f "$WORK/keys/$person" || die "ssh-keygen failed"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 30 \
+    -subj "/CN=kubernetes" -keyout "$WORK/keys/$person-ca.key" -out "$WORK/keys/$person-ca.crt" 2>/dev/null ||
+    die "openssl failed"
+  openssl x509 -pubkey -noout -in "$WORK/keys/$person-ca.crt" | openssl pkey -pubin -outform der |
+    openssl dgst -sha256 -r | cut -d' ' -f1 >"$WORK/keys/$person-ca.hash"
+done
+
+# make_vars SESSION WORKER_COUNT PARTICIPANT=POD_CIDR... [-- key=json ...]
+make_vars() {
+  python3 - "$WORK" "$@" <<'PY'
+import json, secrets, string, sys
+work, session, workers, *rest = sys.argv[1:]
+extra = {}
+if "--" in rest:
+    i = rest.index("--")
+    rest, extras = rest[:i], rest[i + 1:]
+    for item in extras:
+        k, v = item.split("=", 1)
+        extra[k] = json.loads(v)
+alphabet = string.ascii_lowercase + string.digits
+def read(p):
+    with open(p) as f:
+        return f.read()
+participants, secrets_ = {}, {}
+for item in rest:
+    pid, cidr = item.split("=", 1)
+    participants[pid] = {"public_key": read(f"{work}/keys/{pid}.pub").strip(), "pod_cidr": cidr}
+    secrets_[pid] = {
+        "join_token": "".join(secrets.choice(alphabet) for _ in range(6)) + "." + "".join(secrets.choice(alphabet) for _ in range(16)),
+        "ca_cert_pem": read(f"{work}/keys/{pid}-ca.crt"),
+        "ca_key_pem": read(f"{work}/keys/{pid}-ca.key"),
+        "ca_cert_hash": "sha256:" + read(f"{work}/keys/{pid}-ca.hash").strip(),
+    }
+doc = {
+    "session_name": session,
+    "worker_count": int(workers),
+    "operator_public_key": read(f"{work}/keys/operator.pub").strip(),
+    "participants": participants,
+    "cluster_secrets": secrets_,
+    "extra_tags": {"CostCenter": "training"},
+}
+doc.update(extra)
+with open(f"{work}/vars/{session}.tfvars.json", "w") as f:
+    json.dump(doc, f, indent=2)
+PY
+}
+
+make_vars alpha 1 alice=10.244.0.0/16 bob.do=10.245.0.0/16
+make_vars beta 0 carol=10.246.0.0/16 -- \
+  "ami_id=\"$FIXTURE_AMI_ID\"" 'allowed_ssh_cidrs=["198.51.100.0/24"]' \
+  'allowed_api_cidrs=["198.51.100.0/24","2001:db8::/32"]' 'nodeport_cidrs=["203.0.113.0/24"]' \
+  'skip_credentials_validation=true' 'skip_requesting_account_id=true' 'skip_metadata_api_check=true'
+make_vars gamma 1 dave=10.247.0.0/16
+cp "$WORK/vars/alpha.tfvars.json" "$WORK/vars/mismatch.tfvars.json"
+make_vars overlap 1 alice=10.0.128.0/17
+
+# --- guards: session before network, workspace mismatch -------------------------------
+
+if TF_WORKSPACE=alpha tf "$SES" plan -no-color -lock=false -var-file="$WORK/vars/alpha.tfvars.json" >"$WORK/logs/early.log" 2>&1; then
+  fail "session before network is refused" "plan succeeded without a network"
+elif grep -q 'labctl network apply' "$WORK/logs/early.log"; then
+  pass "session before network is refused with 'run \`labctl network apply\` first'"
+else
+  fail "session before network is refused" "unexpected error: $(grep -m1 Error "$WORK/logs/early.log")"
+fi
+
+if TF_WORKSPACE=other tf "$SES" plan -no-color -lock=false -var-file="$WORK/vars/mismatch.tfvars.json" >"$WORK/logs/mismatch.log" 2>&1; then
+  fail "session_name must equal the workspace" "plan in workspace 'other' accepted session_name=alpha"
+elif grep -q 'does not match the selected Terraform workspace' "$WORK/logs/mismatch.log"; then
+  pass "session_name must equal the workspace (TF_WORKSPACE=other, session_name=alpha refused)"
+else
+  fail "session_name must equal the workspace" "unexpected error: $(grep -m1 Error "$WORK/logs/mismatch.log")"
+fi
+
+# --- network --------------------------------------------------------------------------
+
+t0=$(now)
+if tf "$NET" apply -auto-approve -no-color >"$WORK/logs/network-apply.log" 2>&1; then
+  d=$(elapsed "$t0" "$(now)")
+  TIMINGS+=("network apply (8 resources): ${d}s")
+  pass "network apply (default workspace) in ${d}s"
+else
+  fail "network apply" "see below"
+  tail -n 30 "$WORK/logs/network-apply.log"
+  die "cannot continue without the network"
+fi
+tf "$NET" output -json >"$WORK/network-outputs.json" 2>"$WORK/logs/network-output.err"
+
+if TF_WORKSPACE=overlap tf "$SES" plan -no-color -lock=false -var-file="$WORK/vars/overlap.tfvars.json" >"$WORK/logs/overlap.log" 2>&1; then
+  fail "pod CIDR overlapping the VPC is refused" "plan accepted pod_cidr 10.0.128.0/17 in VPC 10.0.0.0/16"
+elif grep -q "overlaps the network's VPC" "$WORK/logs/overlap.log"; then
+  pass "pod CIDR overlapping the VPC is refused at plan time (10.0.128.0/17 in 10.0.0.0/16)"
+else
+  fail "pod CIDR overlapping the VPC is refused" "unexpected error: $(grep -m1 Error "$WORK/logs/overlap.log")"
+fi
+
+# --- two sessions in parallel ----------------------------------------------------------
+
+run_apply() { # run_apply SESSION  (background job body)
+  local s=$1
+  now >"$WORK/logs/apply-$s.start"
+  TF_WORKSPACE=$s terraform -chdir="$SES" apply -auto-approve -no-color \
+    -var-file="$WORK/vars/$s.tfvars.json" >"$WORK/logs/apply-$s.log" 2>&1
+  echo $? >"$WORK/logs/apply-$s.rc"
+  now >"$WORK/logs/apply-$s.end"
+}
+
+t0=$(now)
+run_apply alpha &
+BG_PIDS+=($!)
+run_apply beta &
+BG_PIDS+=($!)
+wait "${BG_PIDS[@]}"
+BG_PIDS=()
+t1=$(now)
+for s in alpha beta; do
+  if [ "$(cat "$WORK/logs/apply-$s.rc")" = "0" ]; then
+    d=$(elapsed "$(cat "$WORK/logs/apply-$s.start")" "$(cat "$WORK/logs/apply-$s.end")")
+    TIMINGS+=("session $s apply, in parallel with the other: ${d}s")
+    pass "session $s apply (TF_WORKSPACE=$s) in ${d}s"
+  else
+    fail "session $s apply" "see below"
+    tail -n 30 "$WORK/logs/apply-$s.log"
+  fi
+done
+if python3 - "$WORK/logs" <<'PY'; then
+import sys
+d = sys.argv[1]
+r = lambda n: float(open(f"{d}/{n}").read())
+a0, a1, b0, b1 = r("apply-alpha.start"), r("apply-alpha.end"), r("apply-beta.start"), r("apply-beta.end")
+sys.exit(0 if max(a0, b0) < min(a1, b1) else 1)
+PY
+  TIMINGS+=("alpha + beta in parallel, wall clock: $(elapsed "$t0" "$t1")s")
+  pass "the two applies ran at the same time (wall clock $(elapsed "$t0" "$t1")s for both)"
+else
+  fail "the two applies ran at the same time" "they did not overlap"
+fi
+
+for s in alpha beta; do
+  TF_WORKSPACE=$s tf "$SES" state list >"$WORK/state-$s.txt" 2>"$WORK/logs/state-$s.err"
+  TF_WORKSPACE=$s tf "$SES" show -json >"$WORK/show-$s.json" 2>"$WORK/logs/show-$s.err"
+  TF_WORKSPACE=$s tf "$SES" output -json >"$WORK/outputs-$s.json" 2>"$WORK/logs/output-$s.err"
+done
+tf "$SES" state list >"$WORK/state-default.txt" 2>/dev/null || true
+
+# --- checks against moto and the states -------------------------------------------------
+
+cat >"$WORK/check.py" <<'PY'
+"""Checks of the labctl Terraform stacks against moto (boto3, loopback only)."""
+import base64, json, os, sys
+import boto3
+
+work = sys.argv[1]
+phase = sys.argv[2]
+ec2 = boto3.client("ec2", endpoint_url=os.environ["AWS_ENDPOINT_URL"])
+
+def vars_of(session):
+    with open(f"{work}/vars/{session}.tfvars.json") as f:
+        return json.load(f)
+
+def result(ok, name, detail=""):
+    print(("PASS " if ok else "FAIL ") + name + ("" if ok or not detail else ": " + str(detail)))
+
+def tags(obj):
+    return {t["Key"]: t["Value"] for t in obj.get("Tags", []) or []}
+
+def instances(session=None, live=True):
+    out = []
+    for r in ec2.describe_instances()["Reservations"]:
+        for i in r["Instances"]:
+            if live and i["State"]["Name"] in ("terminated", "shutting-down"):
+                continue
+            if session is None or tags(i).get("Session") == session:
+                out.append(i)
+    return out
+
+REQUIRED = ["Project", "Session", "Participant", "Cluster", "Role", "ManagedBy"]
+
+def check_tags(kind, objs, session, role):
+    bad = []
+    for o in objs:
+        t = tags(o)
+        missing = [k for k in REQUIRED if k not in t]
+        oid = o.get("InstanceId") or o.get("GroupId") or o.get("KeyName") or o.get("VolumeId")
+        if missing:
+            bad.append(f"{oid} lacks {missing}")
+            continue
+        want_role = role(o) if callable(role) else role
+        if (t["Session"] != session or t["ManagedBy"] != "labctl" or t["Project"] != "k8s-training"
+                or t["Cluster"] != f"{session}-{t['Participant']}" or t["Role"] not in want_role
+                or session not in t.get("Name", "") or t.get("CostCenter") != "training"):
+            bad.append(f"{oid} has {t}")
+    result(not bad and objs, f"{session}: {len(objs)} {kind} carry the 6 labctl tags (+Name, extra_tags)", bad or "none found")
+
+def session_checks(session):
+    v = vars_of(session)
+    people = sorted(v["participants"])
+    wc = v["worker_count"]
+    insts = instances(session)
+    result(len(insts) == len(people) * (1 + wc), f"{session}: {len(insts)} live instances = {len(people)} x (1 master + {wc} workers)",
+           [tags(i).get("Name") for i in insts])
+    check_tags("instances", insts, session, ("master", "worker"))
+    vol_ids = [b["Ebs"]["VolumeId"] for i in insts for b in i.get("BlockDeviceMappings", [])]
+    vols = ec2.describe_volumes(VolumeIds=vol_ids)["Volumes"] if vol_ids else []
+    check_tags("root volumes", vols, session, ("master", "worker"))
+    bad = [x["VolumeId"] for x in vols if not (x["VolumeType"] == "gp3" and x["Encrypted"] and x["Size"] == 30)]
+    result(vols and not bad, f"{session}: root volumes are encrypted gp3 of 30 GiB", bad)
+    bad = [i["InstanceId"] for i in insts if i.get("MetadataOptions", {}).get("HttpTokens") != "required"]
+    result(not bad, f"{session}: IMDSv2 required on every instance", bad)
+    bad = [i["InstanceId"] for i in insts if not i.get("PublicIpAddress")]
+    result(not bad, f"{session}: every instance has a public IP", bad)
+    want_ami = v.get("ami_id") or "ami-0a1b2c3d4e5f60718"
+    bad = [i["InstanceId"] for i in insts if i["ImageId"] != want_ami]
+    result(not bad, f"{session}: instances use {want_ami} ({'given ami_id' if v.get('ami_id') else 'Ubuntu 24.04 amd64 lookup'})", bad)
+
+    sgs = [g for g in ec2.describe_security_groups()["SecurityGroups"] if tags(g).get("Session") == session]
+    check_tags("security groups", sgs, session, ("security-group",))
+    names = sorted(g["GroupName"] for g in sgs)
+    result(names == sorted(f"{session}-{p}" for p in people), f"{session}: one security group per participant named <session>-<id>", names)
+    rules = ec2.describe_security_group_rules()["SecurityGroupRules"]
+    for g in sgs:
+        gid = g["GroupId"]
+        mine = [r for r in rules if r["GroupId"] == gid]
+        ingress = [r for r in mine if not r["IsEgress"]]
+        def sources(port):
+            return sorted((r.get("CidrIpv4") or r.get("CidrIpv6")) for r in ingress
+                          if r["IpProtocol"] == "tcp" and r["FromPort"] == port)
+        exp_ssh = sorted(v.get("allowed_ssh_cidrs", ["0.0.0.0/0"]))
+        exp_api = sorted(v.get("allowed_api_cidrs", []))
+        exp_np = sorted(v.get("nodeport_cidrs", []))
+        np_ok = all(r["ToPort"] == 32767 for r in ingress if r["IpProtocol"] == "tcp" and r["FromPort"] == 30000)
+        self_ok = any(r["IpProtocol"] == "-1" and (r.get("ReferencedGroupInfo") or {}).get("GroupId") == gid for r in ingress)
+        egress_ok = any(r["IsEgress"] and r["IpProtocol"] == "-1" and r.get("CidrIpv4") == "0.0.0.0/0" for r in mine)
+        ok = sources(22) == exp_ssh and sources(6443) == exp_api and sources(30000) == exp_np and np_ok and self_ok and egress_ok
+        result(ok, f"{session}: {g['GroupName']} rules: ssh {exp_ssh}, api {exp_api or 'none'}, nodeports {exp_np or 'none'}, intra-cluster, egress",
+               {"ssh": sources(22), "api": sources(6443), "np": sources(30000), "self": self_ok, "egress": egress_ok})
+    bad = [i["InstanceId"] for i in insts
+           if [x["GroupId"] for n in i["NetworkInterfaces"] for x in n["Groups"]]
+           != [g["GroupId"] for g in sgs if g["GroupName"] == tags(i)["Cluster"]]]
+    result(not bad, f"{session}: each instance is only in its own cluster's security group", bad)
+
+    kps = [k for k in ec2.describe_key_pairs()["KeyPairs"] if tags(k).get("Session") == session]
+    check_tags("key pairs", kps, session, ("key-pair",))
+    result(sorted(k["KeyName"] for k in kps) == sorted(f"{session}-{p}" for p in people),
+           f"{session}: one key pair per participant named <session>-<id>", [k["KeyName"] for k in kps])
+    bad = [i["InstanceId"] for i in insts if i.get("KeyName") != tags(i)["Cluster"]]
+    result(not bad, f"{session}: instances launched with their participant's key pair", bad)
+
+    # user data
+    outputs = json.load(open(f"{work}/outputs-{session}.json"))
+    clusters = outputs["clusters"]["value"]
+    op_key = v["operator_public_key"]
+    for p in people:
+        pv = v["participants"][p]
+        sec = v["cluster_secrets"][p]
+        others = [v["participants"][o]["public_key"] for o in people if o != p]
+        master = [i for i in insts if tags(i)["Participant"] == p and tags(i)["Role"] == "master"]
+        workers = [i for i in insts if tags(i)["Participant"] == p and tags(i)["Role"] == "worker"]
+        if len(master) != 1:
+            result(False, f"{session}/{p}: exactly one master", len(master))
+            continue
+        def ud(i):
+            raw = ec2.describe_instance_attribute(InstanceId=i["InstanceId"], Attribute="userData")["UserData"]["Value"]
+            return base64.b64decode(raw).decode()
+        mu = ud(master[0])
+        problems = []
+        for needle, what in [
+            ("#cloud-config", "cloud-config header"),
+            (f'POD_CIDR="{pv["pod_cidr"]}"', "pod CIDR"),
+            ('--pod-network-cidr="$POD_CIDR"', "kubeadm --pod-network-cidr"),
+            (f'JOIN_TOKEN="{sec["join_token"]}"', "join token"),
+            ("cidr: $POD_CIDR", "Calico IPv4 pool = pod CIDR"),
+            (json.dumps(op_key), "operator key"),
+            (json.dumps(pv["public_key"]), "participant key"),
+            (base64.b64encode(sec["ca_cert_pem"].encode()).decode(), "CA certificate"),
+            (base64.b64encode(sec["ca_key_pem"].encode()).decode(), "CA key"),
+            ("/etc/kubernetes/pki/ca.key", "CA key path"),
+            ("pkgs.k8s.io/core:/stable:/v$K8S_MINOR", "pkgs.k8s.io repo"),
+            ('K8S_MINOR="1.34"', "kubernetes_version"),
+            (f"SINGLE_NODE={'true' if wc == 0 else 'false'}", "single-node switch (taint removal when worker_count = 0)"),
+        ]:
+            if needle not in mu:
+                problems.append(what)
+        if any(k in mu for k in others):
+            problems.append("contains another participant's key")
+        result(not problems, f"{session}/{p}: master user data has pod CIDR {pv['pod_cidr']}, token, CA, both keys, Calico pool", problems)
+        master_ip = master[0]["PrivateIpAddress"]
+        wproblems = []
+        for w in workers:
+            wu = ud(w)
+            for needle, what in [
+                (f'MASTER_ENDPOINT="{master_ip}:6443"', "master private IP"),
+                (f'CA_CERT_HASH="sha256:{sec["ca_cert_hash"].removeprefix("sha256:")}"', "CA hash"),
+                (f'JOIN_TOKEN="{sec["join_token"]}"', "join token"),
+                ("kubeadm join", "kubeadm join"),
+                (json.dumps(op_key), "operator key"),
+                (json.dumps(pv["public_key"]), "participant key"),
+            ]:
+                if needle not in wu:
+                    wproblems.append(f"{tags(w)['Name']}: {what}")
+            if "ca.key" in wu:
+                wproblems.append(f"{tags(w)['Name']}: carries the CA key")
+        if workers:
+            result(not wproblems, f"{session}/{p}: {len(workers)} worker(s) join {master_ip}:6443 with token + sha256 CA hash", wproblems)
+
+        c = clusters.get(p)
+        keys = {"master_public_ip", "master_private_ip", "worker_public_ips", "worker_private_ips",
+                "pod_cidr", "master_instance_id", "worker_instance_ids"}
+        shape = (c is not None and set(c) == keys and all(isinstance(c[k], str) for k in ("master_public_ip", "master_private_ip", "pod_cidr", "master_instance_id"))
+                 and all(isinstance(c[k], list) and len(c[k]) == v["worker_count"] for k in ("worker_public_ips", "worker_private_ips", "worker_instance_ids")))
+        ok = shape and c["master_instance_id"] == master[0]["InstanceId"] and c["master_private_ip"] == master_ip \
+            and c["master_public_ip"] == master[0].get("PublicIpAddress") and c["pod_cidr"] == pv["pod_cidr"] \
+            and sorted(c["worker_instance_ids"]) == sorted(w["InstanceId"] for w in workers)
+        result(ok, f"{session}/{p}: output clusters[\"{p}\"] has the documented shape and matches EC2", c)
+    info = outputs["session_info"]["value"]
+    expect = {"session": session, "participant_count": len(people), "total_instances": len(people) * (1 + wc),
+              "aws_cost_explorer_filter": f"Tag: Session = {session}"}
+    result(info == expect and set(clusters) == set(people), f"{session}: output session_info = {expect}", info)
+    sens = outputs["clusters"].get("sensitive") or outputs["session_info"].get("sensitive")
+    result(not sens, f"{session}: outputs are not marked sensitive (readable by labctl output -json)", sens)
+
+    # state isolation
+    state = [l.strip() for l in open(f"{work}/state-{session}.txt") if l.strip()]
+    show = json.load(open(f"{work}/show-{session}.json"))
+    res = show.get("values", {}).get("root_module", {}).get("resources", [])
+    foreign = []
+    for r in res:
+        if r["mode"] != "managed":
+            continue
+        t = (r.get("values") or {}).get("tags_all") or {}
+        if t.get("Session") != session:
+            foreign.append(r["address"])
+        key = r.get("index")
+        pid = key.split("/")[0].split("|")[0] if isinstance(key, str) else None
+        if pid not in people:
+            foreign.append(r["address"])
+    managed = [r for r in res if r["mode"] == "managed"]
+    result(state and not foreign and len(managed) == len([l for l in state if not l.startswith("data.")]),
+           f"{session}: state holds only its own {len(managed)} resources (all tagged Session={session})", foreign or "empty state")
+    ids = {r["values"]["id"] for r in managed if r["type"] == "aws_instance"}
+    result(ids == {i["InstanceId"] for i in insts}, f"{session}: instances in state = instances tagged Session={session} in EC2",
+           sorted(ids ^ {i["InstanceId"] for i in insts}))
+
+def network_checks():
+    out = json.load(open(f"{work}/network-outputs.json"))
+    vpc_id = out["vpc_id"]["value"]
+    subnets = out["subnet_ids"]["value"]
+    result(out["vpc_cidr"]["value"] == "10.0.0.0/16" and vpc_id.startswith("vpc-") and len(subnets) == 2,
+           "network outputs vpc_id, subnet_ids (2), vpc_cidr", out)
+    objs = ec2.describe_vpcs(VpcIds=[vpc_id])["Vpcs"] + ec2.describe_subnets(SubnetIds=subnets)["Subnets"] \
+        + ec2.describe_internet_gateways(Filters=[{"Name": "attachment.vpc-id", "Values": [vpc_id]}])["InternetGateways"] \
+        + [r for r in ec2.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["RouteTables"] if tags(r)]
+    bad = []
+    for o in objs:
+        t = tags(o)
+        if not (t.get("Project") == "k8s-training" and t.get("ManagedBy") == "labctl" and t.get("Network") == "labctl"
+                and t.get("Role") == "network" and t.get("Name", "").startswith("labctl")):
+            bad.append(t)
+    result(len(objs) == 5 and not bad, f"network: VPC, 2 subnets, IGW, route table tagged Project/ManagedBy/Network/Role/Name", bad or len(objs))
+    rts = [r for r in ec2.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["RouteTables"] if tags(r)]
+    routes_ok = any(r.get("DestinationCidrBlock") == "0.0.0.0/0" and r.get("GatewayId", "").startswith("igw-") for rt in rts for r in rt["Routes"])
+    assoc = {a.get("SubnetId") for rt in rts for a in rt.get("Associations", [])}
+    result(routes_ok and set(subnets) <= assoc, "network: default route to the internet gateway, both subnets associated")
+    sn = ec2.describe_subnets(SubnetIds=subnets)["Subnets"]
+    result(sorted(s["AvailabilityZone"] for s in sn) == ["eu-west-1a", "eu-west-1b"] and all(s["MapPublicIpOnLaunch"] for s in sn),
+           "network: public subnets in eu-west-1a and eu-west-1b")
+    nat = ec2.describe_nat_gateways()["NatGateways"]
+    result(not nat, "network: no NAT gateway", nat)
+
+def after_destroy(gone, kept):
+    left = instances(gone)
+    result(not left, f"{gone}: destroyed, no live instance left", [i["InstanceId"] for i in left])
+    sg = [g["GroupName"] for g in ec2.describe_security_groups()["SecurityGroups"] if tags(g).get("Session") == gone]
+    kp = [k["KeyName"] for k in ec2.describe_key_pairs()["KeyPairs"] if tags(k).get("Session") == gone]
+    result(not sg and not kp, f"{gone}: its security groups and key pairs are gone", sg + kp)
+    v = vars_of(kept)
+    n = len(v["participants"]) * (1 + v["worker_count"])
+    live = instances(kept)
+    sg = [g for g in ec2.describe_security_groups()["SecurityGroups"] if tags(g).get("Session") == kept]
+    kp = [k for k in ec2.describe_key_pairs()["KeyPairs"] if tags(k).get("Session") == kept]
+    result(len(live) == n and len(sg) == len(v["participants"]) and len(kp) == len(v["participants"]),
+           f"{kept}: untouched by the destroy of {gone} ({len(live)} instances, {len(sg)} SGs, {len(kp)} key pairs)")
+
+if phase == "network":
+    network_checks()
+elif phase == "session":
+    session_checks(sys.argv[3])
+elif phase == "destroyed":
+    after_destroy(sys.argv[3], sys.argv[4])
+elif phase == "count":
+    v = vars_of(sys.argv[3])
+    n = len(instances(sys.argv[3]))
+    want = int(sys.argv[4])
+    result(n == want, f"{sys.argv[3]}: {n} live instances (expected {want})")
+PY
+
+check() { # check ARGS... — run check.py, tally its PASS/FAIL lines
+  local line
+  while IFS= read -r line; do
+    case "$line" in
+      PASS\ *) pass "${line#PASS }" ;;
+      FAIL\ *) fail "${line#FAIL }" ;;
+      *) [ -n "$line" ] && log "  $line" ;;
+    esac
+  done < <(python3 "$WORK/check.py" "$WORK" "$@" 2>&1 || echo "FAIL check.py $* crashed")
+}
+
+check network
+check session alpha
+check session beta
+
+if [ ! -s "$WORK/state-default.txt" ]; then
+  pass "default workspace of the session stack holds no resources"
+else
+  fail "default workspace of the session stack holds no resources" "$(tr '\n' ' ' <"$WORK/state-default.txt")"
+fi
+
+# A second plan must not replace or add anything (moto reports a harmless
+# in-place diff on vpc_security_group_ids, see terraform/README.md).
+TF_WORKSPACE=alpha tf "$SES" plan -no-color -var-file="$WORK/vars/alpha.tfvars.json" >"$WORK/logs/replan-alpha.log" 2>&1
+if grep -qE 'No changes\.|Plan: 0 to add, [0-9]+ to change, 0 to destroy' "$WORK/logs/replan-alpha.log"; then
+  pass "alpha: re-plan adds/replaces nothing ($(grep -m1 -oE 'No changes\.|Plan: .*' "$WORK/logs/replan-alpha.log"))"
+else
+  fail "alpha: re-plan adds/replaces nothing" "$(grep -m1 -E 'Plan:|Error' "$WORK/logs/replan-alpha.log")"
+fi
+
+# --- destroy one session, the other stays ------------------------------------------------
+
+t0=$(now)
+if TF_WORKSPACE=beta tf "$SES" destroy -auto-approve -no-color -var-file="$WORK/vars/beta.tfvars.json" >"$WORK/logs/destroy-beta.log" 2>&1; then
+  d=$(elapsed "$t0" "$(now)")
+  TIMINGS+=("session beta destroy: ${d}s")
+  pass "session beta destroy in ${d}s"
+else
+  fail "session beta destroy" "$(grep -m1 -A3 Error "$WORK/logs/destroy-beta.log")"
+fi
+if [ -z "$(TF_WORKSPACE=beta tf "$SES" state list 2>/dev/null)" ]; then
+  pass "beta: state is empty after destroy"
+else
+  fail "beta: state is empty after destroy"
+fi
+check destroyed beta alpha
+
+# --- S3 backend with use_lockfile -------------------------------------------------------------
+
+copy_tree "$WORK/tf-s3"
+S3S="$WORK/tf-s3/session"
+BUCKET=labctl-smoke-state
+python3 - "$BUCKET" <<'PY' || fail "create S3 bucket in moto"
+import os, sys, boto3
+s3 = boto3.client("s3", endpoint_url=os.environ["AWS_ENDPOINT_URL"])
+s3.create_bucket(Bucket=sys.argv[1], CreateBucketConfiguration={"LocationConstraint": os.environ["AWS_REGION"]})
+s3.put_bucket_versioning(Bucket=sys.argv[1], VersioningConfiguration={"Status": "Enabled"})
+PY
+# What labctl generates for remote state (see terraform/README.md).
+cat >"$S3S/backend_override.tf" <<'EOF'
+terraform {
+  backend "s3" {}
+}
+EOF
+cat >"$WORK/session.s3.tfbackend" <<EOF
+bucket         = "$BUCKET"
+key            = "labctl/session.tfstate"
+region         = "eu-west-1"
+use_lockfile   = true
+use_path_style = true
+EOF
+if tf "$S3S" init -no-color -input=false -plugin-dir="$PLUGIN_DIR" -backend-config="$WORK/session.s3.tfbackend" >"$WORK/logs/init-s3.log" 2>&1; then
+  pass "session init with S3 backend (backend_override.tf + -backend-config, endpoint from AWS_ENDPOINT_URL)"
+else
+  fail "session init with S3 backend" "$(grep -m1 -A3 Error "$WORK/logs/init-s3.log")"
+fi
+
+t0=$(now)
+if TF_WORKSPACE=gamma tf "$S3S" apply -auto-approve -no-color -var-file="$WORK/vars/gamma.tfvars.json" >"$WORK/logs/apply-gamma.log" 2>&1; then
+  GAMMA_TIME=$(elapsed "$t0" "$(now)")
+  TIMINGS+=("ONE SESSION APPLY, alone (gamma: 1 participant, master + 1 worker, 7 resources, S3 backend): ${GAMMA_TIME}s")
+  pass "session gamma apply alone on the S3 backend in ${GAMMA_TIME}s"
+else
+  GAMMA_TIME="n/a"
+  fail "session gamma apply on S3" "$(grep -m1 -A5 Error "$WORK/logs/apply-gamma.log")"
+fi
+
+s3_keys() {
+  python3 - "$BUCKET" <<'PY'
+import os, sys, boto3
+s3 = boto3.client("s3", endpoint_url=os.environ["AWS_ENDPOINT_URL"])
+for o in s3.list_objects_v2(Bucket=sys.argv[1]).get("Contents", []):
+    print(o["Key"], o["Size"])
+PY
+}
+if s3_keys | grep -q '^env:/gamma/labctl/session.tfstate [1-9]'; then
+  pass "gamma: state stored in s3://$BUCKET/env:/gamma/labctl/session.tfstate"
+else
+  fail "gamma: state stored in S3" "$(s3_keys | tr '\n' ' ')"
+fi
+if [ ! -e "$S3S/terraform.tfstate.d" ]; then
+  pass "gamma: no local state written with the S3 backend"
+else
+  fail "gamma: no local state written with the S3 backend" "$(ls -R "$S3S/terraform.tfstate.d")"
+fi
+
+# Lock conflict: while an apply (worker_count 1 -> 2, participant erin added)
+# holds the lock, a second run on the same workspace must be refused.
+python3 - "$WORK" <<'PY'
+import json, sys
+work = sys.argv[1]
+v = json.load(open(f"{work}/vars/gamma.tfvars.json"))
+read = lambda p: open(p).read()
+v["worker_count"] = 2
+v["participants"]["erin"] = {"public_key": read(f"{work}/keys/erin.pub").strip(), "pod_cidr": "10.248.0.0/16"}
+v["cluster_secrets"]["erin"] = {
+    "join_token": "erin01.0123456789abcdef",
+    "ca_cert_pem": read(f"{work}/keys/erin-ca.crt"),
+    "ca_key_pem": read(f"{work}/keys/erin-ca.key"),
+    "ca_cert_hash": read(f"{work}/keys/erin-ca.hash").strip(),  # without "sha256:" on purpose
+}
+json.dump(v, open(f"{work}/vars/gamma2.tfvars.json", "w"))
+PY
+TF_WORKSPACE=gamma tf "$S3S" output -json >"$WORK/outputs-gamma-before.json" 2>/dev/null
+(
+  TF_WORKSPACE=gamma terraform -chdir="$S3S" apply -auto-approve -no-color \
+    -var-file="$WORK/vars/gamma2.tfvars.json" >"$WORK/logs/apply-gamma2.log" 2>&1
+  echo $? >"$WORK/logs/apply-gamma2.rc"
+) &
+BG_PIDS+=($!)
+LOCK_SEEN=0
+for _ in $(seq 1 120); do
+  if s3_keys | grep -q '^env:/gamma/labctl/session.tfstate.tflock '; then
+    LOCK_SEEN=1
+    break
+  fi
+  [ -e "$WORK/logs/apply-gamma2.rc" ] && break
+  sleep 0.25
+done
+if [ "$LOCK_SEEN" = 1 ]; then
+  pass "gamma: lock object env:/gamma/labctl/session.tfstate.tflock exists during apply"
+  if TF_WORKSPACE=gamma tf "$S3S" plan -no-color -lock-timeout=0s -var-file="$WORK/vars/gamma2.tfvars.json" >"$WORK/logs/plan-locked.log" 2>&1; then
+    fail "gamma: concurrent run refused while locked" "second plan acquired the lock"
+  elif grep -q 'Error acquiring the state lock' "$WORK/logs/plan-locked.log"; then
+    pass "gamma: concurrent run refused while locked (Error acquiring the state lock, S3 PreconditionFailed)"
+  else
+    fail "gamma: concurrent run refused while locked" "$(grep -m1 Error "$WORK/logs/plan-locked.log")"
+  fi
+else
+  fail "gamma: lock object exists during apply" "never saw the .tflock object"
+fi
+wait "${BG_PIDS[@]}"
+BG_PIDS=()
+if [ "$(cat "$WORK/logs/apply-gamma2.rc" 2>/dev/null)" = "0" ]; then
+  pass "gamma: second apply (worker_count 2, participant erin added) on S3 succeeded"
+else
+  fail "gamma: second apply on S3" "$(grep -m1 -A5 Error "$WORK/logs/apply-gamma2.log")"
+fi
+TF_WORKSPACE=gamma tf "$S3S" output -json >"$WORK/outputs-gamma-after.json" 2>/dev/null
+if python3 - "$WORK" <<'PY'; then
+import json, sys
+w = sys.argv[1]
+before = json.load(open(f"{w}/outputs-gamma-before.json"))["clusters"]["value"]["dave"]
+after = json.load(open(f"{w}/outputs-gamma-after.json"))["clusters"]["value"]
+ok = (after["dave"]["master_instance_id"] == before["master_instance_id"]
+      and after["dave"]["worker_instance_ids"][:1] == before["worker_instance_ids"]
+      and len(after["dave"]["worker_instance_ids"]) == 2 and len(after["erin"]["worker_instance_ids"]) == 2)
+sys.exit(0 if ok else 1)
+PY
+  pass "gamma: adding a participant and a worker kept dave's master and worker-1 (no replacement)"
+else
+  fail "gamma: adding a participant and a worker kept dave's master and worker-1" "instances were replaced"
+fi
+if s3_keys | grep -q '\.tflock '; then
+  fail "gamma: lock released after apply" "$(s3_keys | tr '\n' ' ')"
+else
+  pass "gamma: lock released after apply"
+fi
+check count gamma 6
+if TF_WORKSPACE=gamma tf "$S3S" destroy -auto-approve -no-color -var-file="$WORK/vars/gamma2.tfvars.json" >"$WORK/logs/destroy-gamma.log" 2>&1; then
+  pass "gamma: destroy on the S3 backend"
+else
+  fail "gamma: destroy on the S3 backend" "$(grep -m1 -A5 Error "$WORK/logs/destroy-gamma.log")"
+fi
+check count gamma 0
+check count alpha 4
+
+# --- tear down the rest ----------------------------------------------------------------------
+
+if TF_WORKSPACE=alpha tf "$SES" destroy -auto-approve -no-color -var-file="$WORK/vars/alpha.tfvars.json" >"$WORK/logs/destroy-alpha.log" 2>&1 &&
+  tf "$NET" destroy -auto-approve -no-color >"$WORK/logs/destroy-network.log" 2>&1; then
+  pass "alpha and network destroyed"
+else
+  fail "alpha and network destroyed" "$(cat "$WORK"/logs/destroy-alpha.log "$WORK"/logs/destroy-network.log | grep -m1 -A5 Error)"
+fi
+
+# --- summary ------------------------------------------------------------------------------------
+
+log ""
+for t in "${TIMINGS[@]}"; do
+  log "TIMING $t"
+done
+if [ "$FAILED" -gt 0 ]; then
+  log "logs: $WORK/logs (set TF_SMOKE_KEEP=1 to keep them)"
+fi
+log "tf-smoke: $PASSED passed, $FAILED failed"
+[ "$FAILED" -eq 0 ]
