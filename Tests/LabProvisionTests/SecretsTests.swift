@@ -40,3 +40,23 @@ final class SecretsTests: XCTestCase {
         XCTAssertNotNil(ca.joinToken.range(of: "^[a-z0-9]{6}\\.[a-z0-9]{16}$", options: .regularExpression))
     }
 }
+
+final class ProgressParserTests: XCTestCase {
+    func testFollowsAnApplyAndKeepsTheErrorsMessage() {
+        var p = ProgressParser()
+        for line in ["Plan: 3 to add, 1 to change, 0 to destroy.",
+                     "aws_key_pair.participant[\"ann.le\"]: Creating...",
+                     "aws_key_pair.participant[\"ann.le\"]: Creation complete after 1s [id=s1-ann.le]",
+                     "aws_instance.master[\"ann.le\"]: Modifying... [id=i-1]",
+                     "aws_instance.master[\"ann.le\"]: Modifications complete after 2s"] { p.consume(line) }
+        XCTAssertEqual(p.planned, 4)
+        XCTAssertEqual(p.done, 2)
+        XCTAssertEqual(p.line, "applying: 2/4 resources")
+        for line in ["", "Error: Resource precondition failed", "", "  on data.tf line 12, in data \"aws_vpc\" \"network\":",
+                     "  12:     condition = length(x) == 1", "", "The shared network is not deployed: run `labctl network apply` first."] {
+            p.consume(line)
+        }
+        XCTAssertEqual(p.phase, "failed")
+        XCTAssertEqual(p.errors, ["Error: Resource precondition failed: The shared network is not deployed: run `labctl network apply` first."])
+    }
+}

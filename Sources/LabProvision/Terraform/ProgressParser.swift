@@ -9,8 +9,19 @@ public struct ProgressParser: Sendable {
 
     public init() {}
 
+    /// Lines of the error block being read; its last sentence is what the user needs.
+    private var errorBlock: [String]?
+
     public mutating func consume(_ line: String) {
-        let t = line.trimmingCharacters(in: .whitespaces)
+        let t = line.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "│ ", with: "")
+        if var block = errorBlock, !t.hasPrefix("Error:") {
+            if !t.isEmpty, !t.hasPrefix("on "), !t.hasPrefix("╵"), !t.hasPrefix("╷"), t.first?.isNumber != true {
+                block.append(t)
+                errorBlock = block
+                errors[errors.count - 1] = block[0] + (block.count > 1 ? ": " + block[block.count - 1] : "")
+            }
+            return
+        }
         if t.hasPrefix("Initializing") { phase = "init" }
         else if t.hasPrefix("Refreshing state") || t.contains(": Refreshing state") { phase = "refresh" }
         else if t.hasPrefix("Plan:") {
@@ -24,9 +35,10 @@ public struct ProgressParser: Sendable {
         } else if t.hasPrefix("Apply complete!") || t.hasPrefix("Destroy complete!") || t.hasPrefix("No changes.") {
             phase = "complete"
             summary = t
-        } else if t.hasPrefix("Error:") || t.hasPrefix("│ Error:") {
+        } else if t.hasPrefix("Error:") {
             phase = "failed"
-            errors.append(t.replacingOccurrences(of: "│ ", with: ""))
+            errors.append(t)
+            errorBlock = [t]
         }
     }
 
