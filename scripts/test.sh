@@ -7,6 +7,8 @@ scripts/setup.sh
 export LABCTL_TF_PLUGIN_DIR="${LABCTL_TF_PLUGIN_DIR:-/opt/tf-plugins}"
 echo "== terraform fmt and validate"
 scripts/tf-check.sh
+echo "== terraform against the AWS emulator (scripts/tf-smoke.sh)"
+scripts/tf-smoke.sh
 echo "== fuzz: key parser and tfvars reader (${LABCTL_FUZZ_SECONDS:-60} s)"
 scripts/fuzz.sh "${LABCTL_FUZZ_SECONDS:-60}"
 echo "== swift build"
