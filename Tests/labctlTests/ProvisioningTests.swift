@@ -200,6 +200,50 @@ final class ProvisioningTests: XCTestCase {
         try FileManager.default.removeItem(at: Self.lab.file("sessions/empty.tfvars"))
     }
 
+    /// Ctrl-C reaches labctl only: it forwards SIGINT to Terraform and waits, so no state lock is left.
+    func testZYInterruptIsForwardedAndLeavesNoStateLock() throws {
+        let key = try KeyGen.generate(in: Self.lab.url, name: "s3-key")
+        try Self.run(["create-config", "s3", "--workers", "0"])
+        let url = Self.lab.file("sessions/s3.tfvars")
+        try (String(contentsOf: url, encoding: .utf8) + "ami_id = \"\(Self.amiID)\"\n").write(to: url, atomically: true, encoding: .utf8)
+        try Self.run(["keys", "add", "s3", "eve.ng", "--file", key.publicKeyPath])
+        let apply = Process()
+        apply.executableURL = URL(fileURLWithPath: LabctlBinary.path)
+        apply.arguments = ["apply", "s3", "-y"]
+        apply.currentDirectoryURL = Self.lab.url
+        apply.environment = ProcessInfo.processInfo.environment.merging(Self.env) { _, b in b }
+        apply.standardOutput = FileHandle.nullDevice
+        apply.standardError = FileHandle.nullDevice
+        try apply.run()
+        let logs = Self.lab.file(".labctl/logs/s3")
+        let deadline = Date().addingTimeInterval(120)
+        func applying() -> Bool {
+            let files = (try? FileManager.default.contentsOfDirectory(atPath: logs.path)) ?? []
+            return files.filter { $0.hasSuffix("-apply.log") }.contains {
+                ((try? String(contentsOf: logs.appendingPathComponent($0), encoding: .utf8)) ?? "").contains("Creating...")
+            }
+        }
+        while !applying(), Date() < deadline, apply.isRunning { usleep(50_000) }
+        XCTAssertTrue(applying(), "terraform never started creating")
+        kill(apply.processIdentifier, SIGINT)
+        apply.waitUntilExit()
+        XCTAssertEqual(apply.terminationStatus, 1, "interrupted apply reports failure")
+        XCTAssertEqual(Self.processes(matching: "s3.tfvars"), [], "a Terraform child outlived labctl")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: Self.lab.file("terraform/session/terraform.tfstate.d/s3/.terraform.tfstate.lock.info").path))
+        let destroy = try labctl(["destroy", "s3", "-y", "--no-wait"])
+        XCTAssertEqual(destroy.status, 0, destroy.stdout + destroy.stderr)
+    }
+
+    /// Command lines of running processes that mention `needle` (read from /proc, no pgrep self-matches).
+    static func processes(matching needle: String) -> [String] {
+        let fm = FileManager.default
+        return ((try? fm.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap { pid -> String? in
+            guard Int(pid) != nil, let data = fm.contents(atPath: "/proc/\(pid)/cmdline") else { return nil }
+            let cmd = String(decoding: data.map { $0 == 0 ? 0x20 : $0 }, as: UTF8.self)
+            return cmd.contains(needle) && cmd.contains("terraform") ? cmd : nil
+        }
+    }
+
     /// Runs last (alphabetical order): destroying one session leaves the other intact.
     func testZZDestroyingOneSessionLeavesTheOtherIntact() throws {
         let r = try labctl(["destroy", "s2", "-y"])

@@ -26,7 +26,7 @@ struct SessionRunner {
         var queue = sessions[...]
         await withTaskGroup(of: Outcome.self) { group in
             func startNext() {
-                guard let session = queue.popFirst() else { return }
+                guard !ChildProcesses.shared.interrupted, let session = queue.popFirst() else { return }
                 let inputs: SessionInputs?
                 do {
                     inputs = verb == .output ? nil : try SessionInputsBuilder.build(session: session, registry: registry)
