@@ -158,6 +158,18 @@ public final class Registry: Sendable {
         }
     }
 
+    /// Removes a session with everything recorded for it (participants, keys,
+    /// secrets, outputs, pins); their pod networks are free again. The audit log stays.
+    public func removeSession(_ session: String, via interface: Interface) throws {
+        try database.write { db in
+            guard let record = try SessionRecord.fetchOne(db, key: session) else { throw RegistryError.noSuchSession(session) }
+            let released = try String.fetchAll(db, sql: "SELECT podCIDR FROM participant WHERE session = ?", arguments: [session])
+            try record.delete(db)
+            try Self.audit(db, session: session, participant: nil, action: "session-removed",
+                           detail: "released \(released.count) pod CIDR(s)", interface: interface)
+        }
+    }
+
     /// Key history of a participant, oldest first (active key last).
     public func keyHistory(session: String, name: String) throws -> [KeyRecord] {
         try database.read { db in

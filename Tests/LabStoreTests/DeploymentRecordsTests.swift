@@ -64,3 +64,15 @@ final class DeploymentRecordsTests: XCTestCase {
         XCTAssertEqual(all.first?.ready, true)
     }
 }
+
+extension DeploymentRecordsTests {
+    func testRemovingASessionReleasesItsPodCIDRs() throws {
+        let key = try PublicKeyParser.parse(KeyGen.generate(in: dir.url, name: "r").publicLine)
+        let p = try registry.register(session: "old", name: ParticipantName(canonical: "ann.lee"), key: key, via: .cli).participant
+        try registry.removeSession("old", via: .cli)
+        let other = try PublicKeyParser.parse(KeyGen.generate(in: dir.url, name: "r2").publicLine)
+        let q = try registry.register(session: "new", name: ParticipantName(canonical: "bob.kim"), key: other, via: .cli).participant
+        XCTAssertEqual(q.podCIDR, p.podCIDR)
+        XCTAssertThrowsError(try registry.removeSession("old", via: .cli)) { XCTAssertEqual($0 as? RegistryError, .noSuchSession("old")) }
+    }
+}

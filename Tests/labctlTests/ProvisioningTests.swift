@@ -230,8 +230,12 @@ final class ProvisioningTests: XCTestCase {
         XCTAssertEqual(apply.terminationStatus, 1, "interrupted apply reports failure")
         XCTAssertEqual(Self.processes(matching: "s3.tfvars"), [], "a Terraform child outlived labctl")
         XCTAssertFalse(FileManager.default.fileExists(atPath: Self.lab.file("terraform/session/terraform.tfstate.d/s3/.terraform.tfstate.lock.info").path))
-        let destroy = try labctl(["destroy", "s3", "-y", "--no-wait"])
+        let cidr = try XCTUnwrap(try registry().participants(in: "s3").first?.podCIDR)
+        let destroy = try labctl(["destroy", "s3", "-y", "--no-wait", "--forget"])
         XCTAssertEqual(destroy.status, 0, destroy.stdout + destroy.stderr)
+        XCTAssertEqual(try registry().participants(in: "s3").count, 0, "--forget removes the session after the destroy")
+        XCTAssertFalse(try registry().participants(in: "s1").map(\.podCIDR).contains(cidr))
+        XCTAssertTrue(try registry().auditLog(session: "s3").contains { $0.action == "session-removed" && $0.detail == "released 1 pod CIDR(s)" })
     }
 
     /// Command lines of running processes that mention `needle` (read from /proc, no pgrep self-matches).

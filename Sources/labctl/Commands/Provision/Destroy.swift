@@ -9,22 +9,31 @@ struct Destroy: AsyncParsableCommand {
         discussion: """
         Asks you to type each session's name unless -y. The state is copied to
         .labctl/backups/ before Terraform runs; recorded outputs and pinned host keys
-        are cleared only after a successful destroy. Participants stay registered.
+        are cleared only after a successful destroy. Participants stay registered (and keep
+        their pod CIDRs) for a later re-apply, unless --forget: then, after a successful
+        destroy only, the session leaves the registry and its pod CIDRs are released.
           labctl destroy session-1
+          labctl destroy session-1 -y --forget
         """
     )
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var options: SessionsOptions
     @Flag(name: .shortAndLong, help: "Do not ask for confirmation.") var yes = false
+    @Flag(help: "After a successful destroy, remove the session from the registry and release its pod CIDRs.") var forget = false
 
     func run() async throws {
         let lab = global.lab
         let registry = try lab.openRegistry()
         if !yes { for s in options.sessions { try Confirm.ask("Destroy every cluster of session \(s)?", expect: s) } }
+        let forget = self.forget
         let outcomes = await SessionRunner(lab: lab, registry: registry, verb: .destroy,
                                            parallel: options.parallel ?? options.sessions.count, wait: !options.noWait)
             .run(options.sessions) { session, _ in
+                if forget {
+                    try registry.removeSession(session, via: .cli)
+                    return "removed from the registry; pod CIDRs released"
+                }
                 try registry.recordClusters(session: session, [])
                 for key in try registry.hostKeys(session: session) { try registry.unpinHostKey(session: session, discreteID: key.discreteID) }
                 return "outputs and pinned host keys cleared"
