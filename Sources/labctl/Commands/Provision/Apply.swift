@@ -23,10 +23,7 @@ struct Apply: AsyncParsableCommand {
     func run() async throws {
         let lab = global.lab
         let registry = try lab.openRegistry()
-        for s in options.sessions {
-            _ = try lab.sessionConfig(s)
-            if try registry.participants(in: s).isEmpty { throw LabFailure.usage(ProvisionError.noParticipants(session: s).description) }
-        }
+        try lab.requireDeployable(options.sessions, registry: registry)
         if !yes { try Confirm.ask("Deploy \(options.sessions.joined(separator: ", ")) to AWS (this creates billable resources)?", expect: "yes") }
         let provisioner = lab.provisioner()
         let runner = SessionRunner(lab: lab, registry: registry, verb: .apply,

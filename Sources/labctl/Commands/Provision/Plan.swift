@@ -14,10 +14,7 @@ struct Plan: AsyncParsableCommand {
     func run() async throws {
         let lab = global.lab
         let registry = try lab.openRegistry()
-        for s in options.sessions {
-            _ = try lab.sessionConfig(s)
-            if try registry.participants(in: s).isEmpty { throw LabFailure.usage(ProvisionError.noParticipants(session: s).description) }
-        }
+        try lab.requireDeployable(options.sessions, registry: registry)
         let outcomes = await SessionRunner(lab: lab, registry: registry, verb: .plan,
                                            parallel: options.parallel ?? options.sessions.count, wait: !options.noWait).run(options.sessions)
         SessionRunner.printSummary(outcomes, lab: lab)
