@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // Pure domain: key parsing, names, CIDR pool, tfvars reader. No I/O beyond Foundation.
@@ -24,10 +25,15 @@ let package = Package(
             name: "LabStore",
             dependencies: ["LabCore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        // Connection sheets: templates, CSV, .eml, SMTP. Plain view models in, text out.
+        .target(
+            name: "LabSheets",
+            dependencies: ["LabCore", .product(name: "Mustache", package: "swift-mustache")]
+        ),
         .executableTarget(
             name: "labctl",
             dependencies: [
-                "LabCore", "LabStore",
+                "LabCore", "LabStore", "LabSheets",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -36,6 +42,7 @@ let package = Package(
         .target(name: "LabTestSupport", path: "Tests/LabTestSupport"),
         .testTarget(name: "LabCoreTests", dependencies: ["LabCore", "LabTestSupport"]),
         .testTarget(name: "LabStoreTests", dependencies: ["LabStore", "LabCore", "LabTestSupport"]),
+        .testTarget(name: "LabSheetsTests", dependencies: ["LabSheets", "LabCore", "LabTestSupport"]),
         .testTarget(name: "labctlTests", dependencies: ["LabCore", "LabStore", "LabTestSupport"]),
     ],
     swiftLanguageModes: [.v5]
