@@ -18,7 +18,7 @@ struct Labctl: AsyncParsableCommand {
 
         Exit codes: 0 ok, 1 the checked thing is not ok, 2 usage or environment error.
         """,
-        subcommands: [Keys.self, CreateConfig.self, ListSessions.self]
+        subcommands: [Keys.self, CreateConfig.self, ListSessions.self, Sheets.self]
     )
 
     /// Maps errors to labctl's exit codes: usage errors are 2 (ArgumentParser would say 64).

@@ -1,0 +1,21 @@
+/// Sends a batch of mails one by one under a rate limit, reporting each result as it
+/// happens (so the caller can record it before the next one goes out).
+public struct SheetMailer {
+    public let client: SMTPClient
+    private var pacer: SendPacer
+
+    public init(client: SMTPClient, pacer: SendPacer) {
+        self.client = client
+        self.pacer = pacer
+    }
+
+    /// Sends every mail; one failure does not stop the others.
+    public mutating func send(_ mails: [MailMessage], each report: (MailMessage, Result<SMTPReply, SMTPError>) throws -> Void) rethrows {
+        for mail in mails {
+            pacer.waitTurn()
+            let result: Result<SMTPReply, SMTPError>
+            do { result = .success(try client.send(mail)) } catch { result = .failure(error) }
+            try report(mail, result)
+        }
+    }
+}
