@@ -52,7 +52,8 @@ def authenticator(out_dir, user, password):
         login = auth_data.login.decode("utf-8", "replace") if isinstance(auth_data, LoginPassword) else "?"
         with open(os.path.join(out_dir, "auth.log"), "a", encoding="utf-8") as f:
             f.write("%s %s %s\n" % (mechanism, login, "ok" if ok else "failed"))
-        return AuthResult(success=ok)
+        # handled=False: the server itself answers 535 on failure.
+        return AuthResult(success=ok, handled=False)
     return check
 
 
