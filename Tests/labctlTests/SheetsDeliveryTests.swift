@@ -1,4 +1,5 @@
 import Foundation
+import LabCore
 import LabStore
 import LabTestSupport
 import XCTest
@@ -57,6 +58,15 @@ final class SheetsDeliveryTests: XCTestCase {
         XCTAssertTrue(r.stdout.contains("jane.doe: already sent to jane.doe@example.org"), r.stdout)
         XCTAssertTrue(r.stdout.contains("k8s-lab: nothing to send"), r.stdout)
         XCTAssertEqual(try smtp.received().count, 2, "a re-run sends nothing more")
+
+        // Jane sends a new key from a new address: the sheet goes to the new address, once.
+        let key = try KeyGen.generate(in: lab.dir.file("keys"), name: "jane-new")
+        try lab.registry().register(session: lab.session, name: try ParticipantName(canonical: "jane.doe"), email: "jd@example.net",
+                                    key: try PublicKeyParser.parse(key.publicLine), via: .cli)
+        r = try lab.labctl(["sheets", lab.session, "--include-unready", "--send", "--smtp", smtp.endpoint])
+        XCTAssertTrue(r.stdout.contains("1 sent, 0 failed"), r.stdout)
+        XCTAssertEqual(try smtp.received().last?.recipients, ["jd@example.net"])
+        XCTAssertEqual(try smtp.received().count, 3)
     }
 
     func testAFailedRecipientIsRecordedAndOnlyItIsSentOnTheNextRun() throws {

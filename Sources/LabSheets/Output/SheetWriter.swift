@@ -14,24 +14,21 @@ public struct SheetWriter {
     }
 
     /// What `write` did, for the terminal.
-    public struct Summary: Equatable, Sendable {
+    public struct Summary: Sendable {
         /// File names per participant name, in the order written.
         public var perParticipant: [(name: String, files: [String])] = []
         /// `participants-<s>.csv`, `index.html`, `sheets-<s>.html`, as written.
         public var sessionFiles: [String] = []
         /// Participants without an `.eml` and why (no address, an unusable one, no sender).
         public var notMailable: [(name: String, reason: String)] = []
-
-        public static func == (a: Summary, b: Summary) -> Bool {
-            a.perParticipant.map(\.name) == b.perParticipant.map(\.name)
-                && a.perParticipant.map(\.files) == b.perParticipant.map(\.files) && a.sessionFiles == b.sessionFiles
-        }
     }
 
     /// Writes `outputs` for `sheets` (the participants who get a sheet); the CSV and the
-    /// overview list `everyone`. `.eml` files need `from`.
+    /// overview list `everyone`. `.eml` files need `from`. Without `sessionFiles` only the
+    /// per-participant files are written (a run for some participants leaves the overview,
+    /// the CSV and the combined sheets of the whole session as they are).
     public func write(_ outputs: [SheetOutput], session: SheetSession, sheets: [SheetParticipant],
-                      everyone: [SheetParticipant], from: MailAddress?) throws -> Summary {
+                      everyone: [SheetParticipant], from: MailAddress?, sessionFiles: Bool = true) throws -> Summary {
         try Self.makePrivateDirectory(directory)
         var summary = Summary()
         let wanted = Set(outputs)
@@ -54,6 +51,7 @@ public struct SheetWriter {
             }
             summary.perParticipant.append((p.name, files))
         }
+        guard sessionFiles else { return summary }
         if wanted.contains(.csv) {
             summary.sessionFiles.append(try save(ParticipantTable.csv(everyone), "participants-\(session.name).csv"))
         }

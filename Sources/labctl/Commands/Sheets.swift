@@ -95,13 +95,16 @@ struct Sheets: ParsableCommand {
         let outDir = out.map { URL(fileURLWithPath: $0) } ?? lab.root.appendingPathComponent("participant-access").appendingPathComponent(session)
         let outputs = formats.flatMap { SheetOutput.parse($0)! }
         let summary = try SheetWriter(renderer: renderer, directory: outDir)
-            .write(Array(Set(outputs)).sorted { $0.rawValue < $1.rawValue }, session: inputs.session, sheets: sheets,
-                   everyone: inputs.participants, from: sender)
+            .write(outputs, session: inputs.session, sheets: sheets, everyone: inputs.participants, from: sender,
+                   sessionFiles: participants.isEmpty)
         for (name, files) in summary.perParticipant {
             print("\(Terminal.green(Terminal.ok)) \(name): \(files.joined(separator: " "))")
         }
         for (name, reason) in summary.notMailable where outputs.contains(.eml) && !send {
             Terminal.warning("\(name): no .eml, \(reason)")
+        }
+        if !participants.isEmpty {
+            Terminal.note("--participant: the session's CSV, index.html and sheets-\(session).html are left as they were (run without --participant to renew them).")
         }
         let fileCount = summary.perParticipant.reduce(0) { $0 + $1.files.count } + summary.sessionFiles.count
         print("\(session): \(sheets.count) sheet(s), \(skipped) skipped; \(fileCount) file(s) in \(lab.display(outDir))/"
