@@ -127,6 +127,10 @@ final class SheetsDeliveryTests: XCTestCase {
         r = try lab.labctl(["sheets", lab.session, "--send", "--smtp", "smtp.example.org:587", "--user", "u", "--password-file", pass.path])
         XCTAssertEqual(r.status, 2)
         XCTAssertTrue(r.stderr.contains("labctl will not send a password unencrypted to smtp.example.org:587"), r.stderr)
+        r = try lab.labctl(["sheets", lab.session, "--send", "--smtp", "smtp.example.org"])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertTrue(r.stderr.contains("--smtp 'smtp.example.org' is not HOST:PORT"), r.stderr)
         XCTAssertTrue(try lab.registry().deliveries(session: lab.session).isEmpty)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: lab.outDir.path), "refused before anything was written")
     }
 }

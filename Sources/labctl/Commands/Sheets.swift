@@ -58,6 +58,7 @@ struct Sheets: ParsableCommand {
             throw ValidationError("--smtp, --user, --password-file, --starttls, --dry-run and --resend go with --send.")
         }
         if send && smtp == nil && !dryRun { throw ValidationError("--send needs --smtp HOST:PORT (the server to hand the mails to).") }
+        if let smtp, (try? SMTPEndpoint(parsing: smtp)) == nil { throw ValidationError(SMTPError.badEndpoint(smtp).description) }
         if (user == nil) != (passwordFile == nil) { throw ValidationError("--user and --password-file go together.") }
         if rate < 1 || rate > 600 { throw ValidationError("--rate must be 1…600 mails per minute.") }
     }
@@ -71,6 +72,8 @@ struct Sheets: ParsableCommand {
                 or write .eml files (--format eml) and send them with your mail client.
                 """)
         }
+        // The server and the login are checked before anything is written.
+        let client = send && !dryRun ? try makeClient() : nil
         let lab = global.lab
         let registry = try lab.openRegistry()
         let overrides = SheetInputs.Overrides(sessionEnd: sessionEnd, trainerName: trainerName, trainerEmail: trainerEmail)
@@ -93,6 +96,9 @@ struct Sheets: ParsableCommand {
         }
 
         let outDir = out.map { URL(fileURLWithPath: $0) } ?? lab.root.appendingPathComponent("participant-access").appendingPathComponent(session)
+        if out == nil, FileManager.default.fileExists(atPath: outDir.path) {
+            chmod(outDir.path, 0o700) // labctl's own folder: private even if an older tool made it
+        }
         let outputs = formats.flatMap { SheetOutput.parse($0)! }
         let summary = try SheetWriter(renderer: renderer, directory: outDir)
             .write(outputs, session: inputs.session, sheets: sheets, everyone: inputs.participants, from: sender,
@@ -112,7 +118,7 @@ struct Sheets: ParsableCommand {
 
         var failed = 0
         if send {
-            failed = try deliver(sheets, inputs: inputs, renderer: renderer, registry: registry, sender: sender)
+            failed = try deliver(sheets, inputs: inputs, renderer: renderer, registry: registry, sender: sender, client: client)
         }
         if skipped > 0 || failed > 0 { throw LabFailure.silentNotOK }
     }
@@ -131,7 +137,7 @@ struct Sheets: ParsableCommand {
     /// Mails every sheet whose participant has an address and was not mailed yet; records each result.
     /// Returns how many failed.
     func deliver(_ sheets: [SheetParticipant], inputs: SheetInputs, renderer: SheetRenderer, registry: Registry,
-                 sender: MailAddress?) throws -> Int {
+                 sender: MailAddress?, client: SMTPClient?) throws -> Int {
         guard let sender else { return 0 }
         let previous = try registry.deliveries(session: session)
         var pending: [(SheetParticipant, MailMessage)] = []
@@ -157,16 +163,9 @@ struct Sheets: ParsableCommand {
             print("\(session): dry run, \(pending.count) mail(s) would be sent via \(smtp ?? "(no --smtp)"); nothing sent or recorded")
             return failed
         }
-        guard !pending.isEmpty else {
+        guard !pending.isEmpty, let client else {
             print("\(session): nothing to send")
             return failed
-        }
-        let client: SMTPClient
-        do {
-            let endpoint = try SMTPEndpoint(parsing: smtp!)
-            client = try SMTPClient(endpoint: endpoint, credentials: try credentials())
-        } catch let e as SMTPError {
-            throw LabFailure.usage(e.description)
         }
         var mailer = SheetMailer(client: client, pacer: SendPacer(perMinute: rate))
         let byMessage = Dictionary(pending.map { ($0.1.messageID, $0.0) }, uniquingKeysWith: { a, _ in a })
@@ -190,6 +189,15 @@ struct Sheets: ParsableCommand {
         }
         print("\(session): \(sent) sent, \(failed) failed via \(client.endpoint)" + (failed > 0 ? "; re-run to retry the failed ones" : ""))
         return failed
+    }
+
+    /// The SMTP client for `--smtp` and the login; refuses a password to a server off this machine.
+    func makeClient() throws -> SMTPClient {
+        do {
+            return try SMTPClient(endpoint: try SMTPEndpoint(parsing: smtp!), credentials: try credentials())
+        } catch let e as SMTPError {
+            throw LabFailure.usage(e.description)
+        }
     }
 
     /// The login, with the password read from its file (one trailing line break dropped).
