@@ -9,13 +9,15 @@ public struct SheetMailer {
         self.pacer = pacer
     }
 
-    /// Sends every mail; one failure does not stop the others.
-    public mutating func send(_ mails: [MailMessage], each report: (MailMessage, Result<SMTPReply, SMTPError>) throws -> Void) rethrows {
-        for mail in mails {
+    /// Sends every mail; one failure does not stop the others. `Tag` is the caller's
+    /// handle on each mail (e.g. the participant), handed back with its result.
+    public mutating func send<Tag>(_ mails: [(tag: Tag, mail: MailMessage)],
+                                   each report: (Tag, MailMessage, Result<SMTPReply, SMTPError>) throws -> Void) rethrows {
+        for (tag, mail) in mails {
             pacer.waitTurn()
             let result: Result<SMTPReply, SMTPError>
             do { result = .success(try client.send(mail)) } catch { result = .failure(error) }
-            try report(mail, result)
+            try report(tag, mail, result)
         }
     }
 }

@@ -168,24 +168,23 @@ struct Sheets: ParsableCommand {
             return failed
         }
         var mailer = SheetMailer(client: client, pacer: SendPacer(perMinute: rate))
-        let byMessage = Dictionary(pending.map { ($0.1.messageID, $0.0) }, uniquingKeysWith: { a, _ in a })
         var sent = 0
-        try mailer.send(pending.map(\.1)) { mail, result in
-            let p = byMessage[mail.messageID]!
-            let record: DeliveryRecord
+        try mailer.send(pending.map { (tag: $0.0, mail: $0.1) }) { p, mail, result in
+            let status: DeliveryRecord.Status
+            let detail: String
             switch result {
             case .success(let reply):
+                (status, detail) = (.sent, reply.description)
                 sent += 1
-                record = DeliveryRecord(participantID: inputs.participantIDs[p.name]!, session: session, participant: p.name,
-                                        recipient: mail.to.address, status: .sent, detail: reply.description, messageID: mail.messageID)
                 print("\(Terminal.green(Terminal.ok)) \(p.name): sent to \(mail.to.address) (\(reply.code))")
             case .failure(let error):
+                (status, detail) = (.failed, error.description)
                 failed += 1
-                record = DeliveryRecord(participantID: inputs.participantIDs[p.name]!, session: session, participant: p.name,
-                                        recipient: mail.to.address, status: .failed, detail: error.description, messageID: mail.messageID)
                 print("\(Terminal.red(Terminal.bad)) \(p.name): not sent to \(mail.to.address): \(error)")
             }
-            try registry.recordDelivery(record)
+            try registry.recordDelivery(DeliveryRecord(participantID: inputs.participantIDs[p.name]!, session: session,
+                                                       participant: p.name, recipient: mail.to.address, status: status,
+                                                       detail: detail, messageID: mail.messageID))
         }
         print("\(session): \(sent) sent, \(failed) failed via \(client.endpoint)" + (failed > 0 ? "; re-run to retry the failed ones" : ""))
         return failed
