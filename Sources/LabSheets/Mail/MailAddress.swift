@@ -1,3 +1,5 @@
+import Foundation
+
 /// An e-mail address with an optional display name, checked before it goes into a header
 /// or an SMTP command (ASCII, one `@`, no spaces, brackets or line breaks: no header injection).
 public struct MailAddress: Equatable, Sendable, CustomStringConvertible {
@@ -5,7 +7,7 @@ public struct MailAddress: Equatable, Sendable, CustomStringConvertible {
     public let displayName: String?
 
     public init(_ address: String, displayName: String? = nil) throws(MailError) {
-        let trimmed = address.trimmingASCIIWhitespace
+        let trimmed = address.trimmingCharacters(in: .whitespaces)
         let parts = trimmed.split(separator: "@", omittingEmptySubsequences: false)
         let forbidden: Set<Character> = [" ", "<", ">", "(", ")", ",", ";", ":", "\"", "[", "]", "\\"]
         guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !parts[1].hasPrefix("."), !parts[1].hasSuffix("."),
@@ -32,10 +34,4 @@ public struct MailAddress: Equatable, Sendable, CustomStringConvertible {
     }
 
     public var description: String { headerValue }
-}
-
-extension String {
-    var trimmingASCIIWhitespace: String {
-        String(drop(while: { $0 == " " || $0 == "\t" }).reversed().drop(while: { $0 == " " || $0 == "\t" }).reversed())
-    }
 }

@@ -28,24 +28,15 @@ public struct MailMessage: Equatable, Sendable {
     /// `labctl.<session>.<name>.<UTC time>.<nonce>@<sender's domain>`: unique per
     /// participant and run, and says where it came from.
     public static func makeID(session: String, participant: String, date: Date, nonce: String, domain: String) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
-        return "labctl.\(session).\(participant).\(formatter.string(from: date)).\(nonce)@\(domain)"
+        let time = UTCDate.string(date, format: "yyyyMMdd'T'HHmmss'Z'")
+        return "labctl.\(session).\(participant).\(time).\(nonce)@\(domain)"
     }
 
     /// A random 8-hex-digit nonce for `makeID` and the MIME boundary.
     public static func randomNonce() -> String { String(format: "%08x", UInt32.random(in: 0...UInt32.max)) }
 
     /// `Sat, 28 Nov 2026 09:00:00 +0000`.
-    static func rfc5322Date(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss '+0000'"
-        return formatter.string(from: date)
-    }
+    static func rfc5322Date(_ date: Date) -> String { UTCDate.string(date, format: "EEE, dd MMM yyyy HH:mm:ss '+0000'") }
 
     /// The boundary starts with `=_`, which quoted-printable text can never contain.
     var boundary: String {

@@ -89,11 +89,5 @@ public enum TemplateContext {
     }
 
     /// `2026-11-28 09:00 UTC`: sheets are read in many time zones, so UTC, said so.
-    static func formatted(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyy-MM-dd HH:mm 'UTC'"
-        return formatter.string(from: date)
-    }
+    static func formatted(_ date: Date) -> String { UTCDate.string(date, format: "yyyy-MM-dd HH:mm 'UTC'") }
 }
