@@ -10,16 +10,16 @@ struct Sheets: ParsableCommand {
         commandName: "sheets",
         abstract: "Write each participant's connection sheet (text, Markdown, HTML, .eml), the trainer's CSV and overview; optionally mail them.",
         discussion: """
-        Sheets come from the templates in mail-templates/ (see its README for the variables).
-        Participants whose master is not verified ready are skipped with a warning.
-        Files go to participant-access/<session>/ (mode 0700) and are replaced atomically.
+        Templates: mail-templates/ (its README lists the variables). Masters not
+        verified ready are skipped with a warning. Files go to
+        participant-access/<session>/ (mode 0700), each replaced atomically.
           labctl sheets session-1
           labctl sheets session-1 --format html --participant jane.doe
-          labctl sheets session-1 --send --smtp 127.0.0.1:25 --from lab@example.org --dry-run
-          labctl sheets session-1 --send --smtp 127.0.0.1:587 --user lab --password-file ~/.smtp-pass
-        A re-run with --send mails only those not mailed yet (or whose address changed).
-        Session end and trainer come from session_end, trainer_name and trainer_email in
-        sessions/<session>.tfvars, or from the options below.
+          labctl sheets session-1 --send --smtp 127.0.0.1:25 --dry-run
+          labctl sheets session-1 --send --smtp 127.0.0.1:25 --rate 30
+        A re-run with --send mails only whom it has not mailed yet.
+        Session end and trainer: session_end, trainer_name and trainer_email
+        in sessions/<session>.tfvars, or the options below.
         """
     )
 
