@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // Pure domain: key parsing, names, CIDR pool, tfvars reader. No I/O beyond Foundation.
@@ -34,10 +35,15 @@ let package = Package(
                 .product(name: "X509", package: "swift-certificates"),
             ]
         ),
+        // Connection sheets: templates, CSV, .eml, SMTP. Plain view models in, text out.
+        .target(
+            name: "LabSheets",
+            dependencies: ["LabCore", .product(name: "Mustache", package: "swift-mustache")]
+        ),
         .executableTarget(
             name: "labctl",
             dependencies: [
-                "LabCore", "LabStore", "LabProvision",
+                "LabCore", "LabStore", "LabProvision", "LabSheets",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -47,6 +53,7 @@ let package = Package(
         .testTarget(name: "LabCoreTests", dependencies: ["LabCore", "LabTestSupport"]),
         .testTarget(name: "LabStoreTests", dependencies: ["LabStore", "LabCore", "LabTestSupport"]),
         .testTarget(name: "LabProvisionTests", dependencies: ["LabProvision", "LabCore", "LabStore", "LabTestSupport"]),
+        .testTarget(name: "LabSheetsTests", dependencies: ["LabSheets", "LabCore", "LabTestSupport"]),
         .testTarget(name: "labctlTests", dependencies: ["LabCore", "LabStore", "LabTestSupport"]),
     ],
     swiftLanguageModes: [.v5]

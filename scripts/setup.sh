@@ -2,7 +2,7 @@
 # Installs what labctl and its tests need on a Debian machine; safe to re-run.
 # Swift 6.x and terraform are expected on PATH (they are on the lab machines).
 set -euo pipefail
-apt_packages=(libssh2-1-dev libsqlite3-dev openssh-server pssh wrk hyperfine python3-aiosmtpd poppler-utils)
+apt_packages=(libssh2-1-dev libsqlite3-dev openssh-server pssh wrk hyperfine python3-aiosmtpd poppler-utils chromium)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

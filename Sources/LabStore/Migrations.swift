@@ -105,6 +105,7 @@ enum Migrations {
                 t.primaryKey(["session", "discreteID"])
             }
         }
+        SheetsMigrations.register(in: &m)
         return m
     }
 }

@@ -19,7 +19,8 @@ struct Labctl: AsyncParsableCommand {
         Exit codes: 0 ok, 1 the checked thing is not ok, 2 usage or environment error.
         """,
         subcommands: [Keys.self, CreateConfig.self, ListSessions.self, Workspaces.self, Init.self, Plan.self, Apply.self,
-                      Destroy.self, Output.self, Status.self, Switch.self, Unlock.self, Network.self, Cost.self]
+                      Destroy.self, Output.self, Status.self, Switch.self, Unlock.self, Network.self, Cost.self,
+                      Sheets.self]
     )
 
     /// Maps errors to labctl's exit codes: usage errors are 2 (ArgumentParser would say 64).

@@ -1,4 +1,5 @@
 import LabCore
+import LabSheets
 import LabStore
 
 /// An error to show the user with an exit code: 1 when the checked thing is
@@ -22,6 +23,7 @@ struct LabFailure: Error {
         case let e as SessionNameError: self = .usage(e.description)
         case let e as SessionConfigError: self = .usage(e.description)
         case let e as PoolError: self = .notOK(e.description)
+        case let e as TemplateError: self = .usage(e.description)
         default: return nil
         }
     }

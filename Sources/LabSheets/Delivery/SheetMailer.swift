@@ -1,0 +1,23 @@
+/// Sends a batch of mails one by one under a rate limit, reporting each result as it
+/// happens (so the caller can record it before the next one goes out).
+public struct SheetMailer {
+    public let client: SMTPClient
+    private var pacer: SendPacer
+
+    public init(client: SMTPClient, pacer: SendPacer) {
+        self.client = client
+        self.pacer = pacer
+    }
+
+    /// Sends every mail; one failure does not stop the others. `Tag` is the caller's
+    /// handle on each mail (e.g. the participant), handed back with its result.
+    public mutating func send<Tag>(_ mails: [(tag: Tag, mail: MailMessage)],
+                                   each report: (Tag, MailMessage, Result<SMTPReply, SMTPError>) throws -> Void) rethrows {
+        for (tag, mail) in mails {
+            pacer.waitTurn()
+            let result: Result<SMTPReply, SMTPError>
+            do { result = .success(try client.send(mail)) } catch { result = .failure(error) }
+            try report(tag, mail, result)
+        }
+    }
+}

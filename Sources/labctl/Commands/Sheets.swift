@@ -1,0 +1,216 @@
+import ArgumentParser
+import Foundation
+import LabCore
+import LabSheets
+import LabStore
+
+/// `labctl sheets <session>`: connection sheets, the trainer's overview and CSV, and mail.
+struct Sheets: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sheets",
+        abstract: "Write each participant's connection sheet (text, Markdown, HTML, .eml), the trainer's CSV and overview; optionally mail them.",
+        discussion: """
+        Templates: mail-templates/ (its README lists the variables). Masters not
+        verified ready are skipped with a warning. Files go to
+        participant-access/<session>/ (mode 0700), each replaced atomically.
+          labctl sheets session-1
+          labctl sheets session-1 --format html --participant jane.doe
+          labctl sheets session-1 --send --smtp 127.0.0.1:25 --dry-run
+          labctl sheets session-1 --send --smtp 127.0.0.1:25 --rate 30
+        A re-run with --send mails only whom it has not mailed yet.
+        Session end and trainer: session_end, trainer_name and trainer_email
+        in sessions/<session>.tfvars, or the options below.
+        """
+    )
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The session.") var session: String
+
+    @Option(name: .customLong("format"), help: ArgumentHelp("txt, md, html, eml, csv or all (repeatable).", valueName: "format"))
+    var formats: [String] = ["all"]
+    @Option(help: ArgumentHelp("Where to write (default: participant-access/<session>/).", valueName: "dir")) var out: String?
+    @Option(name: .customLong("participant"), help: ArgumentHelp("Only this participant (first.last; repeatable).", valueName: "name"))
+    var participants: [String] = []
+    @Flag(help: "Also make sheets for participants whose master is not verified ready.") var includeUnready = false
+    @Option(help: ArgumentHelp("The templates folder (default: <root>/mail-templates).", valueName: "dir")) var templates: String?
+
+    @Option(help: ArgumentHelp("When the clusters go away, as shown on the sheets (default: session_end in the tfvars).", valueName: "text"))
+    var sessionEnd: String?
+    @Option(help: ArgumentHelp("The trainer's name (default: trainer_name in the tfvars).", valueName: "name")) var trainerName: String?
+    @Option(help: ArgumentHelp("The trainer's address (default: trainer_email in the tfvars).", valueName: "addr")) var trainerEmail: String?
+    @Option(help: ArgumentHelp("The sender of the mails (default: the trainer's address).", valueName: "addr")) var from: String?
+
+    @Flag(help: "Mail each participant who has an address their sheet.") var send = false
+    @Option(help: ArgumentHelp("The SMTP server for --send.", valueName: "host:port")) var smtp: String?
+    @Flag(help: "Require STARTTLS (not available in this build: see the message).") var starttls = false
+    @Option(help: ArgumentHelp("SMTP login (AUTH PLAIN or LOGIN; only to a relay on this machine).", valueName: "user")) var user: String?
+    @Option(help: ArgumentHelp("File holding the SMTP password (never give it on the command line).", valueName: "path"))
+    var passwordFile: String?
+    @Flag(help: "With --send: show who would be mailed; send and record nothing.") var dryRun = false
+    @Option(help: ArgumentHelp("With --send: at most this many mails per minute.", valueName: "n")) var rate = 30
+    @Flag(help: "With --send: mail again those already mailed.") var resend = false
+
+    func validate() throws {
+        for f in formats where SheetOutput.parse(f) == nil {
+            throw ValidationError("--format \(f): use txt, md, html, eml, csv or all.")
+        }
+        if !send && (smtp != nil || user != nil || passwordFile != nil || dryRun || starttls || resend) {
+            throw ValidationError("--smtp, --user, --password-file, --starttls, --dry-run and --resend go with --send.")
+        }
+        if send && smtp == nil && !dryRun { throw ValidationError("--send needs --smtp HOST:PORT (the server to hand the mails to).") }
+        if let smtp, (try? SMTPEndpoint(parsing: smtp)) == nil { throw ValidationError(SMTPError.badEndpoint(smtp).description) }
+        if (user == nil) != (passwordFile == nil) { throw ValidationError("--user and --password-file go together.") }
+        if rate < 1 || rate > 600 { throw ValidationError("--rate must be 1…600 mails per minute.") }
+    }
+
+    func run() throws {
+        try SessionName.validate(session)
+        if send && starttls {
+            throw LabFailure.usage("""
+                --starttls is not available: this build of labctl has no TLS (swift-nio-ssl would add BoringSSL to every build). \
+                Hand the mails to a relay on this machine that does TLS onward (e.g. postfix or msmtpd on 127.0.0.1), \
+                or write .eml files (--format eml) and send them with your mail client.
+                """)
+        }
+        // The server and the login are checked before anything is written.
+        let client = send && !dryRun ? try makeClient() : nil
+        let lab = global.lab
+        let registry = try lab.openRegistry()
+        let overrides = SheetInputs.Overrides(sessionEnd: sessionEnd, trainerName: trainerName, trainerEmail: trainerEmail)
+        let inputs = try SheetInputs.gather(lab: lab, registry: registry, session: session, only: participants, overrides: overrides)
+        inputs.notes.forEach(Terminal.note)
+
+        let templateDir = templates.map { URL(fileURLWithPath: $0) } ?? lab.root.appendingPathComponent("mail-templates")
+        let renderer = SheetRenderer(templates: try TemplateSet(directory: templateDir, displayPath: lab.display(templateDir)))
+        let sender = try senderAddress(inputs.session)
+
+        var skipped = 0
+        var sheets: [SheetParticipant] = []
+        for p in inputs.participants {
+            if let reason = SheetInputs.skipReason(p, session: session, includeUnready: includeUnready) {
+                Terminal.warning("\(p.name): skipped, \(reason).")
+                skipped += 1
+            } else {
+                sheets.append(p)
+            }
+        }
+
+        let outDir = out.map { URL(fileURLWithPath: $0) } ?? lab.root.appendingPathComponent("participant-access").appendingPathComponent(session)
+        if out == nil, FileManager.default.fileExists(atPath: outDir.path) {
+            chmod(outDir.path, 0o700) // labctl's own folder: private even if an older tool made it
+        }
+        let outputs = formats.flatMap { SheetOutput.parse($0)! }
+        let summary = try SheetWriter(renderer: renderer, directory: outDir)
+            .write(outputs, session: inputs.session, sheets: sheets, everyone: inputs.participants, from: sender,
+                   sessionFiles: participants.isEmpty)
+        for (name, files) in summary.perParticipant {
+            print("\(Terminal.green(Terminal.ok)) \(name): \(files.joined(separator: " "))")
+        }
+        for (name, reason) in summary.notMailable where outputs.contains(.eml) && !send {
+            Terminal.warning("\(name): no .eml, \(reason)")
+        }
+        if !participants.isEmpty {
+            Terminal.note("--participant: the session's CSV, index.html and sheets-\(session).html are left as they were (run without --participant to renew them).")
+        }
+        let fileCount = summary.perParticipant.reduce(0) { $0 + $1.files.count } + summary.sessionFiles.count
+        print("\(session): \(sheets.count) sheet(s), \(skipped) skipped; \(fileCount) file(s) in \(lab.display(outDir))/"
+              + (summary.sessionFiles.isEmpty ? "" : " (\(summary.sessionFiles.joined(separator: ", ")))"))
+
+        var failed = 0
+        if send {
+            failed = try deliver(sheets, inputs: inputs, renderer: renderer, registry: registry, sender: sender, client: client)
+        }
+        if skipped > 0 || failed > 0 { throw LabFailure.silentNotOK }
+    }
+
+    /// `--from`, else the trainer's address; nil when neither is given (no .eml, no --send).
+    func senderAddress(_ s: SheetSession) throws -> MailAddress? {
+        guard let address = from ?? s.trainerEmail else {
+            if send { throw LabFailure.usage("--send needs a sender: give --from ADDR, or set trainer_email in sessions/\(session).tfvars.") }
+            return nil
+        }
+        do { return try MailAddress(address, displayName: from == nil ? s.trainerName : nil) } catch {
+            throw LabFailure.usage("sender: \(error)")
+        }
+    }
+
+    /// Mails every sheet whose participant has an address and was not mailed yet; records each result.
+    /// Returns how many failed.
+    func deliver(_ sheets: [SheetParticipant], inputs: SheetInputs, renderer: SheetRenderer, registry: Registry,
+                 sender: MailAddress?, client: SMTPClient?) throws -> Int {
+        guard let sender else { return 0 }
+        let previous = try registry.deliveries(session: session)
+        var pending: [(SheetParticipant, MailMessage)] = []
+        var failed = 0
+        for p in sheets {
+            guard let email = p.email else {
+                Terminal.warning("\(p.name): not mailed, no e-mail address (hand them \(p.name).html or .txt).")
+                continue
+            }
+            if !resend, let record = previous[p.name], record.delivered(to: email) {
+                print("\(Terminal.ok) \(p.name): already sent to \(email) (\(ISO8601DateFormatter().string(from: record.attemptedAt))); --resend sends again")
+                continue
+            }
+            do {
+                pending.append((p, try renderer.mail(session: inputs.session, participant: p, from: sender)))
+            } catch {
+                failed += 1
+                Terminal.error("\(p.name): not mailed, \(error)")
+            }
+        }
+        if dryRun {
+            for (p, mail) in pending { print("would send to \(p.name) <\(mail.to.address)>: \(mail.subject)") }
+            print("\(session): dry run, \(pending.count) mail(s) would be sent via \(smtp ?? "(no --smtp)"); nothing sent or recorded")
+            return failed
+        }
+        guard !pending.isEmpty, let client else {
+            print("\(session): nothing to send")
+            return failed
+        }
+        var mailer = SheetMailer(client: client, pacer: SendPacer(perMinute: rate))
+        var sent = 0
+        try mailer.send(pending.map { (tag: $0.0, mail: $0.1) }) { p, mail, result in
+            let status: DeliveryRecord.Status
+            let detail: String
+            switch result {
+            case .success(let reply):
+                (status, detail) = (.sent, reply.description)
+                sent += 1
+                print("\(Terminal.green(Terminal.ok)) \(p.name): sent to \(mail.to.address) (\(reply.code))")
+            case .failure(let error):
+                (status, detail) = (.failed, error.description)
+                failed += 1
+                print("\(Terminal.red(Terminal.bad)) \(p.name): not sent to \(mail.to.address): \(error)")
+            }
+            try registry.recordDelivery(DeliveryRecord(participantID: inputs.participantIDs[p.name]!, session: session,
+                                                       participant: p.name, recipient: mail.to.address, status: status,
+                                                       detail: detail, messageID: mail.messageID))
+        }
+        print("\(session): \(sent) sent, \(failed) failed via \(client.endpoint)" + (failed > 0 ? "; re-run to retry the failed ones" : ""))
+        return failed
+    }
+
+    /// The SMTP client for `--smtp` and the login; refuses a password to a server off this machine.
+    func makeClient() throws -> SMTPClient {
+        do {
+            return try SMTPClient(endpoint: try SMTPEndpoint(parsing: smtp!), credentials: try credentials())
+        } catch let e as SMTPError {
+            throw LabFailure.usage(e.description)
+        }
+    }
+
+    /// The login, with the password read from its file (one trailing line break dropped).
+    func credentials() throws -> SMTPCredentials? {
+        guard let user, let passwordFile else { return nil }
+        guard let data = FileManager.default.contents(atPath: passwordFile), var password = String(data: data, encoding: .utf8) else {
+            throw LabFailure.usage("cannot read the password file \(passwordFile); create it with the password on one line (chmod 600).")
+        }
+        if password.hasSuffix("\n") { password.removeLast() }
+        if password.hasSuffix("\r") { password.removeLast() }
+        if let mode = (try? FileManager.default.attributesOfItem(atPath: passwordFile))?[.posixPermissions] as? NSNumber,
+           mode.intValue & 0o077 != 0 {
+            Terminal.warning("\(passwordFile) is readable by others (mode \(String(mode.intValue & 0o777, radix: 8))); chmod 600 \(passwordFile)")
+        }
+        return SMTPCredentials(user: user, password: password)
+    }
+}

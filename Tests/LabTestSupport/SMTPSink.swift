@@ -1,0 +1,82 @@
+import Foundation
+
+/// A real SMTP server for a test: `Tests/tools/smtp-sink.py` (aiosmtpd) on a free
+/// 127.0.0.1 port. Started by the test, stopped by `stop()`; nothing outlives the test.
+public final class SMTPSink {
+    public struct Received: Equatable {
+        public let mailFrom: String
+        public let recipients: [String]
+        public let data: String
+    }
+
+    public let port: Int
+    public let directory: TemporaryDirectory
+    private let process: Process
+    private let stdin: Pipe
+
+    /// Starts the sink and returns once it accepts connections (it says so on stdout).
+    /// `reject`: recipients refused with 550. `user`/`password`: require nothing, but
+    /// accept AUTH with these; `excludeAuth`: mechanisms not to offer.
+    public init(reject: [String] = [], user: String? = nil, password: String? = nil, excludeAuth: [String] = []) throws {
+        directory = try TemporaryDirectory("smtp-sink")
+        var arguments = [RepoPaths.tool("smtp-sink.py").path, directory.path]
+        for r in reject { arguments += ["--reject", r] }
+        if let user { arguments += ["--user", user, "--password", password ?? ""] }
+        for m in excludeAuth { arguments += ["--exclude-auth", m] }
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: Python.executable)
+        process.arguments = arguments
+        let out = Pipe()
+        stdin = Pipe()
+        process.standardOutput = out
+        process.standardInput = stdin
+        try process.run()
+        // The first line is READY <port>; reading it blocks until the server listens.
+        var line = Data()
+        while true {
+            let byte = out.fileHandleForReading.readData(ofLength: 1)
+            if byte.isEmpty || byte == Data("\n".utf8) { break }
+            line.append(byte)
+        }
+        let text = String(decoding: line, as: UTF8.self)
+        guard text.hasPrefix("READY "), let port = Int(text.dropFirst(6)) else {
+            process.terminate()
+            process.waitUntilExit()
+            throw TestSupportError("smtp-sink.py did not start (said '\(text)'); is python3-aiosmtpd installed? Run scripts/setup.sh.")
+        }
+        self.port = port
+    }
+
+    public var endpoint: String { "127.0.0.1:\(port)" }
+
+    /// The messages accepted so far, in order.
+    public func received() throws -> [Received] {
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+            .filter { $0.hasSuffix(".json") }
+            .sorted { Int($0.dropLast(5))! < Int($1.dropLast(5))! }
+        return try files.map { file in
+            let object = try JSONSerialization.jsonObject(with: Data(contentsOf: directory.file(file))) as! [String: Any]
+            return Received(mailFrom: object["mail_from"] as! String, recipients: object["rcpt_tos"] as! [String],
+                            data: object["data"] as! String)
+        }
+    }
+
+    /// `auth.log`: one `<mechanism> <login> ok|failed` line per login attempt.
+    public func authLog() -> [String] {
+        ((try? String(contentsOf: directory.file("auth.log"), encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+    }
+
+    /// Closes the sink's stdin (it exits), waits for it and removes its folder.
+    public func stop() {
+        try? stdin.fileHandleForWriting.close()
+        process.waitUntilExit()
+        directory.remove()
+    }
+
+    deinit {
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+    }
+}
