@@ -14,4 +14,9 @@ scripts/fuzz.sh "${LABCTL_FUZZ_SECONDS:-60}"
 echo "== swift build"
 swift build --build-tests
 echo "== swift test"
-swift test --skip-build
+# XCTest only (no Swift Testing suites here), and a plain closing line with the counts.
+swift test --skip-build --disable-swift-testing 2>&1 | tee .build/test-output.txt
+summary=$(grep -E "^[[:space:]]*Executed [0-9]+ tests?, with [0-9]+ failures?" .build/test-output.txt | tail -n 1)
+total=$(echo "$summary" | sed -E 's/.*Executed ([0-9]+) tests?.*/\1/')
+failed=$(echo "$summary" | sed -E 's/.*with ([0-9]+) failures?.*/\1/')
+echo "tests: $((total - failed)) passed, $failed failed"

@@ -13,7 +13,7 @@ enum Golden {
 
     /// The templates as they ship in `mail-templates/`.
     static func renderer() throws -> SheetRenderer {
-        SheetRenderer(templates: try TemplateSet(directory: RepoPaths.mailTemplates, displayPath: "mail-templates"))
+        SheetRenderer(templates: try TemplateSet(directory: RepositoryPaths.mailTemplates, displayPath: "mail-templates"))
     }
 
     /// Fails with the first differing line, so a broken template reads as a sentence, not a wall of text.

@@ -10,7 +10,7 @@ final class TemplateSetTests: XCTestCase {
     override func setUpWithError() throws {
         dir = try TemporaryDirectory("templates")
         try FileManager.default.removeItem(at: dir.url)
-        try FileManager.default.copyItem(at: RepoPaths.mailTemplates, to: dir.url)
+        try FileManager.default.copyItem(at: RepositoryPaths.mailTemplates, to: dir.url)
     }
 
     override func tearDown() { dir.remove() }
@@ -59,7 +59,7 @@ final class TemplateSetTests: XCTestCase {
     }
 
     func testReadmeDocumentsEveryVariableAndEveryTemplate() throws {
-        let readme = try String(contentsOf: RepoPaths.mailTemplates.appendingPathComponent("README.md"), encoding: .utf8)
+        let readme = try String(contentsOf: RepositoryPaths.mailTemplates.appendingPathComponent("README.md"), encoding: .utf8)
         for name in TemplateVariables.all { XCTAssertTrue(readme.contains("`\(name)`"), "README lacks `\(name)`") }
         for kind in TemplateKind.allCases { XCTAssertTrue(readme.contains("`\(kind.fileName)`"), "README lacks `\(kind.fileName)`") }
     }

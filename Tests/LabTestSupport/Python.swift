@@ -9,7 +9,7 @@ public enum Python {
 
     /// Runs `Tests/tools/<script>` and parses its standard output as JSON.
     public static func json(_ script: String, _ arguments: [String]) throws -> Any {
-        let r = try Shell.run(executable, [RepoPaths.tool(script).path] + arguments)
+        let r = try Shell.run(executable, [RepositoryPaths.tool(script).path] + arguments)
         guard r.status == 0 else { throw TestSupportError("\(script) failed (\(r.status)): \(r.stderr)") }
         return try JSONSerialization.jsonObject(with: Data(r.stdout.utf8))
     }

@@ -7,6 +7,9 @@ public enum RepositoryPaths {
     public static var terraform: URL { root.appendingPathComponent("terraform") }
     public static var fixtures: URL { root.appendingPathComponent("Tests/Fixtures") }
     public static var motoAMIs: URL { root.appendingPathComponent("Tests/terraform-fixtures/moto-amis.json") }
+    public static var mailTemplates: URL { root.appendingPathComponent("mail-templates") }
+    /// Python helpers the tests run (SMTP sink, .eml parser, CSV reader).
+    public static func tool(_ name: String) -> URL { root.appendingPathComponent("Tests/tools").appendingPathComponent(name) }
 
     /// Copies `terraform/` into a lab directory without any local state or init leftovers.
     public static func copyTerraform(to lab: URL) throws {

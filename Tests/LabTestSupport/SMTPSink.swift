@@ -19,7 +19,7 @@ public final class SMTPSink {
     /// accept AUTH with these; `excludeAuth`: mechanisms not to offer.
     public init(reject: [String] = [], user: String? = nil, password: String? = nil, excludeAuth: [String] = []) throws {
         directory = try TemporaryDirectory("smtp-sink")
-        var arguments = [RepoPaths.tool("smtp-sink.py").path, directory.path]
+        var arguments = [RepositoryPaths.tool("smtp-sink.py").path, directory.path]
         for r in reject { arguments += ["--reject", r] }
         if let user { arguments += ["--user", user, "--password", password ?? ""] }
         for m in excludeAuth { arguments += ["--exclude-auth", m] }

@@ -29,7 +29,7 @@ struct SheetsLab {
         for d in ["sessions", "terraform", "keys", "hostkeys"] {
             try FileManager.default.createDirectory(at: dir.file(d), withIntermediateDirectories: true)
         }
-        try FileManager.default.copyItem(at: RepoPaths.mailTemplates, to: dir.file("mail-templates"))
+        try FileManager.default.copyItem(at: RepositoryPaths.mailTemplates, to: dir.file("mail-templates"))
         try dir.write("sessions/\(session).tfvars", """
             session_name       = "\(session)"
             kubernetes_version = "1.33"
