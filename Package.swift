@@ -14,6 +14,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
     ],
     targets: [
         // Pure domain: key parsing, names, CIDR pool, tfvars reader. No I/O beyond Foundation.
@@ -40,13 +42,29 @@ let package = Package(
             name: "LabSheets",
             dependencies: ["LabCore", .product(name: "Mustache", package: "swift-mustache")]
         ),
+        // HTTP intake for participants and the trainer dashboard (Hummingbird 2).
+        .target(
+            name: "LabServer",
+            dependencies: [
+                "LabCore", "LabStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "MultipartKit", package: "multipart-kit"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "labctl",
             dependencies: [
-                "LabCore", "LabStore", "LabProvision", "LabSheets",
+                "LabCore", "LabStore", "LabProvision", "LabSheets", "LabServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
+        ),
+        // The bare Hummingbird route scripts/bench/intake.sh measures labctl's join page against.
+        .executableTarget(
+            name: "intake-bench-peer",
+            dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
+            path: "Benchmarks/IntakeBenchPeer"
         ),
         // Helpers shared by the test targets: real ssh-keygen, temp dirs, the built binary.
         .target(name: "LabTestSupport", path: "Tests/LabTestSupport"),
@@ -55,6 +73,15 @@ let package = Package(
         .testTarget(name: "LabProvisionTests", dependencies: ["LabProvision", "LabCore", "LabStore", "LabTestSupport"]),
         .testTarget(name: "LabSheetsTests", dependencies: ["LabSheets", "LabCore", "LabTestSupport"]),
         .testTarget(name: "labctlTests", dependencies: ["LabCore", "LabStore", "LabTestSupport"]),
+        .testTarget(
+            name: "LabServerTests",
+            dependencies: [
+                "LabServer", "LabStore", "LabCore", "LabTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -2,7 +2,7 @@
 # Installs what labctl and its tests need on a Debian machine; safe to re-run.
 # Swift 6.x and terraform are expected on PATH (they are on the lab machines).
 set -euo pipefail
-apt_packages=(libssh2-1-dev libsqlite3-dev openssh-server pssh wrk hyperfine python3-aiosmtpd poppler-utils chromium)
+apt_packages=(libssh2-1-dev libsqlite3-dev openssh-server pssh wrk hyperfine python3-aiosmtpd poppler-utils chromium fonts-dejavu-core)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -15,6 +15,8 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 python3 -c 'import moto.server, boto3, cryptography' 2>/dev/null || python3 -m pip install -q 'moto[server]' boto3 cryptography
 command -v moto_server >/dev/null || python3 -m pip install -q 'moto[server]'
+# The intake browser test drives headless Chromium over the DevTools protocol.
+python3 -c 'import websocket' 2>/dev/null || python3 -m pip install -q websocket-client
 for tool in swift terraform ssh-keygen; do
   command -v "$tool" >/dev/null || { echo "setup: $tool is not on PATH; install it first" >&2; exit 2; }
 done

@@ -105,6 +105,7 @@ enum Migrations {
                 t.primaryKey(["session", "discreteID"])
             }
         }
+        IntakeMigrations.register(in: &m)
         SheetsMigrations.register(in: &m)
         return m
     }

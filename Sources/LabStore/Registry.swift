@@ -9,6 +9,8 @@ public final class Registry: Sendable {
     public let database: DatabasePool
     public let path: String
     private let pool: PodCIDRPool
+    /// The pool's networks as text, lowest first (computed once).
+    let networks: [String]
 
     /// Opens (creating if needed) the database at `path`: its folder is made
     /// 0700 and the file 0600, since it will hold session secrets.
@@ -17,6 +19,7 @@ public final class Registry: Sendable {
         do throws(PoolError) {
             if let pool { self.pool = pool } else { self.pool = try PodCIDRPool() }
         } catch { throw RegistryError.pool(error) }
+        networks = self.pool.candidates.map(\.description)
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent().path
         let fm = FileManager.default
@@ -78,57 +81,65 @@ public final class Registry: Sendable {
                          key: SSHPublicKey, via interface: Interface,
                          existing policy: ExistingNamePolicy = .replaceKey) throws -> RegistrationOutcome {
         try SessionName.validate(session)
-        let pool = self.pool
+        let networks = self.networks
         return try database.write { db in
-            _ = try Self.ensureSession(session, db)
-            let now = Date()
-            let fingerprint = key.fingerprint
-            let owner = try KeyRecord.filter(Column("session") == session && Column("fingerprint") == fingerprint && Column("active") == true)
-                .fetchOne(db)
-            if let current = try ParticipantRecord.filter(Column("session") == session && Column("name") == name.value).fetchOne(db) {
-                let activeKey = try Self.activeKey(of: current, db)
-                if activeKey.fingerprint == fingerprint {
-                    return .unchanged(Participant(record: current, key: activeKey))
-                }
-                if let owner, owner.participantID != current.id {
-                    throw RegistryError.keyInUse(fingerprint: fingerprint, owner: try Self.name(of: owner.participantID, db), session: session)
-                }
-                guard policy == .replaceKey else { throw RegistryError.nameTaken(name: name.value, session: session) }
-                var old = activeKey
-                old.active = false
-                old.replacedAt = now
-                try old.update(db)
-                var newKey = KeyRecord(id: nil, participantID: current.id!, session: session, keyLine: key.openSSHLine,
-                                       fingerprint: fingerprint, active: true, addedAt: now, replacedAt: nil)
-                try newKey.insert(db)
-                var updated = current
-                updated.updatedAt = now
-                if let email { updated.email = email }
-                if let displayName { updated.displayName = displayName }
-                try updated.update(db)
-                try Self.audit(db, session: session, participant: name.value, action: "key-replaced",
-                               detail: "\(old.fingerprint) -> \(fingerprint)", interface: interface)
-                return .keyReplaced(Participant(record: updated, key: newKey), previousFingerprint: old.fingerprint)
+            var allocator = RegistrationAllocator(networks: networks)
+            return try Self.register(session: session, name: name, displayName: displayName, email: email, key: key,
+                                     via: interface, existing: policy, allocator: &allocator, db)
+        }
+    }
+
+    /// The body of `register`, for callers that already hold a write
+    /// transaction (batches). The caller reports `.added` rows to `allocator`.
+    static func register(session: String, name: ParticipantName, displayName: String?, email: String?,
+                         key: SSHPublicKey, via interface: Interface, existing policy: ExistingNamePolicy,
+                         allocator: inout RegistrationAllocator, _ db: Database) throws -> RegistrationOutcome {
+        _ = try Self.ensureSession(session, db)
+        let now = Date()
+        let fingerprint = key.fingerprint
+        // `active` alone (not `active = 1`) so SQLite uses the partial unique index.
+        let owner = try KeyRecord.filter(Column("session") == session && Column("fingerprint") == fingerprint && Column("active"))
+            .fetchOne(db)
+        if let current = try ParticipantRecord.filter(Column("session") == session && Column("name") == name.value).fetchOne(db) {
+            let activeKey = try Self.activeKey(of: current, db)
+            if activeKey.fingerprint == fingerprint {
+                return .unchanged(Participant(record: current, key: activeKey))
             }
-            if let owner {
+            if let owner, owner.participantID != current.id {
                 throw RegistryError.keyInUse(fingerprint: fingerprint, owner: try Self.name(of: owner.participantID, db), session: session)
             }
-            let takenIDs = Set(try String.fetchAll(db, sql: "SELECT discreteID FROM participant WHERE session = ?", arguments: [session]))
-            let usedCIDRs = Set(try String.fetchAll(db, sql: "SELECT podCIDR FROM participant"))
-            let cidr: String
-            do throws(PoolError) { cidr = try pool.allocate(used: usedCIDRs) } catch { throw RegistryError.pool(error) }
-            var record = ParticipantRecord(id: nil, session: session, name: name.value,
-                                           displayName: displayName ?? Self.defaultDisplayName(name), email: email,
-                                           discreteID: DiscreteID.assign(for: name, taken: takenIDs),
-                                           podCIDR: cidr, createdAt: now, updatedAt: now)
-            try record.insert(db)
-            var keyRecord = KeyRecord(id: nil, participantID: record.id!, session: session, keyLine: key.openSSHLine,
-                                      fingerprint: fingerprint, active: true, addedAt: now, replacedAt: nil)
-            try keyRecord.insert(db)
-            try Self.audit(db, session: session, participant: name.value, action: "added",
-                           detail: "\(record.discreteID) \(fingerprint) \(cidr)", interface: interface)
-            return .added(Participant(record: record, key: keyRecord))
+            guard policy == .replaceKey else { throw RegistryError.nameTaken(name: name.value, session: session) }
+            var old = activeKey
+            old.active = false
+            old.replacedAt = now
+            try old.update(db)
+            var newKey = KeyRecord(id: nil, participantID: current.id!, session: session, keyLine: key.openSSHLine,
+                                   fingerprint: fingerprint, active: true, addedAt: now, replacedAt: nil)
+            try newKey.insert(db)
+            var updated = current
+            updated.updatedAt = now
+            if let email { updated.email = email }
+            if let displayName { updated.displayName = displayName }
+            try updated.update(db)
+            try Self.audit(db, session: session, participant: name.value, action: "key-replaced",
+                           detail: "\(old.fingerprint) -> \(fingerprint)", interface: interface)
+            return .keyReplaced(Participant(record: updated, key: newKey), previousFingerprint: old.fingerprint)
         }
+        if let owner {
+            throw RegistryError.keyInUse(fingerprint: fingerprint, owner: try Self.name(of: owner.participantID, db), session: session)
+        }
+        let cidr = try allocator.network(db)
+        var record = ParticipantRecord(id: nil, session: session, name: name.value,
+                                       displayName: displayName ?? Self.defaultDisplayName(name), email: email,
+                                       discreteID: try allocator.discreteID(for: name, session: session, db),
+                                       podCIDR: cidr, createdAt: now, updatedAt: now)
+        try record.insert(db)
+        var keyRecord = KeyRecord(id: nil, participantID: record.id!, session: session, keyLine: key.openSSHLine,
+                                  fingerprint: fingerprint, active: true, addedAt: now, replacedAt: nil)
+        try keyRecord.insert(db)
+        try Self.audit(db, session: session, participant: name.value, action: "added",
+                       detail: "\(record.discreteID) \(fingerprint) \(cidr)", interface: interface)
+        return .added(Participant(record: record, key: keyRecord))
     }
 
     /// Every participant of a session with their active key, by name.
@@ -185,7 +196,7 @@ public final class Registry: Sendable {
     // MARK: Helpers
 
     static func activeKey(of participant: ParticipantRecord, _ db: Database) throws -> KeyRecord {
-        guard let key = try KeyRecord.filter(Column("participantID") == participant.id! && Column("active") == true).fetchOne(db) else {
+        guard let key = try KeyRecord.filter(Column("participantID") == participant.id! && Column("active")).fetchOne(db) else {
             throw RegistryError.noSuchParticipant(name: participant.name, session: participant.session)
         }
         return key

@@ -15,12 +15,14 @@ struct Labctl: AsyncParsableCommand {
           labctl create-config session-1 --workers 1
           labctl keys import session-1          # participants/session-1/*.pub
           labctl keys list session-1
+          labctl open session-1                 # self-service join link
+          labctl serve                          # intake web service + /admin dashboard
 
         Exit codes: 0 ok, 1 the checked thing is not ok, 2 usage or environment error.
         """,
         subcommands: [Keys.self, CreateConfig.self, ListSessions.self, Workspaces.self, Init.self, Plan.self, Apply.self,
                       Destroy.self, Output.self, Status.self, Switch.self, Unlock.self, Network.self, Cost.self,
-                      Sheets.self]
+                      Sheets.self, Serve.self, Open.self, Close.self]
     )
 
     /// Maps errors to labctl's exit codes: usage errors are 2 (ArgumentParser would say 64).

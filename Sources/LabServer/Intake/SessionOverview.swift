@@ -1,0 +1,79 @@
+import Foundation
+import LabCore
+import LabStore
+
+/// What the dashboard and the admin API show about sessions, read from the store.
+struct SessionOverview {
+    let service: IntakeService
+
+    struct Summary: Encodable {
+        var session: String
+        var participants: Int
+        var intake: String
+        var join_url: String?
+        var clusters: Int
+        var ready: Int
+    }
+
+    /// Every session in the registry, plus those with only a `sessions/<name>.tfvars`.
+    func summaries() throws -> [Summary] {
+        let registry = service.registry
+        let counts = try registry.participantCounts()
+        let intakes = Dictionary(uniqueKeysWithValues: try registry.intakes().map { ($0.session, $0) })
+        var names = Set(try registry.sessions().map(\.name))
+        if let root = service.settings.labRoot,
+           let files = try? FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("sessions").path) {
+            for file in files where file.hasSuffix(".tfvars") {
+                let name = String(file.dropLast(7))
+                if (try? SessionName.validate(name)) != nil { names.insert(name) }
+            }
+        }
+        return try names.sorted().map { name in
+            let intake = intakes[name]
+            return Summary(session: name, participants: counts[name] ?? 0, intake: state(intake).rawValue,
+                           join_url: intake.flatMap { $0.isOpen ? service.joinURL(code: $0.code) : nil },
+                           clusters: try registry.clusters(session: name).count,
+                           ready: try registry.verifications(session: name).filter(\.ready).count)
+        }
+    }
+
+    func state(_ record: IntakeCodeRecord?) -> IntakeState {
+        guard let record else { return .none }
+        return record.isOpen ? .open : .closed
+    }
+
+    struct Detail {
+        var session: String
+        var intake: IntakeState
+        var joinURL: String?
+        var participants: [Participant]
+        var clusters: [ClusterRecord]
+        var verifications: [VerificationRecord]
+        var hostKeys: [HostKeyRecord]
+        var cost: CostSummary
+    }
+
+    /// One session; nil when the registry does not know it.
+    func detail(_ session: String) throws -> Detail? {
+        let registry = service.registry
+        guard (try? SessionName.validate(session)) != nil,
+              try registry.sessions().contains(where: { $0.name == session }) else { return nil }
+        let intake = try registry.intake(session: session)
+        let participants = try registry.participants(in: session)
+        let clusters = try registry.clusters(session: session)
+        return Detail(session: session, intake: state(intake),
+                      joinURL: intake.flatMap { $0.isOpen ? service.joinURL(code: $0.code) : nil },
+                      participants: participants, clusters: clusters,
+                      verifications: try registry.verifications(session: session),
+                      hostKeys: try registry.hostKeys(session: session),
+                      cost: try service.cost.summary(session: session, participants: participants.count, clusters: clusters))
+    }
+
+    /// `ssh-ed25519 AAAA… first.last` per participant: the export download.
+    static func keysText(_ participants: [Participant]) -> String {
+        participants.map { p -> String in
+            let fields = p.key.keyLine.split(separator: " ", maxSplits: 2)
+            return fields.prefix(2).joined(separator: " ") + " " + p.name + "\n"
+        }.joined()
+    }
+}

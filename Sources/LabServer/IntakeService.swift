@@ -1,0 +1,47 @@
+import Foundation
+import LabCore
+import LabStore
+import Synchronization
+
+/// What the routes share: the registry, the group-commit writer, the limits,
+/// the admin token's digest and the seams for sheets and cost.
+final class IntakeService: Sendable {
+    let registry: Registry
+    let writer: SubmissionWriter
+    let settings: IntakeSettings
+    let adminTokenDigest: String
+    let sheets: any OwnSheetProviding
+    let cost: any CostEstimating
+    let submissionLimiter: RateLimiter
+    let loginLimiter: RateLimiter
+    let forms: FormProtection
+    private let base: Mutex<String>
+
+    init(dependencies: IntakeServer.Dependencies) {
+        registry = dependencies.registry
+        settings = dependencies.settings
+        adminTokenDigest = dependencies.adminTokenDigest
+        sheets = dependencies.sheets
+        cost = dependencies.cost
+        writer = SubmissionWriter(registry: dependencies.registry)
+        submissionLimiter = RateLimiter(perMinute: dependencies.settings.submissionsPerMinute)
+        loginLimiter = RateLimiter(perMinute: dependencies.settings.loginAttemptsPerMinute)
+        forms = FormProtection(secureCookies: dependencies.settings.isTLS)
+        base = Mutex(dependencies.settings.baseURL())
+    }
+
+    /// The base URL for links (updated once the port is known when it was 0).
+    var baseURL: String { base.withLock { $0 } }
+
+    func serverStarted(port: Int) {
+        base.withLock { $0 = settings.baseURL(boundPort: port) }
+    }
+
+    func joinURL(code: String) -> String { "\(baseURL)/join/\(code)" }
+    func personalURL(token: String) -> String { "\(baseURL)/me/\(token)" }
+
+    /// Whether `token` is the admin token (digests compared in constant time).
+    func isAdminToken(_ token: String) -> Bool {
+        SecretToken.constantTimeEquals(SecretToken.digest(of: token), adminTokenDigest)
+    }
+}

@@ -1,0 +1,42 @@
+import Foundation
+
+/// How `labctl serve` runs the intake service.
+public struct IntakeSettings: Sendable {
+    public var host: String
+    public var port: Int
+    /// The address participants and trainers use, for links (`https://lab.example.org`).
+    /// Default: `http://host:port`. An `https` URL also makes cookies `Secure` and adds HSTS.
+    public var publicURL: String?
+    /// Per-client submissions (join, key replacement) per minute; also the burst.
+    public var submissionsPerMinute: Int
+    /// Per-client dashboard login attempts per minute.
+    public var loginAttemptsPerMinute: Int
+    /// How long a dashboard login lasts.
+    public var loginLifetime: TimeInterval
+    /// The lab directory, for "write participants/<s>/*.pub" on the dashboard.
+    public var labRoot: URL?
+
+    public init(host: String = "127.0.0.1", port: Int = 8080, publicURL: String? = nil,
+                submissionsPerMinute: Int = 60, loginAttemptsPerMinute: Int = 10,
+                loginLifetime: TimeInterval = 12 * 3600, labRoot: URL? = nil) {
+        self.host = host
+        self.port = port
+        self.publicURL = publicURL
+        self.submissionsPerMinute = submissionsPerMinute
+        self.loginAttemptsPerMinute = loginAttemptsPerMinute
+        self.loginLifetime = loginLifetime
+        self.labRoot = labRoot
+    }
+
+    /// The base URL for links, without a trailing slash.
+    public func baseURL(boundPort: Int? = nil) -> String {
+        if let publicURL, !publicURL.isEmpty {
+            return publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL
+        }
+        let shownHost = host.contains(":") ? "[\(host)]" : host
+        return "http://\(shownHost):\(boundPort ?? port)"
+    }
+
+    /// Served to the public over TLS (through a proxy): cookies get `Secure`.
+    public var isTLS: Bool { publicURL?.lowercased().hasPrefix("https://") ?? false }
+}

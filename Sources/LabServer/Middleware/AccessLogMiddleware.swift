@@ -1,0 +1,16 @@
+import Hummingbird
+import Logging
+
+/// Logs one line per request at debug level: method, the route *pattern*
+/// (`/join/{code}`, never the code or token itself), status and duration.
+/// Nothing from the body or the query is logged.
+struct AccessLogMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard context.logger.logLevel <= .debug else { return try await next(request, context) }
+        let start = ContinuousClock.now
+        let response = try await next(request, context)
+        let elapsed = ContinuousClock.now - start
+        context.logger.debug("\(request.method) \(context.endpointPath ?? "-") \(response.status.code) \(elapsed)")
+        return response
+    }
+}

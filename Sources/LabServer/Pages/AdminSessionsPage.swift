@@ -1,0 +1,59 @@
+/// `GET /admin`: every session with participant counts, intake state and deployment counts.
+struct AdminSessionsPage {
+    struct Row {
+        var session: String
+        var participants: Int
+        var intake: IntakeState
+        var joinURL: String?
+        var clusters: Int
+        var ready: Int
+    }
+
+    var rows: [Row]
+    var csrf: String
+    var notice: String?
+
+    func render() -> HTML {
+        let body: HTML = rows.isEmpty
+            ? "<p>No sessions yet. Open intake for one below, or create it with <code>labctl create-config NAME</code>.</p>"
+            : """
+            <table id="sessions">
+            <thead><tr><th>Session</th><th>Participants</th><th>Intake</th><th>Join link</th><th>Clusters</th><th>Ready</th></tr></thead>
+            <tbody>
+            \(rows.map { row -> HTML in
+                """
+                <tr><td><a href="/admin/sessions/\(row.session)">\(row.session)</a></td><td>\(row.participants)</td>
+                <td class="state-\(row.intake.rawValue)">\(row.intake.label)</td>
+                <td>\(row.joinURL.map { url -> HTML in "<code>\(url)</code>" } ?? "–")</td>
+                <td>\(row.clusters)</td><td>\(row.ready)</td></tr>
+                """
+            })
+            </tbody>
+            </table>
+            """
+        return Layout.page(title: "Sessions", nav: AdminNav.bar(csrf: csrf), """
+        \(Layout.notice(notice))
+        \(body)
+        <h2>Open intake for a session</h2>
+        <form method="post" action="/admin/open">
+        <input type="hidden" name="csrf" value="\(csrf)">
+        <label for="session">Session name</label>
+        <input id="session" name="session" type="text" required maxlength="40" pattern="[a-z0-9][a-z0-9-]*" placeholder="session-1">
+        <button type="submit">Open intake</button>
+        </form>
+        """)
+    }
+}
+
+/// Whether a session takes self-service submissions.
+enum IntakeState: String, Sendable {
+    case open, closed, none
+
+    var label: String {
+        switch self {
+        case .open: return "open"
+        case .closed: return "closed"
+        case .none: return "not opened"
+        }
+    }
+}

@@ -1,0 +1,176 @@
+import Foundation
+import Hummingbird
+import LabCore
+import LabStore
+
+/// The trainer's dashboard (HTML): login with the admin token, sessions with
+/// counts and state, a session's participants (remove one), intake open/close,
+/// key export, deployment and verification status, cost. Every form carries
+/// the login's CSRF token.
+struct AdminRoutes {
+    typealias Context = IntakeRequestContext
+    let service: IntakeService
+
+    func add(to router: Router<Context>) {
+        router.get("/admin/login", use: loginPage)
+        router.group().add(middleware: RateLimitMiddleware(limiter: service.loginLimiter)).post("/admin/login", use: login)
+        let admin = router.group("/admin").add(middleware: AdminSessionMiddleware(service: service))
+        admin.get("", use: sessions)
+        admin.post("/logout", use: logout)
+        admin.post("/open", use: openFromList)
+        admin.get("/sessions/:session", use: session)
+        admin.get("/sessions/:session/keys", use: keys)
+        admin.post("/sessions/:session/open", use: open)
+        admin.post("/sessions/:session/close", use: close)
+        admin.post("/sessions/:session/export", use: export)
+        admin.post("/sessions/:session/participants/:name/remove", use: remove)
+    }
+
+    // MARK: Login
+
+    @Sendable func loginPage(_ request: Request, context: Context) async throws -> Response {
+        let (csrf, cookie) = service.forms.token(for: request)
+        var response = Responses.html(AdminLoginPage(csrf: csrf).render())
+        if let cookie { response.setCookie(cookie) }
+        return response
+    }
+
+    @Sendable func login(_ request: Request, context: Context) async throws -> Response {
+        let fields = try await FormFields.read(request)
+        try service.forms.verifyDoubleSubmit(request, formToken: fields["csrf"])
+        guard let token = fields["token"], service.isAdminToken(token.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            return Responses.html(AdminLoginPage(csrf: fields["csrf"] ?? "", error: "That is not the admin token.").render(), status: .unauthorized)
+        }
+        let cookieValue = SecretToken.generate()
+        let now = Date()
+        try await service.registry.createAdminLogin(AdminLoginRecord(
+            digest: cookieValue.digest, csrfToken: SecretToken.generate(byteCount: 24).value,
+            createdAt: now, expiresAt: now.addingTimeInterval(service.settings.loginLifetime)))
+        var response = Responses.redirect(to: "/admin")
+        response.setCookie(Cookie(name: AdminSessionMiddleware.cookieName, value: cookieValue.value,
+                                  maxAge: Int(service.settings.loginLifetime), path: "/",
+                                  secure: service.settings.isTLS, httpOnly: true, sameSite: .strict))
+        return response
+    }
+
+    @Sendable func logout(_ request: Request, context: Context) async throws -> Response {
+        try await checkForm(request, context)
+        if let value = request.cookies[AdminSessionMiddleware.cookieName]?.value {
+            try await service.registry.deleteAdminLogin(digest: SecretToken.digest(of: value))
+        }
+        var response = Responses.redirect(to: "/admin/login")
+        response.setCookie(Cookie(name: AdminSessionMiddleware.cookieName, value: "", maxAge: 0, path: "/",
+                                  secure: service.settings.isTLS, httpOnly: true, sameSite: .strict))
+        return response
+    }
+
+    /// Reads and CSRF-checks a dashboard form.
+    @discardableResult
+    func checkForm(_ request: Request, _ context: Context) async throws -> FormFields {
+        let fields = try await FormFields.read(request)
+        try service.forms.verify(request, formToken: fields["csrf"], expected: context.adminCSRF)
+        return fields
+    }
+
+    // MARK: Pages
+
+    @Sendable func sessions(_ request: Request, context: Context) async throws -> Response {
+        let rows = try SessionOverview(service: service).summaries().map {
+            AdminSessionsPage.Row(session: $0.session, participants: $0.participants, intake: IntakeState(rawValue: $0.intake) ?? .none,
+                                  joinURL: $0.join_url, clusters: $0.clusters, ready: $0.ready)
+        }
+        return Responses.html(AdminSessionsPage(rows: rows, csrf: context.adminCSRF ?? "",
+                                                notice: request.uri.queryParameters["error"].flatMap { Self.errors[String($0)] }).render())
+    }
+
+    @Sendable func session(_ request: Request, context: Context) async throws -> Response {
+        let name = try context.parameters.require("session")
+        guard let d = try SessionOverview(service: service).detail(name) else { throw IntakeHTTPError.notFound }
+        let query = request.uri.queryParameters
+        let page = AdminSessionPage(session: d.session, intake: d.intake, joinURL: d.joinURL, participants: d.participants,
+                                    clusters: d.clusters, verifications: d.verifications, hostKeys: d.hostKeys, cost: d.cost,
+                                    csrf: context.adminCSRF ?? "", notice: query["done"].flatMap { Self.notices[String($0)] },
+                                    error: query["error"].flatMap { Self.errors[String($0)] })
+        return Responses.html(page.render())
+    }
+
+    @Sendable func keys(_ request: Request, context: Context) async throws -> Response {
+        let name = try context.parameters.require("session")
+        guard let d = try SessionOverview(service: service).detail(name) else { throw IntakeHTTPError.notFound }
+        return Responses.text(SessionOverview.keysText(d.participants),
+                              headers: [.contentDisposition: "attachment; filename=\"\(d.session)-keys.txt\""])
+    }
+
+    // MARK: Actions (POST, CSRF-checked, answered with a redirect)
+
+    /// Outcomes shown after a redirect. Only these fixed codes travel in the
+    /// query string, so nobody can put their own text on a dashboard page.
+    static let notices: [String: String] = [
+        "opened": "Intake is open.",
+        "rotated": "New join link: the old one no longer works.",
+        "closed": "Intake is closed: the join link no longer works.",
+        "removed": "Participant removed; their pod network is free again.",
+        "exported": "Keys written to participants/<session>/ in the lab directory.",
+    ]
+    static let errors: [String: String] = [
+        "no-such-participant": "That participant is not in this session (removed already?).",
+        "no-root": "This server was started without a lab directory (--root); download the keys instead.",
+        "bad-session-name": "Session names use 1–40 lower-case letters, digits and inner hyphens (e.g. session-1).",
+    ]
+
+    func back(_ session: String, done: String? = nil, error: String? = nil) -> Response {
+        var query = ""
+        if let done { query = "?done=" + done }
+        if let error { query = "?error=" + error }
+        return Responses.redirect(to: "/admin/sessions/\(session)\(query)")
+    }
+
+    @Sendable func openFromList(_ request: Request, context: Context) async throws -> Response {
+        let fields = try await checkForm(request, context)
+        let name = (fields["session"] ?? "").trimmingCharacters(in: .whitespaces)
+        do { try SessionName.validate(name) } catch {
+            return Responses.redirect(to: "/admin?error=bad-session-name")
+        }
+        try service.registry.openIntake(session: name, via: .admin)
+        return back(name, done: "opened")
+    }
+
+    @Sendable func open(_ request: Request, context: Context) async throws -> Response {
+        let name = try context.parameters.require("session")
+        let fields = try await checkForm(request, context)
+        guard try SessionOverview(service: service).detail(name) != nil else { throw IntakeHTTPError.notFound }
+        let rotate = fields["rotate"] == "1"
+        try service.registry.openIntake(session: name, rotate: rotate, via: .admin)
+        return back(name, done: rotate ? "rotated" : "opened")
+    }
+
+    @Sendable func close(_ request: Request, context: Context) async throws -> Response {
+        let name = try context.parameters.require("session")
+        try await checkForm(request, context)
+        try service.registry.closeIntake(session: name, via: .admin)
+        return back(name, done: "closed")
+    }
+
+    @Sendable func remove(_ request: Request, context: Context) async throws -> Response {
+        let name = try context.parameters.require("session")
+        let participant = try context.parameters.require("name")
+        try await checkForm(request, context)
+        do {
+            try service.registry.removeParticipant(session: name, name: participant, via: .admin)
+        } catch RegistryError.noSuchParticipant {
+            return back(name, error: "no-such-participant")
+        }
+        return back(name, done: "removed")
+    }
+
+    @Sendable func export(_ request: Request, context: Context) async throws -> Response {
+        let name = try context.parameters.require("session")
+        try await checkForm(request, context)
+        guard let root = service.settings.labRoot else {
+            return back(name, error: "no-root")
+        }
+        let dir = root.appendingPathComponent("participants").appendingPathComponent(name)
+        _ = try KeyFiles(directory: dir).exportAll(try service.registry.participants(in: name))
+        return back(name, done: "exported")
+    }
+}

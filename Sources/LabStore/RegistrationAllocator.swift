@@ -1,0 +1,51 @@
+import GRDB
+import LabCore
+
+/// Hands out discrete ids and pod networks inside one write transaction.
+/// It reads what is taken once per transaction and then keeps track of what
+/// the transaction itself adds, so registering many participants in one
+/// transaction (a batch of web submissions) costs one scan, not one per row.
+/// Only valid inside the transaction it was first used in.
+struct RegistrationAllocator {
+    /// The pool's networks, lowest first, as stored in `participant.podCIDR`.
+    let networks: [String]
+    private var usedNetworks: Set<String>?
+    /// Every network below this index is known to be in use.
+    private var cursor = 0
+    /// Taken discrete ids that start with a given first name, per session.
+    private var takenIDs: [String: Set<String>] = [:]
+
+    init(networks: [String]) { self.networks = networks }
+
+    /// The lowest free pod network; does not reserve it (see `didAdd`).
+    mutating func network(_ db: Database) throws -> String {
+        if usedNetworks == nil {
+            usedNetworks = Set(try String.fetchAll(db, sql: "SELECT podCIDR FROM participant"))
+        }
+        while cursor < networks.count, usedNetworks!.contains(networks[cursor]) { cursor += 1 }
+        guard cursor < networks.count else { throw RegistryError.pool(.exhausted(size: networks.count)) }
+        return networks[cursor]
+    }
+
+    /// The discrete id for `name` in `session`. Only ids that start with the
+    /// first name can collide, so only those are read (an index range scan).
+    mutating func discreteID(for name: ParticipantName, session: String, _ db: Database) throws -> String {
+        let bucket = Self.bucket(session, name.first)
+        if takenIDs[bucket] == nil {
+            // Discrete ids are [a-z0-9.-], all below 0x7F: [first, first+DEL) is "starts with first".
+            takenIDs[bucket] = Set(try String.fetchAll(db, sql: """
+                SELECT discreteID FROM participant WHERE session = ? AND discreteID >= ? AND discreteID < ?
+                """, arguments: [session, name.first, name.first + "\u{7F}"]))
+        }
+        return DiscreteID.assign(for: name, taken: takenIDs[bucket]!)
+    }
+
+    /// Records a participant the transaction added (call only once its savepoint
+    /// or transaction step succeeded, so a rolled-back row reserves nothing).
+    mutating func didAdd(_ record: ParticipantRecord, first: String) {
+        usedNetworks?.insert(record.podCIDR)
+        takenIDs[Self.bucket(record.session, first)]?.insert(record.discreteID)
+    }
+
+    private static func bucket(_ session: String, _ first: String) -> String { session + "\u{0}" + first }
+}

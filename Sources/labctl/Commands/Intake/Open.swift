@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+import LabCore
+import LabStore
+
+/// `labctl open <session>`: opens self-service intake and prints the join link.
+struct Open: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "open",
+        abstract: "Open self-service key intake for a session and print its join link.",
+        discussion: """
+        Participants open the link, enter their name and paste or upload their
+        ~/.ssh/id_ed25519.pub; `labctl serve` must be running. Re-running prints
+        the same link; --new-code makes a new one (the old one stops working).
+          labctl open session-1
+          labctl open session-1 --public-url https://lab.example.org
+        --json prints {session, intake, join_url}.
+        """
+    )
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The session, e.g. session-1.") var session: String
+    @Flag(name: .customLong("new-code"), help: "Replace the enrollment code; the old join link stops working.") var newCode = false
+    @Option(name: .customLong("public-url"), help: ArgumentHelp("The address participants use. Default: $LABCTL_PUBLIC_URL, else http://$LABCTL_HOST:$LABCTL_PORT (127.0.0.1:8080).", valueName: "url"))
+    var publicURL: String?
+    @Flag(help: "Print JSON.") var json = false
+
+    struct Output: Encodable {
+        var session: String
+        var intake: String
+        var join_url: String?
+    }
+
+    func run() throws {
+        try SessionName.validate(session)
+        let lab = global.lab
+        let address = try IntakeAddress(host: nil, port: nil, publicURL: publicURL)
+        let registry = try lab.openRegistry()
+        let inRegistry = try registry.sessions().contains { $0.name == session }
+        let known = inRegistry || FileManager.default.fileExists(atPath: lab.sessionFile(session).path)
+        guard known else {
+            throw LabFailure.usage("no session \(session): neither \(lab.display(lab.sessionFile(session))) nor registry entries exist. Create it with `labctl create-config \(session)`.")
+        }
+        let record = try registry.openIntake(session: session, rotate: newCode, via: .cli)
+        let url = "\(address.baseURL)/join/\(record.code)"
+        if json { return try JSONOutput.print(Output(session: session, intake: "open", join_url: url)) }
+        print("\(Terminal.green(Terminal.ok)) intake for \(session) is open\(newCode ? " with a new code" : ""): \(url)")
+        print("  Participants open this link while `labctl serve` runs; stop intake with `labctl close \(session)`.")
+    }
+}

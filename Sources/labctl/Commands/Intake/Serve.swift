@@ -1,0 +1,114 @@
+import ArgumentParser
+import Foundation
+import LabServer
+import LabStore
+import Logging
+
+/// `labctl serve`: the intake web service and the trainer dashboard.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve key intake over HTTP: participants join with a link, trainers use the /admin dashboard.",
+        discussion: """
+        Serves the lab's SQLite registry; prints the dashboard address, the
+        admin token (generated on the first start and stored hashed: it is
+        shown only then) and the join links of open sessions.
+          labctl serve                                   # http://127.0.0.1:8080
+          LABCTL_ADMIN_TOKEN=… labctl serve --host 0.0.0.0 --public-url https://lab.example.org
+          labctl open session-1                          # prints the join link
+        Put it behind a TLS proxy for real classes; with an https --public-url
+        cookies are Secure and HSTS is sent. SIGTERM or Ctrl-C stops it after
+        the requests in flight. Set LOG_LEVEL=debug for one log line per request
+        (route patterns only, never codes or tokens).
+        """
+    )
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: ArgumentHelp("Address to listen on. Default: $LABCTL_HOST, else 127.0.0.1.", valueName: "host")) var host: String?
+    @Option(help: ArgumentHelp("Port to listen on (0: any free one). Default: $LABCTL_PORT, else 8080.", valueName: "port")) var port: Int?
+    @Option(name: .customLong("public-url"), help: ArgumentHelp("The address participants use, for links. Default: $LABCTL_PUBLIC_URL, else http://host:port.", valueName: "url"))
+    var publicURL: String?
+    @Option(name: .customLong("submissions-per-minute"), help: ArgumentHelp("Per-client submission budget (and burst). Default: $LABCTL_SUBMISSIONS_PER_MINUTE, else 60.", valueName: "n"))
+    var submissionsPerMinute: Int?
+    @Flag(name: .customLong("new-admin-token"), help: "Generate a new admin token (the old one and its logins stop working).")
+    var newAdminToken = false
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let lab = global.lab
+        let address = try IntakeAddress(host: host, port: port, publicURL: publicURL)
+        var settings = address.settings
+        settings.labRoot = lab.root
+        if let n = try submissionsPerMinute ?? Self.integer("LABCTL_SUBMISSIONS_PER_MINUTE", environment) {
+            guard n > 0 else { throw LabFailure.usage("--submissions-per-minute must be at least 1.") }
+            settings.submissionsPerMinute = n
+        }
+        let registry = try lab.openRegistry()
+        let admin: AdminToken.Resolution
+        do {
+            admin = try AdminToken.resolve(registry: registry, environmentToken: environment["LABCTL_ADMIN_TOKEN"], renew: newAdminToken)
+        } catch let error as AdminToken.ResolutionError {
+            throw LabFailure.usage(error.description)
+        }
+        let tokenNote = try Self.announce(admin, lab: lab)
+
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
+            return handler
+        }
+        let logger = Logger(label: "labctl.serve")
+        let dependencies = IntakeServer.Dependencies(registry: registry, settings: settings, adminTokenDigest: admin.digest)
+        let openSessions = try registry.intakes().filter(\.isOpen)
+        let databaseShown = lab.display(URL(fileURLWithPath: lab.databasePath))
+        let shownHost = settings.host.contains(":") ? "[\(settings.host)]" : settings.host
+        let app = IntakeServer.application(dependencies, logger: logger) { port, base in
+            var lines = ["labctl intake is serving on http://\(shownHost):\(port)",
+                         "  database:  \(databaseShown)",
+                         "  dashboard: \(base)/admin",
+                         "  \(tokenNote)"]
+            if openSessions.isEmpty {
+                lines.append("  no session takes submissions yet: `labctl open <session>` prints its join link")
+            }
+            for intake in openSessions { lines.append("  \(intake.session): \(base)/join/\(intake.code)") }
+            lines.append("Stop with Ctrl-C or SIGTERM (requests in flight finish first).")
+            FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+        }
+        do {
+            try await app.runService()
+        } catch {
+            // Binding is what fails in practice (address in use, no permission, unknown host).
+            throw LabFailure.usage("cannot serve on \(settings.host):\(settings.port): \(error). Choose another --port (or LABCTL_PORT) or --host, or stop what uses it.")
+        }
+        FileHandle.standardOutput.write(Data("labctl intake stopped\n".utf8))
+    }
+
+    /// The admin token line. A generated token is shown on a terminal; when
+    /// stdout is not a terminal (a log), it goes to a 0600 file instead.
+    static func announce(_ admin: AdminToken.Resolution, lab: Lab) throws -> String {
+        switch admin.source {
+        case .environment:
+            return "admin token: LABCTL_ADMIN_TOKEN"
+        case .stored:
+            return "admin token: the one shown on the first start (lost? restart with --new-admin-token)"
+        case .generated:
+            let token = admin.generated!.value
+            if isatty(STDOUT_FILENO) == 1 {
+                return "admin token (shown only now, stored hashed): \(token)"
+            }
+            let file = URL(fileURLWithPath: lab.databasePath).deletingLastPathComponent().appendingPathComponent("admin-token")
+            try? FileManager.default.removeItem(at: file)
+            guard FileManager.default.createFile(atPath: file.path, contents: Data((token + "\n").utf8),
+                                                 attributes: [.posixPermissions: 0o600]) else {
+                throw LabFailure.usage("cannot write \(file.path); set LABCTL_ADMIN_TOKEN instead.")
+            }
+            return "admin token: written to \(lab.display(file)) (mode 0600, not printed because stdout is not a terminal); read it, then delete the file"
+        }
+    }
+
+    static func integer(_ name: String, _ environment: [String: String]) throws -> Int? {
+        guard let text = environment[name], !text.isEmpty else { return nil }
+        guard let value = Int(text) else { throw LabFailure.usage("\(name) '\(text)' is not a whole number.") }
+        return value
+    }
+}

@@ -1,0 +1,185 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import LabCore
+import LabServer
+import LabStore
+import LabTestSupport
+import NIOCore
+import XCTest
+
+/// The trainer's side: login, dashboard pages and forms, the admin JSON API.
+final class AdminTests: XCTestCase {
+    /// Logs in through the form; returns the login cookie and the dashboard's CSRF token.
+    func login(_ client: some TestClientProtocol, token: String = IntakeFixture.adminToken) async throws -> (cookie: String, csrf: String, response: TestResponse) {
+        let page = try await client.execute(uri: "/admin/login", method: .get)
+        let formCSRF = try XCTUnwrap(page.cookie("labctl_csrf")?.value)
+        let body = "csrf=\(formCSRF)&token=\(token.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)"
+        let r = try await client.execute(uri: "/admin/login", method: .post,
+                                         headers: [.contentType: "application/x-www-form-urlencoded", .cookie: "labctl_csrf=\(formCSRF)"],
+                                         body: ByteBuffer(string: body))
+        guard let cookie = r.cookie("labctl_admin") else { return ("", "", r) }
+        let dashboard = try await client.execute(uri: "/admin", method: .get, headers: [.cookie: "labctl_admin=\(cookie.value)"])
+        return (cookie.value, csrfField(in: dashboard.text) ?? "", r)
+    }
+
+    func adminPost(_ client: some TestClientProtocol, _ uri: String, cookie: String, csrf: String, extra: String = "") async throws -> TestResponse {
+        try await client.execute(uri: uri, method: .post,
+                                 headers: [.contentType: "application/x-www-form-urlencoded", .cookie: "labctl_admin=\(cookie)"],
+                                 body: ByteBuffer(string: "csrf=\(csrf)\(extra)"))
+    }
+
+    func testTheDashboardNeedsALoginAndTheAPIABearerToken() async throws {
+        let f = try IntakeFixture()
+        try f.open()
+        try await f.application().test(.router) { client in
+            let page = try await client.execute(uri: "/admin/sessions/s1", method: .get)
+            XCTAssertEqual(page.status, .seeOther)
+            XCTAssertEqual(page.headers[.location], "/admin/login")
+            let forged = try await client.execute(uri: "/admin/sessions/s1/close", method: .post,
+                                                  headers: [.contentType: "application/x-www-form-urlencoded", .cookie: "labctl_admin=\(SecretToken.generate().value)"],
+                                                  body: ByteBuffer(string: "csrf=x"))
+            XCTAssertEqual(forged.status, .forbidden)
+            let api = try await client.execute(uri: "/api/v1/admin/sessions", method: .get)
+            XCTAssertEqual(api.status, .unauthorized)
+            XCTAssertEqual(api.json["error"] as? String, "unauthorized")
+            XCTAssertNotNil(api.headers[.wwwAuthenticate])
+            let wrong = try await client.execute(uri: "/api/v1/admin/sessions", method: .get, headers: [.authorization: "Bearer not-the-token-at-all"])
+            XCTAssertEqual(wrong.status, .unauthorized)
+            let badLogin = try await self.login(client, token: "admin-token-for-tests-0123456788")
+            XCTAssertEqual(badLogin.response.status, .unauthorized)
+            XCTAssertNil(badLogin.response.cookie("labctl_admin"))
+        }
+        XCTAssertEqual(try f.registry.intake(session: "s1")?.isOpen, true)
+    }
+
+    func testLoginSetsAStrictHttpOnlySessionCookieAndTheDashboardListsSessions() async throws {
+        let f = try IntakeFixture()
+        let code = try f.open("s1")
+        try f.registry.openIntake(session: "s2")
+        try f.registry.closeIntake(session: "s2")
+        try await f.application().test(.router) { client in
+            for i in 0..<3 {
+                _ = try await client.execute(uri: "/api/v1/join/\(code)", method: .post, headers: IntakeFixture.jsonHeaders,
+                                             body: IntakeFixture.json(["first_name": "P\(i)", "last_name": "Q", "public_key": TestKeys.ed25519().line]))
+            }
+            let (cookie, csrf, response) = try await self.login(client)
+            XCTAssertEqual(response.status, .seeOther)
+            XCTAssertEqual(response.headers[.location], "/admin")
+            let line = try XCTUnwrap(response.cookie("labctl_admin")?.line)
+            XCTAssertTrue(line.contains("HttpOnly") && line.contains("SameSite=Strict"), line)
+            XCTAssertFalse(line.contains("Secure"))
+            XCTAssertFalse(csrf.isEmpty)
+            let page = try await client.execute(uri: "/admin", method: .get, headers: [.cookie: "labctl_admin=\(cookie)"])
+            XCTAssertEqual(page.status, .ok)
+            XCTAssertTrue(page.text.contains("/admin/sessions/s1\">s1</a></td><td>3</td>"), page.text)
+            XCTAssertTrue(page.text.contains("/admin/sessions/s2\">s2</a></td><td>0</td>"))
+            XCTAssertTrue(page.text.contains("state-closed"))
+            XCTAssertTrue(page.text.contains("/join/\(code)"))
+            let detail = try await client.execute(uri: "/admin/sessions/s1", method: .get, headers: [.cookie: "labctl_admin=\(cookie)"])
+            for text in ["p0.q", "p0.q", "10.112.0.0/16", "SHA256:", "Remove", "Close intake", "Download keys", "Cost estimate"] {
+                XCTAssertTrue(detail.text.contains(text), "session page lacks \(text)")
+            }
+            // Log out: the cookie stops working.
+            let out = try await self.adminPost(client, "/admin/logout", cookie: cookie, csrf: csrf)
+            XCTAssertEqual(out.status, .seeOther)
+            let v2 = try await client.execute(uri: "/admin", method: .get, headers: [.cookie: "labctl_admin=\(cookie)"]).status
+            XCTAssertEqual(v2, .seeOther)
+        }
+    }
+
+    func testDashboardFormsNeedTheLoginsCSRFTokenThenCloseOpenAndRemove() async throws {
+        let f = try IntakeFixture()
+        let code = try f.open()
+        try await f.application().test(.router) { client in
+            let joined = try await client.execute(uri: "/api/v1/join/\(code)", method: .post, headers: IntakeFixture.jsonHeaders,
+                                                  body: IntakeFixture.json(["first_name": "Jane", "last_name": "Doe", "public_key": TestKeys.ed25519().line]))
+            XCTAssertEqual(joined.status, .created)
+            let (cookie, csrf, _) = try await self.login(client)
+            let forged = try await self.adminPost(client, "/admin/sessions/s1/close", cookie: cookie, csrf: "wrong")
+            XCTAssertEqual(forged.status, .forbidden)
+            XCTAssertEqual(try f.registry.intake(session: "s1")?.isOpen, true)
+            let closed = try await self.adminPost(client, "/admin/sessions/s1/close", cookie: cookie, csrf: csrf)
+            XCTAssertEqual(closed.status, .seeOther)
+            let v3 = try await client.execute(uri: "/join/\(code)", method: .get).status
+            XCTAssertEqual(v3, .notFound)
+            _ = try await self.adminPost(client, "/admin/sessions/s1/open", cookie: cookie, csrf: csrf)
+            let v4 = try await client.execute(uri: "/join/\(code)", method: .get).status
+            XCTAssertEqual(v4, .ok, "re-opening keeps the link")
+            _ = try await self.adminPost(client, "/admin/sessions/s1/open", cookie: cookie, csrf: csrf, extra: "&rotate=1")
+            let v5 = try await client.execute(uri: "/join/\(code)", method: .get).status
+            XCTAssertEqual(v5, .notFound, "a new code retires the old link")
+            let removed = try await self.adminPost(client, "/admin/sessions/s1/participants/jane.doe/remove", cookie: cookie, csrf: csrf)
+            XCTAssertEqual(removed.headers[.location], "/admin/sessions/s1?done=removed")
+            let exported = try await self.adminPost(client, "/admin/sessions/s1/export", cookie: cookie, csrf: csrf)
+            XCTAssertEqual(exported.headers[.location], "/admin/sessions/s1?done=exported")
+        }
+        XCTAssertEqual(try f.registry.participants(in: "s1").count, 0)
+        XCTAssertEqual(try f.registry.auditLog(session: "s1").filter { $0.action == "removed" }.map(\.interface), ["admin"])
+    }
+
+    func testTheAdminAPIListsOpensClosesRemovesAndExports() async throws {
+        let f = try IntakeFixture()
+        let code = try f.open()
+        let key = TestKeys.ed25519()
+        let bearer: HTTPFields = [.authorization: "Bearer \(IntakeFixture.adminToken)"]
+        try await f.application().test(.router) { client in
+            _ = try await client.execute(uri: "/api/v1/join/\(code)", method: .post, headers: IntakeFixture.jsonHeaders,
+                                         body: IntakeFixture.json(["first_name": "Jane", "last_name": "Doe", "email": "j@example.org", "public_key": key.line]))
+            let list = try await client.execute(uri: "/api/v1/admin/sessions", method: .get, headers: bearer)
+            let sessions = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(list.body.readableBytesView)) as? [[String: Any]])
+            XCTAssertEqual(sessions.first?["session"] as? String, "s1")
+            XCTAssertEqual(sessions.first?["participants"] as? Int, 1)
+            XCTAssertEqual(sessions.first?["intake"] as? String, "open")
+            let detail = try await client.execute(uri: "/api/v1/admin/sessions/s1", method: .get, headers: bearer)
+            let people = try XCTUnwrap(detail.json["participants"] as? [[String: Any]])
+            XCTAssertEqual(people.first?["discrete_id"] as? String, "jane.do")
+            XCTAssertEqual(people.first?["fingerprint"] as? String, key.fingerprint)
+            XCTAssertEqual(people.first?["pod_cidr"] as? String, "10.112.0.0/16")
+            let keys = try await client.execute(uri: "/api/v1/admin/sessions/s1/keys", method: .get, headers: bearer)
+            XCTAssertEqual(keys.text, key.line.split(separator: " ").prefix(2).joined(separator: " ") + " jane.doe\n")
+            let closed = try await client.execute(uri: "/api/v1/admin/sessions/s1/close", method: .post, headers: bearer)
+            XCTAssertEqual(closed.json["intake"] as? String, "closed")
+            let v6 = try await client.execute(uri: "/join/\(code)", method: .get).status
+            XCTAssertEqual(v6, .notFound)
+            let opened = try await client.execute(uri: "/api/v1/admin/sessions/s1/open", method: .post, headers: bearer)
+            XCTAssertEqual(opened.json["join_url"] as? String, "http://127.0.0.1:8080/join/\(code)")
+            let gone = try await client.execute(uri: "/api/v1/admin/sessions/s1/participants/jane.doe", method: .delete, headers: bearer)
+            XCTAssertEqual(gone.status, .noContent)
+            let again = try await client.execute(uri: "/api/v1/admin/sessions/s1/participants/jane.doe", method: .delete, headers: bearer)
+            XCTAssertEqual(again.status, .notFound)
+            let v7 = try await client.execute(uri: "/api/v1/admin/sessions/nope", method: .get, headers: bearer).status
+            XCTAssertEqual(v7, .notFound)
+        }
+        XCTAssertEqual(try f.registry.participants(in: "s1").count, 0)
+    }
+
+    func testBehindTLSCookiesAreSecureAndHSTSIsSent() async throws {
+        let f = try IntakeFixture(settings: IntakeSettings(publicURL: "https://lab.example.org"))
+        let code = try f.open()
+        try await f.application().test(.router) { client in
+            let join = try await client.execute(uri: "/join/\(code)", method: .get)
+            XCTAssertTrue(try XCTUnwrap(join.cookie("labctl_csrf")).line.contains("Secure"))
+            XCTAssertNotNil(join.headers[.strictTransportSecurity])
+            let (_, _, response) = try await self.login(client)
+            XCTAssertTrue(try XCTUnwrap(response.cookie("labctl_admin")).line.contains("Secure"))
+            let api = try await client.execute(uri: "/api/v1/admin/sessions/s1/open", method: .post,
+                                               headers: [.authorization: "Bearer \(IntakeFixture.adminToken)"])
+            XCTAssertEqual(api.json["join_url"] as? String, "https://lab.example.org/join/\(code)")
+        }
+    }
+
+    func testAGeneratedAdminTokenIsStoredOnlyAsItsDigest() throws {
+        let f = try IntakeFixture()
+        let first = try AdminToken.resolve(registry: f.registry, environmentToken: nil)
+        let token = try XCTUnwrap(first.generated?.value)
+        XCTAssertEqual(try f.registry.adminTokenDigest(), SecretToken.digest(of: token))
+        let again = try AdminToken.resolve(registry: f.registry, environmentToken: nil)
+        XCTAssertNil(again.generated, "shown once: the second start does not show it again")
+        XCTAssertEqual(again.digest, first.digest)
+        let renewed = try AdminToken.resolve(registry: f.registry, environmentToken: nil, renew: true)
+        XCTAssertNotEqual(renewed.digest, first.digest)
+        XCTAssertThrowsError(try AdminToken.resolve(registry: f.registry, environmentToken: "short"))
+    }
+}
