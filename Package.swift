@@ -52,6 +52,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // libssh2 from the system (apt libssh2-1-dev), found through pkg-config.
+        .systemLibrary(
+            name: "CLibSSH2",
+            pkgConfig: "libssh2",
+            providers: [.apt(["libssh2-1-dev"]), .brew(["libssh2"])]
+        ),
+        // Readiness checks of participants' masters over libssh2: wrapper, checks, parallel engine.
+        .target(name: "LabVerify", dependencies: ["LabCore", "CLibSSH2"]),
         .executableTarget(
             name: "labctl",
             dependencies: [
