@@ -63,7 +63,7 @@ let package = Package(
         .executableTarget(
             name: "labctl",
             dependencies: [
-                "LabCore", "LabStore", "LabProvision", "LabSheets", "LabServer",
+                "LabCore", "LabStore", "LabProvision", "LabSheets", "LabServer", "LabVerify",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -80,6 +80,7 @@ let package = Package(
         .testTarget(name: "LabStoreTests", dependencies: ["LabStore", "LabCore", "LabTestSupport"]),
         .testTarget(name: "LabProvisionTests", dependencies: ["LabProvision", "LabCore", "LabStore", "LabTestSupport"]),
         .testTarget(name: "LabSheetsTests", dependencies: ["LabSheets", "LabCore", "LabTestSupport"]),
+        .testTarget(name: "LabVerifyTests", dependencies: ["LabVerify", "LabCore", "LabStore", "LabTestSupport"]),
         .testTarget(name: "labctlTests", dependencies: ["LabCore", "LabStore", "LabTestSupport"]),
         .testTarget(
             name: "LabServerTests",
