@@ -32,13 +32,13 @@ enum RecordedOutputs {
             body["extended_status"] = "done"
             body["stage"] = NSNull()
             body["modules-final"] = stage(t0 + 9.9, t0 + 212.6)
-            return (json(body), 0)
+            return (json(body, indent: 1), 0)
         case .running:
             body["status"] = "running"
             body["extended_status"] = "running"
             body["stage"] = "modules-final"
             body["modules-final"] = stage(t0 + 9.9, nil)
-            return (json(body), 0)
+            return (json(body, indent: 1), 0)
         case .error(let text):
             body["status"] = "error"
             body["extended_status"] = "error - done"
@@ -46,7 +46,7 @@ enum RecordedOutputs {
             body["errors"] = [text]
             body["detail"] = "DataSourceEc2Local"
             body["modules-final"] = stage(t0 + 9.9, t0 + 95.3, errors: [text])
-            return (json(body), 1)
+            return (json(body, indent: 1), 1)
         }
     }
 
@@ -238,8 +238,57 @@ enum RecordedOutputs {
         return "\(String(c[0..<8]))-\(String(c[8..<12]))-\(String(c[12..<16]))-\(String(c[16..<20]))-\(String(c[20..<32]))"
     }
 
-    static func json(_ object: Any) -> String {
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
-        return String(decoding: data, as: UTF8.self) + "\n"
+    /// Pretty JSON the way the tools print it: `"key": value`, sorted keys, `[]`/`{}` when empty;
+    /// kubectl indents by 4, cloud-init (Python's json.dumps(indent=1)) by 1.
+    static func json(_ object: Any, indent: Int = 4) -> String {
+        var out = ""
+        write(object, indent: indent, level: 0, into: &out)
+        return out + "\n"
+    }
+
+    private static func write(_ value: Any, indent: Int, level: Int, into out: inout String) {
+        let pad = String(repeating: " ", count: indent * (level + 1))
+        let close = String(repeating: " ", count: indent * level)
+        switch value {
+        case let d as [String: Any]:
+            if d.isEmpty { out += "{}"; return }
+            out += "{\n"
+            for (i, key) in d.keys.sorted().enumerated() {
+                out += pad + quote(key) + ": "
+                write(d[key]!, indent: indent, level: level + 1, into: &out)
+                out += i == d.count - 1 ? "\n" : ",\n"
+            }
+            out += close + "}"
+        case let a as [Any]:
+            if a.isEmpty { out += "[]"; return }
+            out += "[\n"
+            for (i, v) in a.enumerated() {
+                out += pad
+                write(v, indent: indent, level: level + 1, into: &out)
+                out += i == a.count - 1 ? "\n" : ",\n"
+            }
+            out += close + "]"
+        case let s as String: out += quote(s)
+        case let b as Bool: out += b ? "true" : "false"
+        case let n as Int: out += String(n)
+        case let x as Double: out += x == x.rounded() && abs(x) < 1e15 ? String(format: "%.1f", x) : String(x)
+        case is NSNull: out += "null"
+        default: out += "null"
+        }
+    }
+
+    private static func quote(_ s: String) -> String {
+        var r = "\""
+        for ch in s.unicodeScalars {
+            switch ch {
+            case "\"": r += "\\\""
+            case "\\": r += "\\\\"
+            case "\n": r += "\\n"
+            case "\t": r += "\\t"
+            default:
+                if ch.value < 0x20 { r += String(format: "\\u%04x", ch.value) } else { r.unicodeScalars.append(ch) }
+            }
+        }
+        return r + "\""
     }
 }

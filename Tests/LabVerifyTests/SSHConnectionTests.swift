@@ -1,0 +1,71 @@
+import Foundation
+import LabTestSupport
+import LabVerify
+import XCTest
+
+/// The libssh2 wrapper on its own, against a real sshd.
+final class SSHConnectionTests: XCTestCase {
+    nonisolated(unsafe) static var dir: TemporaryDirectory!
+    nonisolated(unsafe) static var master: LoopbackMaster!
+    nonisolated(unsafe) static var key: KeyGen.Pair!
+
+    override class func setUp() {
+        dir = try! TemporaryDirectory("ssh-wrapper")
+        key = try! KeyGen.generate(in: dir.url, name: "id", comment: "wrapper")
+        master = try! LoopbackMaster(directory: dir.file("master"), authorizedKeys: [key.publicLine], replay: .ready(workers: 1))
+    }
+
+    override class func tearDown() {
+        master?.stop()
+        dir?.remove()
+    }
+
+    func connect(_ seconds: TimeInterval = 10) throws -> SSHConnection {
+        try SSHConnection(host: Self.master.host, port: Self.master.port, deadline: Deadline(secondsFromNow: seconds))
+    }
+
+    func testHostKeyFingerprintIsTheOneSSHKeygenPrints() throws {
+        let c = try connect()
+        let hostKey = try c.handshake()
+        XCTAssertEqual(hostKey.type, "ssh-ed25519")
+        XCTAssertEqual(hostKey.fingerprint, try KeyGen.fingerprint(ofFile: Self.master.hostKeyPublicPath.path))
+    }
+
+    func testSeveralChannelsOverOneConnectionKeepStreamsAndExitStatusApart() throws {
+        let c = try connect()
+        _ = try c.handshake()
+        try c.authenticate(user: Self.master.loginUser, identity: .privateKey(pem: try String(contentsOfFile: Self.key.privateKeyPath, encoding: .utf8)))
+        let results = try c.execConcurrently(["echo out; echo err >&2; exit 3", "sleep 0.2; head -c 100000 /dev/zero | tr '\\0' x", "cloud-init status --format json"])
+        XCTAssertEqual(results[0].stdout, "out\n")
+        XCTAssertEqual(results[0].stderr, "err\n")
+        XCTAssertEqual(results[0].exitStatus, 3)
+        XCTAssertEqual(results[1].stdout.count, 100_000)
+        XCTAssertEqual(results[1].exitStatus, 0)
+        XCTAssertTrue(results[2].stdout.contains("\"status\": \"done\""), results[2].stdout)
+        XCTAssertEqual(try c.readFile(Self.master.authorizedKeysPath.path)?.contains(Self.key.publicLine), true)
+        XCTAssertNil(try c.readFile("/nonexistent/file"))
+    }
+
+    func testKeyFileAuthenticationAndRefusal() throws {
+        let c = try connect()
+        _ = try c.handshake()
+        try c.authenticate(user: Self.master.loginUser, identity: .file(path: Self.key.privateKeyPath))
+        XCTAssertEqual(try c.exec("echo $HOME").stdout, Self.master.directory.appendingPathComponent("home").path + "\n")
+
+        let other = try KeyGen.generate(in: Self.dir.url, name: "other")
+        let d = try connect()
+        _ = try d.handshake()
+        XCTAssertThrowsError(try d.authenticate(user: Self.master.loginUser, identity: .file(path: other.privateKeyPath))) { error in
+            XCTAssertEqual((error as? SSHError)?.step, .authenticate)
+            XCTAssertTrue("\(error)".contains("refused"), "\(error)")
+        }
+    }
+
+    func testClosedPortFailsAtConnect() throws {
+        let port = try FreePort.find()
+        XCTAssertThrowsError(try SSHConnection(host: "127.0.0.1", port: port, deadline: Deadline(secondsFromNow: 5))) { error in
+            XCTAssertEqual((error as? SSHError)?.step, .connect)
+            XCTAssertFalse((error as? SSHError)?.timedOut ?? true)
+        }
+    }
+}
