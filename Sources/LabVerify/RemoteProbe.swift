@@ -46,27 +46,23 @@ enum RemoteProbe {
     /// Splits a channel's stdout and stderr back into sections.
     static func sections(stdout: String, stderr: String) -> [Section: Output] {
         var result: [Section: Output] = [:]
+        let tag = "\n" + marker
         for (text, isStdout) in [(stdout, true), (stderr, false)] {
-            var current = ""
-            for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-                if line.hasPrefix(marker) {
-                    let fields = line.dropFirst(marker.count).split(separator: " ")
-                    guard let name = fields.first.flatMap({ Section(rawValue: String($0)) }) else { continue }
-                    var out = result[name] ?? Output()
-                    // The marker's own leading newline ends the text with one extra "\n".
-                    if current.hasSuffix("\n") { current.removeLast() }
-                    if isStdout {
-                        out.stdout = current
-                        out.exitStatus = fields.count > 1 ? Int32(fields[1]) ?? -1 : -1
-                    } else {
-                        out.stderr = current
-                    }
-                    result[name] = out
-                    current = ""
+            var rest = Substring(text)
+            while let hit = rest.range(of: tag) {
+                let body = rest[rest.startIndex..<hit.lowerBound]
+                let lineEnd = rest[hit.upperBound...].firstIndex(of: "\n") ?? rest.endIndex
+                let fields = rest[hit.upperBound..<lineEnd].split(separator: " ")
+                rest = lineEnd < rest.endIndex ? rest[rest.index(after: lineEnd)...] : rest[lineEnd...]
+                guard let name = fields.first.flatMap({ Section(rawValue: String($0)) }) else { continue }
+                var out = result[name] ?? Output()
+                if isStdout {
+                    out.stdout = String(body)
+                    out.exitStatus = fields.count > 1 ? Int32(fields[1]) ?? -1 : -1
                 } else {
-                    current += line
-                    current += "\n"
+                    out.stderr = String(body)
                 }
+                result[name] = out
             }
         }
         return result

@@ -117,16 +117,17 @@ public final class SSHConnection {
         }
         var outputs = Array(repeating: ([UInt8](), [UInt8]()), count: channels.count)
         var finished = Array(repeating: false, count: channels.count)
-        var buffer = [CChar](repeating: 0, count: 32 * 1024)
+        let buffer = UnsafeMutableBufferPointer<CChar>.allocate(capacity: 32 * 1024)
+        defer { buffer.deallocate() }
         while finished.contains(false) {
             var progressed = false
             for (i, channel) in channels.enumerated() where !finished[i] {
                 for stream: Int32 in [0, 1] {
                     while true {
-                        let n = buffer.withUnsafeMutableBufferPointer { libssh2_channel_read_ex(channel, stream, $0.baseAddress, $0.count) }
+                        let n = libssh2_channel_read_ex(channel, stream, buffer.baseAddress, buffer.count)
                         if n > 0 {
-                            let chunk = buffer[0..<n].map { UInt8(bitPattern: $0) }
-                            if stream == 0 { outputs[i].0 += chunk } else { outputs[i].1 += chunk }
+                            let chunk = UnsafeRawBufferPointer(start: buffer.baseAddress, count: n)
+                            if stream == 0 { outputs[i].0.append(contentsOf: chunk) } else { outputs[i].1.append(contentsOf: chunk) }
                             progressed = true
                             continue
                         }
