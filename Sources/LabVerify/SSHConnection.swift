@@ -67,11 +67,13 @@ public final class SSHConnection {
         let rc: Int32
         switch identity {
         case .privateKey(let pem):
-            let utf8 = Array(pem.utf8)
+            // libssh2 1.10 runs strlen() over the key text: it must end with a NUL,
+            // which is not counted in the length (valgrind found the over-read).
+            let utf8 = Array(pem.utf8) + [0]
             rc = try retry(.authenticate, "public-key authentication") {
                 utf8.withUnsafeBufferPointer { key in
                     key.withMemoryRebound(to: CChar.self) { k in
-                        libssh2_userauth_publickey_frommemory(s, user, user.utf8.count, nil, 0, k.baseAddress, k.count, nil)
+                        libssh2_userauth_publickey_frommemory(s, user, user.utf8.count, nil, 0, k.baseAddress, k.count - 1, nil)
                     }
                 }
             }

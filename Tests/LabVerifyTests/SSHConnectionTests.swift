@@ -68,4 +68,26 @@ final class SSHConnectionTests: XCTestCase {
             XCTAssertFalse((error as? SSHError)?.timedOut ?? true)
         }
     }
+
+    func testSilentListenerTimesOutAtTheDeadline() throws {
+        let port = try FreePort.find()
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = in_port_t(UInt16(port).bigEndian)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        XCTAssertEqual(listen(fd, 4), 0)
+        let start = Date()
+        let c = try SSHConnection(host: "127.0.0.1", port: port, deadline: Deadline(secondsFromNow: 1))
+        XCTAssertThrowsError(try c.handshake()) { error in
+            XCTAssertEqual((error as? SSHError)?.step, .handshake)
+            XCTAssertTrue((error as? SSHError)?.timedOut ?? false)
+        }
+        c.close()
+        let elapsed = Date().timeIntervalSince(start)
+        XCTAssertGreaterThanOrEqual(elapsed, 0.9)
+        XCTAssertLessThan(elapsed, 2.0)
+    }
 }

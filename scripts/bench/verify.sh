@@ -50,7 +50,9 @@ echo "labctl: $LABCTL" >&2
 gcc -O2 -o "$WORK/verify-floor" "$ROOT/scripts/bench/verify-floor.c" -lssh2 -lpthread
 swiftc -O -o "$WORK/verify-masters" "$ROOT"/Sources/LabRehearsal/*.swift "$ROOT/scripts/bench/verify-masters/main.swift" 2>/dev/null
 
-# A lab with N participants; the operator key is passed with --identity.
+# A lab with N participants; the operator key is passed with --identity. The default
+# pod-network pool holds 144 clusters per VPC; the benchmark needs more.
+export LABCTL_POD_CIDR_POOL=${LABCTL_POD_CIDR_POOL:-10.112.0.0/12,10.128.0.0/9,172.16.0.0/12,100.64.0.0/10}
 LAB=$WORK/lab
 mkdir -p "$LAB/sessions" "$LAB/terraform" "$LAB/participants/bench" "$WORK/masters"
 cd "$LAB"
@@ -86,7 +88,7 @@ awk '{print "127.0.0.1:" $2}' "$WORK/masters/ports.txt" > "$WORK/pssh-hosts"
 # The remote commands labctl runs (Sources/LabVerify/RemoteProbe.swift), as one shell line.
 sec() { printf "%s </dev/null; rc=\$?; printf '\\\\n@@labctl-section %s %%d\\\\n' \$rc; printf '\\\\n@@labctl-section %s\\\\n' >&2;" "$2" "$1" "$1"; }
 REMOTE="$(sec authorized-keys 'cat ~/.ssh/authorized_keys') $(sec cloud-init 'cloud-init status --format json') \
-if [ \"\$(id -u)\" = 0 ]; then S=; else S='sudo -n'; fi; K='kubectl --kubeconfig /etc/kubernetes/admin.conf --request-timeout=10s'; \
+if [ \"\${EUID:-\$(id -u)}\" = 0 ]; then S=; else S='sudo -n'; fi; K='kubectl --kubeconfig /etc/kubernetes/admin.conf --request-timeout=10s'; \
 $(sec nodes '$S $K get nodes -o json') if [ \$rc = 0 ]; then $(sec pods '$S $K get pods --all-namespaces -o json') fi"
 
 measure() { # name command...   -> "wall cpu" into $WORK/<name>.time
