@@ -10,23 +10,27 @@ struct Verify: AsyncParsableCommand {
         abstract: "Check over SSH that every participant's master is ready: key, cloud-init, kubeadm, all nodes.",
         discussion: """
         One SSH connection per master (libssh2), --parallel at a time, each within
-        --host-timeout. Checks, in order: tcp, hostkey (pinned in the registry on first
-        sight; a changed key fails and nothing else is tried on that host), auth (the
-        session's operator key as --user), participant-key (in ~/.ssh/authorized_keys),
-        cloud-init (status done), kubeadm (admin.conf, 1 + worker_count nodes Ready,
-        control plane, CoreDNS and calico-node Ready). Each: pass, pending, fail, skipped.
+        --host-timeout. Checks, in order, each pass, pending, fail or skipped:
+          tcp              the port answers
+          hostkey          pinned on first sight; a changed key fails and nothing
+                           else is tried on that host
+          auth             the session's operator key, as --user
+          participant-key  the participant's key is in ~/.ssh/authorized_keys
+          cloud-init       `cloud-init status` is done
+          kubeadm          admin.conf; 1 + worker_count nodes Ready; control
+                           plane, CoreDNS and calico-node Ready
 
-          labctl verify session-1                      # once, after `labctl apply`
-          labctl verify session-1 --wait --timeout 20m # until all ready
+          labctl verify session-1                       # after `labctl apply`
+          labctl verify session-1 --wait --timeout 20m  # until all are ready
           labctl verify session-1 --participant jane.doe --json
-          labctl verify session-1 --inventory masters.json --user root --identity ~/.ssh/id_ed25519
+          labctl verify session-1 --inventory masters.json --user root \\
+              --identity ~/.ssh/id_ed25519
 
-        Addresses come from the outputs `labctl apply`/`labctl output` recorded (port 22);
-        --inventory FILE replaces them: {"jane.do": {"host": "127.0.0.1", "port": 22022}}.
-        Results and pinned host keys are stored in the registry (sheets print the keys).
-        After a deliberate re-deploy of a master, forget its old key with
-        `labctl verify <session> --forget-host-key <id>`.
-        Exit codes: 0 every selected master ready, 1 some not ready, 2 usage or environment error.
+        Addresses: what `labctl apply` / `labctl output` recorded (port 22), or
+        --inventory FILE: {"jane.do": {"host": "127.0.0.1", "port": 22022}}.
+        Results and pinned host keys go to the registry (sheets print the keys).
+        After a deliberate re-deploy of a master: --forget-host-key <id>.
+        Exit: 0 every selected master ready, 1 some not, 2 usage/environment error.
         """
     )
 
