@@ -60,10 +60,13 @@ let package = Package(
         ),
         // Readiness checks of participants' masters over libssh2: wrapper, checks, parallel engine.
         .target(name: "LabVerify", dependencies: ["LabCore", "CLibSSH2"]),
+        // Local stand-ins for what a rehearsal cannot have: the AWS emulator, loopback
+        // sshd masters replaying a kubeadm node. Used by `labctl demo` and the tests.
+        .target(name: "LabRehearsal"),
         .executableTarget(
             name: "labctl",
             dependencies: [
-                "LabCore", "LabStore", "LabProvision", "LabSheets", "LabServer", "LabVerify",
+                "LabCore", "LabStore", "LabProvision", "LabSheets", "LabServer", "LabRehearsal", "LabVerify",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -75,7 +78,7 @@ let package = Package(
             path: "Benchmarks/IntakeBenchPeer"
         ),
         // Helpers shared by the test targets: real ssh-keygen, temp dirs, the built binary.
-        .target(name: "LabTestSupport", path: "Tests/LabTestSupport"),
+        .target(name: "LabTestSupport", dependencies: ["LabRehearsal"], path: "Tests/LabTestSupport"),
         .testTarget(name: "LabCoreTests", dependencies: ["LabCore", "LabTestSupport"]),
         .testTarget(name: "LabStoreTests", dependencies: ["LabStore", "LabCore", "LabTestSupport"]),
         .testTarget(name: "LabProvisionTests", dependencies: ["LabProvision", "LabCore", "LabStore", "LabTestSupport"]),

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-export LABCTL_TF_PLUGIN_DIR="${LABCTL_TF_PLUGIN_DIR:-/opt/tf-plugins}"
+. scripts/tf-mirror.sh
 echo "== terraform fmt and validate"
 scripts/tf-check.sh
 echo "== terraform against the AWS emulator (scripts/tf-smoke.sh)"

@@ -14,14 +14,15 @@
 #
 # Environment:
 #   LABCTL_TF_PLUGIN_DIR  provider mirror for `terraform init -plugin-dir`
-#                         (default /opt/tf-plugins)
+#                         (default: found by scripts/tf-mirror.sh)
 #   TF_SMOKE_KEEP=1       keep the temporary directory for inspection
 #
 # Exit status: 0 all checks passed, 1 a check failed, 2 missing tool / setup error.
 set -uo pipefail
 
 REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-PLUGIN_DIR=${LABCTL_TF_PLUGIN_DIR:-/opt/tf-plugins}
+. "$(dirname "$0")/tf-mirror.sh"
+PLUGIN_DIR=${LABCTL_TF_PLUGIN_DIR:-}
 AMI_FIXTURE="$REPO_ROOT/Tests/terraform-fixtures/moto-amis.json"
 FIXTURE_AMI_ID="ami-0a1b2c3d4e5f60718" # the amd64 Ubuntu 24.04 entry of the fixture
 

@@ -19,7 +19,8 @@ moto_pid=$!
 until python3 -c "import socket; socket.create_connection(('127.0.0.1',$port),0.2)" 2>/dev/null; do sleep 0.2; done
 export AWS_ENDPOINT_URL="http://127.0.0.1:$port" AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=eu-west-1
 export TF_VAR_skip_credentials_validation=true TF_VAR_skip_requesting_account_id=true TF_VAR_skip_metadata_api_check=true
-export TF_CLI_CONFIG_FILE=/dev/null LABCTL_TF_PLUGIN_DIR="${LABCTL_TF_PLUGIN_DIR:-/opt/tf-plugins}" NO_COLOR=1
+. "$repo/scripts/tf-mirror.sh"
+export TF_CLI_CONFIG_FILE=/dev/null NO_COLOR=1
 ami=$(python3 -c "import json;print(json.load(open('$repo/Tests/terraform-fixtures/moto-amis.json'))[0]['ami_id'])")
 
 lab="$work/lab"; mkdir -p "$lab/sessions"

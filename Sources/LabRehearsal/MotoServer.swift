@@ -1,7 +1,7 @@
 import Foundation
 
 /// A real `moto_server` (the AWS emulator) on a free loopback port, started
-/// for a test class and stopped afterwards. Terraform's AWS provider reaches
+/// by a test class or `labctl demo` and stopped afterwards. Terraform's AWS provider reaches
 /// it through `AWS_ENDPOINT_URL`; nothing else is ever dialled.
 public final class MotoServer: @unchecked Sendable {
     public let port: Int
@@ -9,13 +9,14 @@ public final class MotoServer: @unchecked Sendable {
     public let logURL: URL
 
     public var endpoint: String { "http://127.0.0.1:\(port)" }
+    public var processIdentifier: Int32 { process.processIdentifier }
 
     public init(amisPath: String? = nil, directory: URL) throws {
         port = try FreePort.find()
         logURL = directory.appendingPathComponent("moto.log")
         FileManager.default.createFile(atPath: logURL.path, contents: nil)
         process = Process()
-        process.executableURL = URL(fileURLWithPath: try Shell.which("moto_server"))
+        process.executableURL = URL(fileURLWithPath: try Executables.find("moto_server"))
         process.arguments = ["-H", "127.0.0.1", "-p", String(port)]
         var env = ProcessInfo.processInfo.environment
         if let amisPath { env["MOTO_AMIS_PATH"] = amisPath }
@@ -30,11 +31,11 @@ public final class MotoServer: @unchecked Sendable {
     private func waitUntilListening(timeout: TimeInterval) throws {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
-            guard process.isRunning else { throw TestSupportError("moto_server exited; see \(logURL.path)") }
+            guard process.isRunning else { throw RehearsalError("moto_server exited; see \(logURL.path)") }
             if FreePort.canConnect(port: port) { return }
             usleep(100_000)
         }
-        throw TestSupportError("moto_server did not listen on 127.0.0.1:\(port) within \(timeout) s")
+        throw RehearsalError("moto_server did not listen on 127.0.0.1:\(port) within \(timeout) s")
     }
 
     /// The environment for Terraform and boto3 against this emulator: dummy
@@ -48,50 +49,27 @@ public final class MotoServer: @unchecked Sendable {
             "TF_VAR_skip_credentials_validation": "true",
             "TF_VAR_skip_requesting_account_id": "true",
             "TF_VAR_skip_metadata_api_check": "true",
-            "TF_CLI_CONFIG_FILE": "/dev/null",
-            "LABCTL_TF_PLUGIN_DIR": ProcessInfo.processInfo.environment["LABCTL_TF_PLUGIN_DIR"] ?? "/opt/tf-plugins",
         ]
+        // The provider mirror is a setting ($LABCTL_TF_PLUGIN_DIR); with it, the user's
+        // CLI config is set aside so that nothing asks a registry.
+        if let mirror = ProcessInfo.processInfo.environment["LABCTL_TF_PLUGIN_DIR"], !mirror.isEmpty {
+            env["LABCTL_TF_PLUGIN_DIR"] = mirror
+            env["TF_CLI_CONFIG_FILE"] = "/dev/null"
+        }
         for (k, v) in extra { env[k] = v }
         return env
     }
 
+    /// SIGTERM, then SIGKILL after 5 s: a child spawned from a thread that blocks
+    /// SIGTERM (Dispatch's workers do) inherits that mask and would never exit.
     public func stop() {
         guard process.isRunning else { return }
         process.terminate()
+        let deadline = Date().addingTimeInterval(5)
+        while process.isRunning && Date() < deadline { usleep(20_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
     }
 
     deinit { stop() }
-}
-
-/// Free loopback ports for test servers.
-public enum FreePort {
-    public static func find() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw TestSupportError("socket() failed") }
-        defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = 0
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) == 0 && getsockname(fd, $0, &len) == 0 }
-        }
-        guard bound else { throw TestSupportError("bind() failed") }
-        return Int(UInt16(bigEndian: addr.sin_port))
-    }
-
-    public static func canConnect(port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = in_port_t(UInt16(port).bigEndian)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        return withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
-        }
-    }
 }
