@@ -1,0 +1,233 @@
+import Foundation
+import LabCore
+import LabProvision
+import LabRehearsal
+import LabStore
+
+/// One rehearsal, step by step. Every step is a real labctl command (or the
+/// intake's HTTP API) against the demo's lab; the stand-ins are moto for AWS and
+/// loopback sshd masters for the EC2 nodes.
+final class DemoRun: @unchecked Sendable {
+    let plan: DemoPlan
+    let labDir: URL
+    let keep: Bool
+    let removeLabAtEnd: Bool
+    let readyAfter: Double
+    let lab: Lab
+    let started = Date()
+    var progress = DemoProgress()
+    var facts = DemoFacts()
+
+    init(plan: DemoPlan, lab labDir: URL, keep: Bool, removeLabAtEnd: Bool, readyAfter: Double) {
+        self.plan = plan
+        self.labDir = labDir
+        self.keep = keep
+        self.removeLabAtEnd = removeLabAtEnd
+        self.readyAfter = readyAfter
+        self.lab = Lab(rootOption: labDir.path, dbOption: nil, environment: [:])
+    }
+
+    var sessionNames: [String] { plan.sessions.map(\.name) }
+    var logs: URL { labDir.appendingPathComponent(".labctl/demo-logs") }
+
+    func execute() throws {
+        print("labctl demo: rehearsing \(plan.sessions.count) session(s) in \(labDir.path)")
+        let moto = try MotoServer(amisPath: DemoLab.amisFile(labDir).path, directory: labDir.appendingPathComponent(".labctl"))
+        facts.motoEndpoint = moto.endpoint
+        facts.emulatorEnvironment = moto.environment()
+        print("  AWS is emulated: moto_server on \(moto.endpoint). Nothing is created on AWS and nothing costs money.")
+        print("  Masters are loopback sshd servers that replay a kubeadm node; only 127.0.0.1 is dialled.")
+        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("LABCTL_") || $0.key == "LABCTL_TF_PLUGIN_DIR" }
+        environment.merge(moto.environment()) { _, b in b }
+        environment["LABCTL_ROOT"] = labDir.path
+        environment["LABCTL_DB"] = lab.databasePath
+        let supervisor = try DemoSupervisor(logDirectory: logs, environment: environment)
+        supervisor.onCleanup("moto_server") { [keep] in if !keep { moto.stop() } }
+        try recordPID(moto.processIdentifier, "moto_server")
+        supervisor.stopOnSignals { "labctl demo: interrupted; stopping what it started." }
+
+        do {
+            try steps(supervisor)
+            supervisor.cleanUp()
+            DemoSummary(run: self).print()
+            if removeLabAtEnd { try? FileManager.default.removeItem(at: labDir) }
+        } catch {
+            supervisor.cleanUp()
+            progress.fail()
+            let detail: String
+            if let step = error as? DemoSupervisor.StepFailure {
+                let tail = ((try? String(contentsOf: step.log, encoding: .utf8)) ?? "")
+                    .split(separator: "\n", omittingEmptySubsequences: false).suffix(15).joined(separator: "\n")
+                detail = "`\(step.step)` exited \(step.status). Its log, \(step.log.path), ends:\n\(tail)"
+            } else {
+                detail = "\(error)"
+            }
+            throw LabFailure.notOK("the demo stopped: \(detail)\nThe lab directory stays for a look: \(labDir.path) (logs in .labctl/demo-logs/). Everything the demo started has been stopped.")
+        }
+    }
+
+    private func steps(_ supervisor: DemoSupervisor) throws {
+        progress.begin("Creating \(plan.sessions.count) session(s) and participant keys")
+        try createSessions(supervisor)
+        let keys = try makeKeys()
+        progress.end("\(plan.sessions.map { "\($0.name): \($0.people.count) participants, \($0.workers) worker(s) each" }.joined(separator: "; "))")
+
+        progress.begin("Starting the intake service and submitting keys")
+        try intake(supervisor, keys: keys)
+        progress.end("\(facts.viaWeb) key(s) over HTTP, \(facts.viaFiles) from participants/<session>/ files; intake closed")
+
+        progress.begin("Applying the shared network (real Terraform against the emulator)")
+        try supervisor.labctl("network-apply", ["network", "apply", "-y"])
+        progress.end("VPC, subnets, internet gateway, routes")
+
+        progress.begin("Applying \(sessionNames.joined(separator: ", ")) in parallel")
+        Swift.print("")
+        try supervisor.labctl("apply", ["apply"] + sessionNames + ["-y"], output: .passThrough)
+        facts.resources = sessionNames.map { ($0, Self.stateSummary(lab.layout.localState($0))) }
+        progress.end("\(facts.resources.map { "\($0.0): \($0.1.resources) resources, \($0.1.instances) instances" }.joined(separator: "; "))")
+
+        progress.begin("Starting one loopback master per participant")
+        let inventories = try startMasters(supervisor)
+        progress.end("\(facts.masters) sshd on 127.0.0.1, replaying cloud-init and kubeadm becoming ready in ~\(Int(readyAfter)) s")
+
+        progress.begin("Verifying every master (`labctl verify --wait`)")
+        Swift.print("")
+        for s in plan.sessions {
+            let json = try supervisor.labctl("verify-\(s.name)", [
+                "verify", s.name, "--wait", "--timeout", "\(Int(readyAfter) + 90)s", "--inventory", inventories[s.name]!.path,
+                "--user", facts.loginUser, "--json",
+            ], output: .stdoutOnly)
+            facts.verification[s.name] = DemoVerification.parse(json)
+        }
+        progress.end("\(facts.verification.values.flatMap { $0 }.filter(\.ready).count) of \(facts.masters) masters ready")
+
+        progress.begin("Rendering connection sheets")
+        for s in sessionNames {
+            try supervisor.labctl("sheets-\(s)", ["sheets", s, "--format", "all"])
+        }
+        facts.cost = try supervisor.labctl("cost", ["cost"] + sessionNames)
+        progress.end("participant-access/<session>/: .txt .md .html .eml per participant, CSV, index.html")
+    }
+
+    // MARK: - Steps
+
+    private func createSessions(_ supervisor: DemoSupervisor) throws {
+        for s in plan.sessions {
+            try supervisor.labctl("create-\(s.name)", ["create-config", s.name, "--workers", String(s.workers)])
+            let file = lab.sessionFile(s.name)
+            let extra = """
+            ami_id        = "\(EmulatedImages.amiID)"
+            session_end   = "\(Self.sessionEnd())"
+            trainer_name  = "Demo Trainer"
+            trainer_email = "trainer@example.org"
+
+            """
+            let text = try String(contentsOf: file, encoding: .utf8)
+            try (text + extra).write(to: file, atomically: true, encoding: .utf8)
+        }
+    }
+
+    /// Participant key pairs; the private halves stay in the demo directory (0600).
+    private func makeKeys() throws -> [String: [String: String]] {
+        var keys: [String: [String: String]] = [:]
+        for s in plan.sessions {
+            let folder = labDir.appendingPathComponent("participant-keys/\(s.name)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            for p in s.people {
+                let key = OperatorKey.generate(comment: "\(p.fileStem)@demo")
+                let privateFile = folder.appendingPathComponent("\(p.fileStem)_ed25519")
+                FileManager.default.createFile(atPath: privateFile.path, contents: Data(key.privateKeyPEM.utf8), attributes: [.posixPermissions: 0o600])
+                try (key.publicKeyLine + "\n").write(to: privateFile.appendingPathExtension("pub"), atomically: true, encoding: .utf8)
+                keys[s.name, default: [:]][p.fileStem] = key.publicKeyLine
+                if !p.viaWeb {
+                    let dir = labDir.appendingPathComponent("participants/\(s.name)")
+                    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+                    try (key.publicKeyLine + "\n").write(to: dir.appendingPathComponent("\(p.fileStem).pub"), atomically: true, encoding: .utf8)
+                }
+            }
+        }
+        return keys
+    }
+
+    private func intake(_ supervisor: DemoSupervisor, keys: [String: [String: String]]) throws {
+        let port = try FreePort.find()
+        let base = "http://127.0.0.1:\(port)"
+        var joinURLs: [String: URL] = [:]
+        for s in sessionNames {
+            let out = try supervisor.labctl("open-\(s)", ["open", s, "--json", "--public-url", base])
+            guard let object = try? JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any],
+                  let text = object["join_url"] as? String, let url = URL(string: text) else {
+                throw DemoError("`labctl open \(s) --json` printed no join_url: \(out.prefix(200))")
+            }
+            joinURLs[s] = url
+        }
+        let token = SecretToken.generate().value
+        let tokenFile = labDir.appendingPathComponent(".labctl/demo-admin-token")
+        FileManager.default.createFile(atPath: tokenFile.path, contents: Data((token + "\n").utf8), attributes: [.posixPermissions: 0o600])
+        let serve = try supervisor.background("intake", ["serve", "--host", "127.0.0.1", "--port", String(port)],
+                                              extraEnvironment: ["LABCTL_ADMIN_TOKEN": token])
+        try recordPID(serve.processIdentifier, "labctl serve")
+        supervisor.onCleanup("intake") { [keep] in if !keep { DemoSupervisor.terminate(serve) } }
+        let deadline = Date().addingTimeInterval(30)
+        while !FreePort.canConnect(port: port) {
+            guard serve.isRunning, Date() < deadline else {
+                throw DemoError("`labctl serve` did not listen on \(base) within 30 s; see \(logs.appendingPathComponent("intake.log").path)")
+            }
+            usleep(50_000)
+        }
+        facts.intakeURL = base
+        for s in plan.sessions {
+            let client = DemoIntakeClient(joinURL: joinURLs[s.name]!)
+            for p in s.people where p.viaWeb {
+                _ = try client.submit(first: p.firstName, last: p.lastName, email: p.email, publicKey: keys[s.name]![p.fileStem]!)
+                facts.viaWeb += 1
+            }
+            if s.people.contains(where: { !$0.viaWeb }) {
+                try supervisor.labctl("import-\(s.name)", ["keys", "import", s.name])
+                facts.viaFiles += s.people.filter { !$0.viaWeb }.count
+            }
+            // A trainer closes intake before deploying: the participant list is final.
+            try supervisor.labctl("close-\(s.name)", ["close", s.name])
+        }
+    }
+
+    /// One loopback sshd per participant master; the inventory maps discrete ids to them.
+    private func startMasters(_ supervisor: DemoSupervisor) throws -> [String: URL] {
+        try DemoMasters.start(run: self, supervisor: supervisor)
+    }
+
+    // MARK: - Helpers
+
+    /// PIDs of the long-lived processes, for the demo's own test and for `--keep` users.
+    private func recordPID(_ pid: Int32, _ what: String) throws {
+        let file = labDir.appendingPathComponent(".labctl/demo-pids")
+        let line = "\(pid) \(what)\n"
+        if let handle = try? FileHandle(forWritingTo: file) {
+            handle.seekToEndOfFile(); handle.write(Data(line.utf8)); try? handle.close()
+        } else {
+            try line.write(to: file, atomically: true, encoding: .utf8)
+        }
+    }
+
+    static func stateSummary(_ state: URL) -> (resources: Int, instances: Int) {
+        guard let data = FileManager.default.contents(atPath: state.path),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let resources = object["resources"] as? [[String: Any]] else { return (0, 0) }
+        let managed = resources.filter { ($0["mode"] as? String) == "managed" }
+        func count(_ r: [String: Any]) -> Int { (r["instances"] as? [Any])?.count ?? 0 }
+        return (managed.map(count).reduce(0, +), managed.filter { ($0["type"] as? String) == "aws_instance" }.map(count).reduce(0, +))
+    }
+
+    static func sessionEnd() -> String {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "UTC")
+        f.dateFormat = "yyyy-MM-dd' 17:00 UTC'"
+        return f.string(from: Date().addingTimeInterval(86_400))
+    }
+}
+
+struct DemoError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,104 @@
+import Foundation
+import LabStore
+import LabTestSupport
+import XCTest
+
+/// `labctl demo` end to end, as the README runs it: real moto, real Terraform,
+/// the real intake service, loopback sshd masters, verify and sheets. Then the
+/// lab it leaves (`--dir`) is read back independently of the demo's own output.
+final class DemoTests: XCTestCase {
+    nonisolated(unsafe) static var work: TemporaryDirectory!
+    nonisolated(unsafe) static var result: Shell.Output!
+    nonisolated(unsafe) static var elapsed: TimeInterval = 0
+    static var lab: URL { work.url.appendingPathComponent("lab") }
+
+    override class func setUp() {
+        do {
+            work = try TemporaryDirectory("demo")
+            let start = Date()
+            result = try LabctlBinary.run(["demo", "--root", RepositoryPaths.root.path, "--dir", lab.path,
+                                           "--sessions", "2", "--participants", "3", "--workers", "1", "--ready-after", "4"])
+            elapsed = Date().timeIntervalSince(start)
+        } catch {
+            result = Shell.Output(status: -1, stdout: "", stderr: "could not run the demo: \(error)")
+        }
+    }
+
+    override class func tearDown() { work?.remove() }
+
+    private var output: String { Self.result.stdout + Self.result.stderr }
+
+    func testDemoSucceedsAndSaysAWSIsEmulated() {
+        XCTAssertEqual(Self.result.status, 0, output)
+        XCTAssertTrue(Self.result.stdout.contains("AWS is emulated"), output)
+        XCTAssertTrue(Self.result.stdout.contains("labctl demo finished"), output)
+    }
+
+    func testRegistryHoldsParticipantsVerificationsAndPins() throws {
+        guard Self.result.status == 0 else { return XCTFail("the demo failed: see testDemoSucceedsAndSaysAWSIsEmulated") }
+        let registry = try Registry(path: Self.lab.appendingPathComponent(".labctl/lab.sqlite").path)
+        // 3 participants in demo-1 (1 worker each), 2 in demo-2 (0 workers).
+        for (session, count, workers) in [("demo-1", 3, 1), ("demo-2", 2, 0)] {
+            let people = try registry.participants(in: session)
+            XCTAssertEqual(people.count, count, session)
+            let verifications = try registry.verifications(session: session)
+            XCTAssertEqual(verifications.count, count, session)
+            XCTAssertTrue(verifications.allSatisfy(\.ready), "\(session): \(verifications)")
+            XCTAssertEqual(Set(verifications.compactMap(\.nodesExpected)), [1 + workers], session)
+            XCTAssertEqual(try registry.hostKeys(session: session).count, count, session)
+            XCTAssertEqual(try registry.clusters(session: session).count, count, session)
+        }
+        // Some joined through HTTP (the accented name kept as typed), some from files.
+        let names = try registry.participants(in: "demo-1").map(\.record.displayName)
+        XCTAssertTrue(names.contains("Ada Lovelace"), "\(names)")
+        XCTAssertTrue(names.contains("Zoë Müller-Lüdenscheidt"), "\(names)")
+    }
+
+    func testTerraformStateHasOneInstancePerNode() throws {
+        guard Self.result.status == 0 else { return XCTFail("the demo failed") }
+        for (session, expected) in [("demo-1", 3 * 2), ("demo-2", 2 * 1)] {
+            let state = Self.lab.appendingPathComponent("terraform/session/terraform.tfstate.d/\(session)/terraform.tfstate")
+            let object = try JSONSerialization.jsonObject(with: Data(contentsOf: state)) as? [String: Any]
+            let resources = object?["resources"] as? [[String: Any]] ?? []
+            let instances = resources.filter { $0["type"] as? String == "aws_instance" && $0["mode"] as? String == "managed" }
+                .map { ($0["instances"] as? [Any])?.count ?? 0 }.reduce(0, +)
+            XCTAssertEqual(instances, expected, session)
+        }
+        XCTAssertTrue(FileManager.default.fileExists(atPath: Self.lab.appendingPathComponent("terraform/network/terraform.tfstate").path))
+    }
+
+    func testSheetsWereRenderedForEveryParticipant() throws {
+        guard Self.result.status == 0 else { return XCTFail("the demo failed") }
+        let dir = Self.lab.appendingPathComponent("participant-access/demo-1")
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path)
+        for ext in ["txt", "md", "html", "eml"] {
+            XCTAssertEqual(files.filter { $0.hasSuffix(".\(ext)") && $0 != "index.html" }.count, 3, "\(ext): \(files)")
+        }
+        XCTAssertTrue(files.contains("index.html"), "\(files)")
+        let sheet = try String(contentsOf: dir.appendingPathComponent("ada.lovelace.txt"), encoding: .utf8)
+        XCTAssertTrue(sheet.contains("ssh -i ~/.ssh/id_ed25519"), sheet)
+        // The pinned host key's fingerprint is on the sheet.
+        let registry = try Registry(path: Self.lab.appendingPathComponent(".labctl/lab.sqlite").path)
+        let ada = try XCTUnwrap(try registry.participants(in: "demo-1").first { $0.name == "ada.lovelace" })
+        let pin = try XCTUnwrap(try registry.hostKeys(session: "demo-1").first { $0.discreteID == ada.discreteID })
+        XCTAssertTrue(sheet.contains(pin.fingerprint), sheet)
+    }
+
+    func testNothingItStartedIsLeftRunning() throws {
+        let pids = try String(contentsOf: Self.lab.appendingPathComponent(".labctl/demo-pids"), encoding: .utf8)
+            .split(separator: "\n").compactMap { Int32($0.split(separator: " ").first ?? "") }
+        XCTAssertGreaterThanOrEqual(pids.count, 2, "moto_server and labctl serve were recorded")
+        for pid in pids { XCTAssertNotEqual(kill(pid, 0), 0, "process \(pid) still runs") }
+        // Every loopback sshd was started with a config file inside the lab directory.
+        let left = try Shell.run("/bin/sh", ["-c", "pgrep -f '\(Self.lab.path)' || true"])
+        XCTAssertEqual(left.stdout.trimmingCharacters(in: .whitespacesAndNewlines), "", "processes still running for \(Self.lab.path)")
+    }
+
+    func testBadOptionsAreUsageErrors() throws {
+        let r = try LabctlBinary.run(["demo", "--sessions", "0"])
+        XCTAssertEqual(r.status, 2, r.stdout + r.stderr)
+        let notEmpty = try LabctlBinary.run(["demo", "--root", RepositoryPaths.root.path, "--dir", RepositoryPaths.root.path])
+        XCTAssertEqual(notEmpty.status, 2)
+        XCTAssertTrue(notEmpty.stderr.contains("not empty"), notEmpty.stderr)
+    }
+}
