@@ -122,7 +122,9 @@ final class DemoRun: @unchecked Sendable {
             trainer_email = "trainer@example.org"
 
             """
+            // SSH only from the (documentation-range) training room, as a trainer should set it.
             let text = try String(contentsOf: file, encoding: .utf8)
+                .replacingOccurrences(of: "allowed_ssh_cidrs = [\"0.0.0.0/0\"]", with: "allowed_ssh_cidrs = [\"203.0.113.0/24\"]")
             try (text + extra).write(to: file, atomically: true, encoding: .utf8)
         }
     }
