@@ -48,10 +48,13 @@ final class DemoTests: XCTestCase {
             XCTAssertEqual(try registry.hostKeys(session: session).count, count, session)
             XCTAssertEqual(try registry.clusters(session: session).count, count, session)
         }
-        // Some joined through HTTP (the accented name kept as typed), some from files.
-        let names = try registry.participants(in: "demo-1").map(\.record.displayName)
-        XCTAssertTrue(names.contains("Ada Lovelace"), "\(names)")
-        XCTAssertTrue(names.contains("Zoë Müller-Lüdenscheidt"), "\(names)")
+        // Zoë and Grace joined through HTTP (the accented name kept as typed, with an
+        // address); Ada came from participants/demo-1/ada.lovelace.pub (no address).
+        let people = Dictionary(uniqueKeysWithValues: try registry.participants(in: "demo-1").map { ($0.name, $0.record) })
+        XCTAssertEqual(people["zoe.muller-ludenscheidt"]?.displayName, "Zoë Müller-Lüdenscheidt", "\(people)")
+        XCTAssertEqual(people["zoe.muller-ludenscheidt"]?.email, "zoe.muller-ludenscheidt@example.org")
+        XCTAssertNotNil(people["ada.lovelace"], "\(people.keys)")
+        XCTAssertNil(people["ada.lovelace"]?.email)
     }
 
     func testTerraformStateHasOneInstancePerNode() throws {
@@ -71,10 +74,12 @@ final class DemoTests: XCTestCase {
         guard Self.result.status == 0 else { return XCTFail("the demo failed") }
         let dir = Self.lab.appendingPathComponent("participant-access/demo-1")
         let files = try FileManager.default.contentsOfDirectory(atPath: dir.path)
-        for ext in ["txt", "md", "html", "eml"] {
-            XCTAssertEqual(files.filter { $0.hasSuffix(".\(ext)") && $0 != "index.html" }.count, 3, "\(ext): \(files)")
+        for ext in ["txt", "md", "html"] {
+            XCTAssertEqual(files.filter { $0.hasSuffix(".\(ext)") && $0 != "index.html" && !$0.hasPrefix("sheets-") }.count, 3, "\(ext): \(files)")
         }
-        XCTAssertTrue(files.contains("index.html"), "\(files)")
+        // Mails only for those with an address: the two who joined over HTTP.
+        XCTAssertEqual(Set(files.filter { $0.hasSuffix(".eml") }), ["zoe.muller-ludenscheidt.eml", "grace.hopper.eml"], "\(files)")
+        XCTAssertTrue(files.contains("index.html") && files.contains("participants-demo-1.csv") && files.contains("sheets-demo-1.html"), "\(files)")
         let sheet = try String(contentsOf: dir.appendingPathComponent("ada.lovelace.txt"), encoding: .utf8)
         XCTAssertTrue(sheet.contains("ssh -i ~/.ssh/id_ed25519"), sheet)
         // The pinned host key's fingerprint is on the sheet.
@@ -90,7 +95,7 @@ final class DemoTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(pids.count, 2, "moto_server and labctl serve were recorded")
         for pid in pids { XCTAssertNotEqual(kill(pid, 0), 0, "process \(pid) still runs") }
         // Every loopback sshd was started with a config file inside the lab directory.
-        let left = try Shell.run("/bin/sh", ["-c", "pgrep -f '\(Self.lab.path)' || true"])
+        let left = try Shell.run("pgrep", ["-f", Self.lab.path])   // pgrep never lists itself
         XCTAssertEqual(left.stdout.trimmingCharacters(in: .whitespacesAndNewlines), "", "processes still running for \(Self.lab.path)")
     }
 

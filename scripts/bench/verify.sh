@@ -151,4 +151,9 @@ for name, key in [("pssh", "pssh"), ("ansible", "ansible"), ("ansible-pipelined"
         fig[f"{key}_cpu_ms_per_host"] = round(rows[name][1] / n * 1000, 2)
         fig[f"{key}_cpu_ratio"] = round(rows[name][1] / rows["labctl"][1], 1)
 print("BENCH verify " + " ".join(f"{k}={v}" for k, v in fig.items()))
+# Rows for scripts/bench/all.sh: figure|labctl|peer|ratio|target
+print(f"verify {n} masters: CPU/host vs pssh|{lab_cpu:.2f} ms|{fig.get('pssh_cpu_ms_per_host', '-')} ms pssh|{fig.get('pssh_cpu_ratio', '-')}x lower|>= 20x")
+if "ansible" in rows:
+    print(f"verify {n} masters: CPU/host vs Ansible|{lab_cpu:.2f} ms|{fig['ansible_cpu_ms_per_host']} ms ansible -f 32|{fig['ansible_cpu_ratio']}x lower|>= 100x")
+print(f"verify {n} masters: wall vs libssh2 floor|{rows['labctl'][0]:.2f} s|{floor_wall:.2f} s floor|{fig['wall_vs_floor']:.2f}x|<= 1.2x")
 PY

@@ -25,7 +25,7 @@ struct DemoPlan {
     /// Names with accents and hyphens on purpose: they travel through the form, the
     /// registry and the sheets. Every session draws from the same list.
     static let cast: [(String, String)] = [
-        ("Ada", "Lovelace"), ("Zoë", "Müller-Lüdenscheidt"), ("Grace", "Hopper"), ("José", "García"),
+        ("Zoë", "Müller-Lüdenscheidt"), ("Ada", "Lovelace"), ("Grace", "Hopper"), ("José", "García"),
         ("Katherine", "Johnson"), ("Alan", "Turing"), ("Émilie", "du Châtelet"), ("Linus", "Torvalds"),
         ("Barbara", "Liskov"), ("Edsger", "Dijkstra"), ("Frances", "Allen"), ("Ken", "Thompson"),
     ]

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Runs every benchmark of the issues and prints one table: figure, labctl, peer, ratio, target.
+# Each script prints its rows as "figure|labctl|peer|ratio|target"; their full output is kept
+# in $BENCH_LOGS (default /tmp/labctl-bench). Sizes are the issues' unless BENCH_QUICK=1.
+#   scripts/bench/all.sh            # ~15 min on 2 cores (the ssh-keygen loop alone takes ~5)
+#   BENCH_QUICK=1 scripts/bench/all.sh
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+logs=${BENCH_LOGS:-/tmp/labctl-bench}; mkdir -p "$logs"
+if [ "${BENCH_QUICK:-0}" = 1 ]; then keys=2000; hosts=100; export BENCH_ROUNDS=1; else keys=10000; hosts=200; fi
+scratch=${LABCTL_RELEASE_SCRATCH:-.build-release}
+export LABCTL_RELEASE_SCRATCH="$scratch"
+echo "== release build ($scratch)"
+swift build -c release --scratch-path "$scratch" --product labctl >/dev/null || exit 2
+export LABCTL_BIN="$PWD/$scratch/release/labctl"
+run() { # name command...
+  local name=$1; shift
+  echo "== $name: $*"
+  "$@" >"$logs/$name.log" 2>&1; local rc=$?
+  [ $rc -eq 0 ] || echo "   $name exited $rc (see $logs/$name.log)"
+  grep -E '^[^|]+\|[^|]+\|[^|]+\|[^|]+\|[^|]+$' "$logs/$name.log" >>"$logs/rows.txt"
+}
+: >"$logs/rows.txt"
+run keys-check scripts/bench/keys-check.sh "$keys"
+run intake scripts/bench/intake.sh 10
+run verify scripts/bench/verify.sh "$hosts"
+run provision scripts/bench/provision.sh
+echo
+python3 - "$logs/rows.txt" <<'PY'
+import sys
+rows = [l.rstrip("\n").split("|") for l in open(sys.argv[1]) if l.strip()]
+header = ["FIGURE", "LABCTL", "PEER", "RATIO", "TARGET"]
+widths = [max(len(r[i]) for r in rows + [header]) for i in range(5)]
+for r in [header] + rows:
+    print("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
+PY
