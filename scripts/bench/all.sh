@@ -12,7 +12,7 @@ scratch=${LABCTL_RELEASE_SCRATCH:-.build-release}
 export LABCTL_RELEASE_SCRATCH="$scratch"
 echo "== release build ($scratch)"
 swift build -c release --scratch-path "$scratch" --product labctl >/dev/null || exit 2
-export LABCTL_BIN="$PWD/$scratch/release/labctl"
+export LABCTL_BIN="$(swift build -c release --scratch-path "$scratch" --show-bin-path)/labctl"
 run() { # name command...
   local name=$1; shift
   echo "== $name: $*"

@@ -11,7 +11,7 @@ scratch=${LABCTL_RELEASE_SCRATCH:-.build-release}
 command -v wrk >/dev/null || scripts/setup.sh
 swift build -c release --scratch-path "$scratch" --product labctl >/dev/null
 swift build -c release --scratch-path "$scratch" --product intake-bench-peer >/dev/null
-bin="$scratch/release"
+bin=$(swift build -c release --scratch-path "$scratch" --show-bin-path)
 work=$(mktemp -d); pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
