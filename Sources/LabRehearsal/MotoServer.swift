@@ -60,16 +60,7 @@ public final class MotoServer: @unchecked Sendable {
         return env
     }
 
-    /// SIGTERM, then SIGKILL after 5 s: a child spawned from a thread that blocks
-    /// SIGTERM (Dispatch's workers do) inherits that mask and would never exit.
-    public func stop() {
-        guard process.isRunning else { return }
-        process.terminate()
-        let deadline = Date().addingTimeInterval(5)
-        while process.isRunning && Date() < deadline { usleep(20_000) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
-    }
+    public func stop() { process.stop() }
 
     deinit { stop() }
 }

@@ -169,7 +169,7 @@ final class DemoRun: @unchecked Sendable {
         let serve = try supervisor.background("intake", ["serve", "--host", "127.0.0.1", "--port", String(port)],
                                               extraEnvironment: ["LABCTL_ADMIN_TOKEN": token])
         try recordPID(serve.processIdentifier, "labctl serve")
-        supervisor.onCleanup("intake") { [keep] in if !keep { DemoSupervisor.terminate(serve) } }
+        supervisor.onCleanup("intake") { [keep] in if !keep { serve.stop() } }
         let deadline = Date().addingTimeInterval(30)
         while !FreePort.canConnect(port: port) {
             guard serve.isRunning, Date() < deadline else {
@@ -211,13 +211,10 @@ final class DemoRun: @unchecked Sendable {
         }
     }
 
+    /// Managed resources and EC2 instances in a session's local state (labctl status reads it the same way).
     static func stateSummary(_ state: URL) -> (resources: Int, instances: Int) {
-        guard let data = FileManager.default.contents(atPath: state.path),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let resources = object["resources"] as? [[String: Any]] else { return (0, 0) }
-        let managed = resources.filter { ($0["mode"] as? String) == "managed" }
-        func count(_ r: [String: Any]) -> Int { (r["instances"] as? [Any])?.count ?? 0 }
-        return (managed.map(count).reduce(0, +), managed.filter { ($0["type"] as? String) == "aws_instance" }.map(count).reduce(0, +))
+        let summary = FileManager.default.contents(atPath: state.path).flatMap { try? StateSummary.parse($0) } ?? .empty
+        return (summary.resourceCount, summary.instances.count)
     }
 
     static func sessionEnd() -> String {

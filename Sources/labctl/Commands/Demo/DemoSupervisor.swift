@@ -119,15 +119,6 @@ final class DemoSupervisor: @unchecked Sendable {
         }
         watcher.start()
     }
-
-    /// SIGTERM, then SIGKILL if it has not gone after `grace` seconds.
-    static func terminate(_ process: Process, grace: TimeInterval = 5) {
-        guard process.isRunning else { return }
-        process.terminate()
-        let deadline = Date().addingTimeInterval(grace)
-        while process.isRunning && Date() < deadline { usleep(20_000) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
-    }
 }
 
 /// The write end of the demo's signal pipe, readable from a C signal handler.
