@@ -59,14 +59,37 @@ final class TFVarsReaderTests: XCTestCase {
 
     func testSessionConfigFromTemplateRoundTrips() throws {
         let text = SessionConfigTemplate.render(session: "s-2", workers: 3, masterType: "t3.large", workerType: "t3.medium",
-                                                region: "eu-central-1", date: "2026-11-28")
+                                                region: "eu-central-1", sshFrom: ["203.0.113.0/24", "2001:db8::/32"], date: "2026-11-28")
         let c = try SessionConfig.parse(text, file: "sessions/s-2.tfvars", expectedSession: "s-2")
         XCTAssertEqual(c.workerCount, 3)
         XCTAssertEqual(c.masterInstanceType, "t3.large")
         XCTAssertEqual(c.workerInstanceType, "t3.medium")
         XCTAssertEqual(c.region, "eu-central-1")
-        XCTAssertEqual(c.allowedSSHCIDRs, ["0.0.0.0/0"])
-        XCTAssertEqual(c.warnings.count, 1)
+        XCTAssertEqual(c.allowedSSHCIDRs, ["203.0.113.0/24", "2001:db8::/32"])
+        XCTAssertEqual(c.kubernetesVersion, "1.34.2", "one full patch release per session")
+        XCTAssertEqual(c.cpuCredits, "standard")
+        XCTAssertEqual(c.warnings, [])
+        let open = SessionConfigTemplate.render(session: "s-3", workers: 1, masterType: "t3.medium", workerType: "t3.small",
+                                                region: "eu-west-1", sshFrom: ["0.0.0.0/0"], date: "2026-11-28")
+        XCTAssertEqual(try SessionConfig.parse(open, file: "f", expectedSession: "s-3").warnings.count, 1)
+    }
+
+    func testSessionConfigWithoutSSHRangeOpensNothing() throws {
+        let c = try SessionConfig.parse("session_name = \"s1\"\n", file: "f", expectedSession: "s1")
+        XCTAssertEqual(c.allowedSSHCIDRs, [], "no 0.0.0.0/0 default")
+        XCTAssertThrowsError(try SessionConfig.parse("cpu_credits = \"infinite\"\n", file: "f", expectedSession: "s1"))
+    }
+
+    func testSSHSources() {
+        XCTAssertEqual(SSHSources.everyone(in: ["203.0.113.0/24", "0.0.0.0/0", "::/0"]), ["0.0.0.0/0", "::/0"])
+        XCTAssertFalse(SSHSources.opensToEveryone(["203.0.113.0/24"]))
+        XCTAssertTrue(SSHSources.isWellFormed("203.0.113.10/32"))
+        XCTAssertTrue(SSHSources.isWellFormed("2001:db8::/32"))
+        XCTAssertFalse(SSHSources.isWellFormed("203.0.113.1/24"), "host bits set")
+        XCTAssertFalse(SSHSources.isWellFormed("room"))
+        XCTAssertEqual(SSHSources.suggestion(environment: ["SSH_CONNECTION": "198.51.100.7 52000 10.0.0.5 22"]), "198.51.100.7/32")
+        XCTAssertNil(SSHSources.suggestion(environment: ["SSH_CONNECTION": "10.1.2.3 52000 10.0.0.5 22"]), "a private address is no suggestion")
+        XCTAssertNil(SSHSources.suggestion(environment: [:]))
     }
 
     func testSessionConfigRefusals() {

@@ -127,15 +127,18 @@ final class KeysCLITests: XCTestCase {
     }
 
     func testCreateConfigAndList() throws {
-        var r = try labctl(["create-config", "session-1", "--workers", "2", "--master-type", "t3.large"])
+        var r = try labctl(["create-config", "session-1", "--workers", "2", "--master-type", "t3.large",
+                            "--ssh-from", "203.0.113.0/24", "--ssh-from", "198.51.100.7/32"])
         XCTAssertEqual(r.status, 0, r.stderr)
-        r = try labctl(["create-config", "session-2", "--workers", "0"])
+        r = try labctl(["create-config", "session-2", "--workers", "0", "--ssh-from", "203.0.113.0/24"])
         XCTAssertEqual(r.status, 0)
-        r = try labctl(["create-config", "session-2"])
+        r = try labctl(["create-config", "session-2", "--ssh-from", "203.0.113.0/24"])
         XCTAssertEqual(r.status, 2)
         XCTAssertTrue(r.stderr.contains("--force"))
-        XCTAssertEqual(try labctl(["create-config", "s3", "--master-type", "huge"]).status, 2)
+        XCTAssertEqual(try labctl(["create-config", "s3", "--master-type", "huge", "--ssh-from", "203.0.113.0/24"]).status, 2)
         let tfvars = try String(contentsOf: lab.file("sessions/session-1.tfvars"), encoding: .utf8)
+        XCTAssertTrue(tfvars.contains("allowed_ssh_cidrs = [\"203.0.113.0/24\", \"198.51.100.7/32\"]"), tfvars)
+        XCTAssertFalse(tfvars.contains("\"0.0.0.0/0\""), tfvars)
         XCTAssertTrue(tfvars.contains("worker_count         = 2"))
         XCTAssertTrue(tfvars.contains("# "))
         r = try labctl(["list", "--json"])

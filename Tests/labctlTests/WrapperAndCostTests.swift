@@ -17,7 +17,7 @@ final class WrapperAndCostTests: XCTestCase {
         var env = ProcessInfo.processInfo.environment
         env["LABCTL_BIN"] = LabctlBinary.path
         env["LABCTL_ROOT"] = lab.path
-        var r = try Shell.run(script, ["create-config", "session-1", "--workers", "2"], environment: env)
+        var r = try Shell.run(script, ["create-config", "session-1", "--workers", "2", "--ssh-from", "203.0.113.0/24"], environment: env)
         XCTAssertEqual(r.status, 0, r.stderr)
         r = try Shell.run(script, ["list"], environment: env)
         XCTAssertTrue(r.stdout.contains("session-1"), r.stdout)
@@ -26,7 +26,7 @@ final class WrapperAndCostTests: XCTestCase {
     }
 
     func testCostJSONForASession() throws {
-        XCTAssertEqual(try LabctlBinary.run(["create-config", "s1", "--workers", "1"], directory: lab.url).status, 0)
+        XCTAssertEqual(try LabctlBinary.run(["create-config", "s1", "--workers", "1", "--ssh-from", "203.0.113.0/24"], directory: lab.url).status, 0)
         for n in ["a.a", "b.b"] {
             let k = try KeyGen.generate(in: lab.url, name: n)
             XCTAssertEqual(try LabctlBinary.run(["keys", "add", "s1", n, "--file", k.publicKeyPath], directory: lab.url).status, 0)
@@ -39,7 +39,7 @@ final class WrapperAndCostTests: XCTestCase {
         // 2 × (t3.medium + t3.small + 60 GB gp3 + 2 public IPv4), by hand.
         let hourly = 2 * (0.0456 + 0.0228 + 60 * 0.088 / 730 + 0.01)
         XCTAssertEqual(rows[0]["for_hours"] as! Double, hourly * 10, accuracy: 1e-9)
-        let unknown = try LabctlBinary.run(["create-config", "s2", "--master-type", "x9.huge"], directory: lab.url)
+        let unknown = try LabctlBinary.run(["create-config", "s2", "--master-type", "x9.huge", "--ssh-from", "203.0.113.0/24"], directory: lab.url)
         XCTAssertEqual(unknown.status, 0)
         let bad = try LabctlBinary.run(["cost", "s2"], directory: lab.url)
         XCTAssertEqual(bad.status, 2)

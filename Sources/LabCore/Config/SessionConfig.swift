@@ -6,8 +6,11 @@ public struct SessionConfig: Equatable, Sendable {
     public var masterInstanceType: String = "t3.medium"
     public var workerInstanceType: String = "t3.small"
     public var workerCount: Int = 1
-    public var kubernetesVersion: String = "1.34"
-    public var allowedSSHCIDRs: [String] = ["0.0.0.0/0"]
+    public var kubernetesVersion: String = SessionConfigTemplate.defaultKubernetesVersion
+    /// Empty unless the file names sources: Terraform then opens no SSH, and `labctl apply` refuses.
+    public var allowedSSHCIDRs: [String] = []
+    /// `standard` or `unlimited` (T-family burst credits), as Terraform's `cpu_credits`.
+    public var cpuCredits: String = "standard"
     public var allowedAPICIDRs: [String] = []
     /// All assignments as read, for passing through and for `file:line` messages.
     public var values: [String: TFValue] = [:]
@@ -45,6 +48,10 @@ public struct SessionConfig: Equatable, Sendable {
         config.kubernetesVersion = try string("kubernetes_version") ?? config.kubernetesVersion
         config.allowedSSHCIDRs = try strings("allowed_ssh_cidrs") ?? config.allowedSSHCIDRs
         config.allowedAPICIDRs = try strings("allowed_api_cidrs") ?? config.allowedAPICIDRs
+        config.cpuCredits = try string("cpu_credits") ?? config.cpuCredits
+        if !["standard", "unlimited"].contains(config.cpuCredits) {
+            throw .wrongType(file: file, line: byName["cpu_credits"]?.line ?? 1, name: "cpu_credits", expected: "\"standard\" or \"unlimited\"")
+        }
         if let a = byName["worker_count"] {
             guard let n = a.value.intValue, (0...20).contains(n) else {
                 throw .wrongType(file: file, line: a.line, name: "worker_count", expected: "a whole number from 0 to 20")
@@ -63,8 +70,8 @@ public struct SessionConfig: Equatable, Sendable {
 
     /// Warnings a trainer should see before applying.
     public var warnings: [String] {
-        allowedSSHCIDRs.contains("0.0.0.0/0")
-            ? ["\(sessionName): allowed_ssh_cidrs contains 0.0.0.0/0, so the whole internet can try SSH; narrow it to the training room's address."]
+        SSHSources.opensToEveryone(allowedSSHCIDRs)
+            ? ["\(sessionName): allowed_ssh_cidrs contains \(SSHSources.everyone(in: allowedSSHCIDRs).joined(separator: ", ")), so the whole internet can try SSH; narrow it to the training room's address."]
             : []
     }
 }

@@ -1,8 +1,14 @@
 /// Renders a new, commented `sessions/<name>.tfvars`.
 public enum SessionConfigTemplate {
+    /// One full patch release per session, so clusters built later match the first ones.
+    public static let defaultKubernetesVersion = "1.34.2"
+
+    /// - Parameter sshFrom: the sources allowed to reach SSH (the training room's public range); never empty in practice.
     public static func render(session: String, workers: Int, masterType: String, workerType: String,
-                              region: String, kubernetesVersion: String = "1.34", date: String) -> String {
-        """
+                              region: String, sshFrom: [String], kubernetesVersion: String = defaultKubernetesVersion,
+                              date: String) -> String {
+        let ssh = sshFrom.map { "\"\($0)\"" }.joined(separator: ", ")
+        return """
         # Training session "\(session)" — created by `labctl create-config` on \(date).
         # Terraform variables for this session's workspace. Participants and their
         # keys live in labctl's database (labctl keys add/import), not in this file.
@@ -16,11 +22,17 @@ public enum SessionConfigTemplate {
         worker_instance_type = "\(workerType)"
         worker_count         = \(workers) # 0 = a single-node cluster (control-plane taint removed)
 
+        # One patch release for the whole session (1.30.x to 1.35.x with Ubuntu's containerd).
         kubernetes_version = "\(kubernetesVersion)"
 
-        # Who may reach SSH (22) and the Kubernetes API (6443). Narrow these to the
-        # training room's public address, e.g. ["203.0.113.10/32"].
-        allowed_ssh_cidrs = ["0.0.0.0/0"]
+        # T-family CPU credits: "standard" throttles a busy node at its baseline;
+        # "unlimited" lets it burst and bills the surplus (see `labctl cost`).
+        cpu_credits = "standard"
+
+        # Who may reach SSH (22) and the Kubernetes API (6443): the training room's
+        # public address range. `labctl apply` refuses an empty SSH list, and
+        # 0.0.0.0/0 unless given --ssh-from-anywhere.
+        allowed_ssh_cidrs = [\(ssh)]
         allowed_api_cidrs = []
         # NodePorts (30000-32767) stay closed unless you list sources here.
         nodeport_cidrs = []

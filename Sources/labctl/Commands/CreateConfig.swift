@@ -8,8 +8,10 @@ struct CreateConfig: ParsableCommand {
         commandName: "create-config",
         abstract: "Write sessions/<session>.tfvars with commented defaults.",
         discussion: """
-          labctl create-config session-1 --workers 2 --master-type t3.large
-        Edit the file afterwards (e.g. allowed_ssh_cidrs); it never holds keys or secrets.
+          labctl create-config session-1 --ssh-from 203.0.113.0/24 --workers 2 --master-type t3.large
+        --ssh-from is the training room's public address range (repeat it for several);
+        SSH is not opened to the whole internet by default. Edit the file afterwards as
+        you like; it never holds keys or secrets.
         """
     )
 
@@ -19,6 +21,8 @@ struct CreateConfig: ParsableCommand {
     @Option(name: .customLong("master-type"), help: "EC2 instance type of each master.") var masterType = "t3.medium"
     @Option(name: .customLong("worker-type"), help: "EC2 instance type of each worker.") var workerType = "t3.small"
     @Option(help: "AWS region.") var region = "eu-west-1"
+    @Option(name: .customLong("ssh-from"), help: ArgumentHelp("A source range allowed to reach SSH, e.g. the training room's public range (repeatable).", valueName: "CIDR"))
+    var sshFrom: [String] = []
     @Flag(help: "Overwrite an existing file.") var force = false
 
     func validate() throws {
@@ -26,10 +30,14 @@ struct CreateConfig: ParsableCommand {
         for (flag, value) in [("--master-type", masterType), ("--worker-type", workerType)] where !InstanceType.isWellFormed(value) {
             throw ValidationError("\(flag) '\(value)' is not an EC2 instance type (family.size, e.g. t3.medium).")
         }
+        for cidr in sshFrom where !SSHSources.isWellFormed(cidr) {
+            throw ValidationError("--ssh-from '\(cidr)' is not a CIDR block (e.g. 203.0.113.0/24, or 203.0.113.10/32 for one address).")
+        }
     }
 
     func run() throws {
         try SessionName.validate(session)
+        guard !sshFrom.isEmpty else { throw LabFailure.usage(Self.missingSSHFrom(session)) }
         let lab = global.lab
         let url = lab.sessionFile(session)
         if FileManager.default.fileExists(atPath: url.path), !force {
@@ -38,9 +46,22 @@ struct CreateConfig: ParsableCommand {
         try FileManager.default.createDirectory(at: lab.sessionsDirectory, withIntermediateDirectories: true)
         let date = ISO8601DateFormatter().string(from: Date()).prefix(10)
         let text = SessionConfigTemplate.render(session: session, workers: workers, masterType: masterType,
-                                                workerType: workerType, region: region, date: String(date))
+                                                workerType: workerType, region: region, sshFrom: sshFrom, date: String(date))
         try AtomicFile.write(Data(text.utf8), to: url, permissions: 0o644)
-        print("\(Terminal.green(Terminal.ok)) wrote \(lab.display(url)) (\(workers) worker(s) per participant, \(masterType)/\(workerType), \(region))")
+        print("\(Terminal.green(Terminal.ok)) wrote \(lab.display(url)) (\(workers) worker(s) per participant, \(masterType)/\(workerType), \(region), SSH from \(sshFrom.joined(separator: ", ")))")
+        for warning in SSHSources.opensToEveryone(sshFrom) ? ["SSH is open to the whole internet; `labctl apply \(session)` will ask for --ssh-from-anywhere."] : [] {
+            Terminal.warning(warning)
+        }
         print("Next: add keys with `labctl keys import \(session)` or `labctl keys add \(session) first.last --file KEY.pub`.")
+    }
+
+    /// No range given: say how to give one, with this shell's public address when it is known offline.
+    static func missingSSHFrom(_ session: String, environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        let hint = SSHSources.suggestion(environment: environment).map {
+            " You are connected from \($0): `labctl create-config \(session) --ssh-from \($0)` if the class sits there too."
+        } ?? ""
+        return "create-config \(session): no SSH source range given, and labctl does not open SSH to the whole internet by default. "
+            + "Pass the training room's public address range with --ssh-from CIDR (repeatable), e.g. "
+            + "`labctl create-config \(session) --ssh-from 203.0.113.0/24`.\(hint)"
     }
 }

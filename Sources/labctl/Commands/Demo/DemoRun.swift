@@ -113,7 +113,8 @@ final class DemoRun: @unchecked Sendable {
 
     private func createSessions(_ supervisor: DemoSupervisor) throws {
         for s in plan.sessions {
-            try supervisor.labctl("create-\(s.name)", ["create-config", s.name, "--workers", String(s.workers)])
+            // SSH only from the (documentation-range) training room, as a trainer should set it.
+            try supervisor.labctl("create-\(s.name)", ["create-config", s.name, "--workers", String(s.workers), "--ssh-from", "203.0.113.0/24"])
             let file = lab.sessionFile(s.name)
             let extra = """
             ami_id        = "\(EmulatedImages.amiID)"
@@ -122,9 +123,7 @@ final class DemoRun: @unchecked Sendable {
             trainer_email = "trainer@example.org"
 
             """
-            // SSH only from the (documentation-range) training room, as a trainer should set it.
             let text = try String(contentsOf: file, encoding: .utf8)
-                .replacingOccurrences(of: "allowed_ssh_cidrs = [\"0.0.0.0/0\"]", with: "allowed_ssh_cidrs = [\"203.0.113.0/24\"]")
             try (text + extra).write(to: file, atomically: true, encoding: .utf8)
         }
     }

@@ -19,11 +19,14 @@ struct Apply: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var options: SessionsOptions
     @Flag(name: .shortAndLong, help: "Do not ask for confirmation.") var yes = false
+    @Flag(name: .customLong("ssh-from-anywhere"), help: "Accept sessions whose allowed_ssh_cidrs open SSH to the whole internet (recorded in the audit log).")
+    var sshFromAnywhere = false
 
     func run() async throws {
         let lab = global.lab
         let registry = try lab.openRegistry()
         try lab.requireDeployable(options.sessions, registry: registry)
+        try lab.requireSSHAccess(options.sessions, sshFromAnywhere: sshFromAnywhere, registry: registry)
         if !yes { try Confirm.ask("Deploy \(options.sessions.joined(separator: ", ")) to AWS (this creates billable resources)?", expect: "yes") }
         let provisioner = lab.provisioner()
         let runner = SessionRunner(lab: lab, registry: registry, verb: .apply,
