@@ -23,4 +23,21 @@ final class CostModelTests: XCTestCase {
             XCTAssertTrue("\($0)".contains("--prices"))
         }
     }
+
+    func testEstimateSaysWhichCreditModeApplies() throws {
+        var config = SessionConfig(sessionName: "s1")
+        var e = try CostModel.estimate(session: config, participants: 1, prices: .euWest1)
+        XCTAssertEqual(e.cpuCredits.mode, "standard", "standard credits by default")
+        XCTAssertTrue(e.cpuCredits.applies)
+        XCTAssertTrue(e.cpuCredits.note.contains("no surplus charges"), e.cpuCredits.note)
+        config.cpuCredits = "unlimited"
+        e = try CostModel.estimate(session: config, participants: 1, prices: .euWest1)
+        XCTAssertTrue(e.cpuCredits.note.contains("not in this estimate"), e.cpuCredits.note)
+        config.masterInstanceType = "m5.large"
+        config.workerInstanceType = "m5.large"
+        e = try CostModel.estimate(session: config, participants: 1, prices: .euWest1)
+        XCTAssertFalse(e.cpuCredits.applies)
+        let json = String(decoding: try JSONEncoder().encode(e), as: UTF8.self)
+        XCTAssertTrue(json.contains("\"cpu_credits\""), json)
+    }
 }

@@ -20,6 +20,34 @@ public struct CostEstimate: Equatable, Sendable, Codable {
     public var perSessionHour: Breakdown
     /// The original tooling's estimate for comparison: instances plus two NAT gateways, nothing else.
     public var originalEstimateHour: Double
+    /// Which CPU credit mode the estimate assumes (see `CPUCreditMode`).
+    public var cpuCredits: CPUCreditMode
+
+    enum CodingKeys: String, CodingKey {
+        case session, participants, nodesPerCluster, perParticipantHour, perSessionHour, originalEstimateHour
+        case cpuCredits = "cpu_credits"
+    }
+}
+
+/// What the `cpu_credits` setting means for the bill of this session's instance types.
+public struct CPUCreditMode: Equatable, Sendable, Codable {
+    /// `standard` or `unlimited`, as configured.
+    public var mode: String
+    /// Whether any of the session's instance types is burstable (T family); if not, the mode does not apply.
+    public var applies: Bool
+    /// One line for people: what the estimate covers and what it cannot.
+    public var note: String
+
+    public static func of(mode: String, instanceTypes: [String]) -> CPUCreditMode {
+        let burstable = instanceTypes.contains { $0.hasPrefix("t2.") || $0.hasPrefix("t3.") || $0.hasPrefix("t3a.") || $0.hasPrefix("t4g.") }
+        let note: String
+        switch (burstable, mode) {
+        case (false, _): note = "cpu credits: not burstable instance types, the credit mode does not apply"
+        case (true, "unlimited"): note = "cpu credits: unlimited — bursts above baseline are billed on top (surplus credits, not in this estimate)"
+        default: note = "cpu credits: standard — a busy node is throttled to its baseline, no surplus charges; the estimate is the whole instance cost"
+        }
+        return CPUCreditMode(mode: mode, applies: burstable, note: note)
+    }
 }
 
 public enum CostModel {
@@ -44,7 +72,8 @@ public enum CostModel {
                                            publicIPv4: cluster.publicIPv4 * n, natGateways: 0)
         return CostEstimate(session: session.sessionName, participants: participants, nodesPerCluster: nodes,
                             perParticipantHour: cluster, perSessionHour: whole,
-                            originalEstimateHour: cluster.instances * n + 2 * prices.natGatewayHour)
+                            originalEstimateHour: cluster.instances * n + 2 * prices.natGatewayHour,
+                            cpuCredits: .of(mode: session.cpuCredits, instanceTypes: [session.masterInstanceType, session.workerInstanceType]))
     }
 }
 

@@ -49,6 +49,7 @@ struct Cost: ParsableCommand {
              usd($0.estimate.perParticipantHour.total), usd($0.estimate.perSessionHour.total), usd($0.per_day_8h),
              usd($0.for_hours), usd($0.estimate.originalEstimateHour)]
         }))
+        for row in rows { print("\(row.estimate.session): \(row.estimate.cpuCredits.note)") }
         print("Prices: \(table.region) on-demand (instances, gp3 storage, public IPv4 per address-hour); no NAT gateways. Data transfer not included.")
     }
 }
