@@ -73,6 +73,7 @@ public final class LoopbackMaster: @unchecked Sendable {
 
     private func start(keepPort: Bool = false) throws {
         let sshd = try Executables.find("sshd")
+        try PrivilegeSeparation.prepare()
         var lastError = "sshd did not start"
         for attempt in 0..<5 {
             if !(keepPort && attempt == 0 && port != 0) { port = try FreePort.find() }
@@ -89,6 +90,8 @@ public final class LoopbackMaster: @unchecked Sendable {
             }
             p.terminate()
             lastError = (try? String(contentsOf: logURL, encoding: .utf8)) ?? lastError
+            // A build whose privilege-separation directory is not Debian's names it: create it, try again.
+            if try PrivilegeSeparation.prepare(fromLog: lastError) { continue }
         }
         throw RehearsalError("sshd did not listen on 127.0.0.1:\(port): \(lastError.trimmingCharacters(in: .whitespacesAndNewlines)) (config: \(directory.path)/sshd_config)")
     }
