@@ -9,13 +9,24 @@ final class KeyAgreementTests: XCTestCase {
     static var dir: TemporaryDirectory!
     static var keys: [KeyGen.Pair] = []
 
+    static var setupError: Error?
+
+    /// ssh-keygen failing here fails every test with its reason (see setUpWithError).
     override class func setUp() {
-        dir = try! TemporaryDirectory("keys-agree")
-        let comments = ["", "jane@laptop", "Zoë Müller-Lüdenscheidt (work)", "with  two spaces", "日本語 コメント", "tab\there"]
-        keys = comments.enumerated().map { i, c in try! KeyGen.generate(in: dir.url, name: "k\(i)", comment: c) }
+        do {
+            dir = try TemporaryDirectory("keys-agree")
+            let comments = ["", "jane@laptop", "Zoë Müller-Lüdenscheidt (work)", "with  two spaces", "日本語 コメント", "tab\there"]
+            keys = try comments.enumerated().map { i, c in try KeyGen.generate(in: dir.url, name: "k\(i)", comment: c) }
+        } catch {
+            setupError = error
+        }
     }
 
-    override class func tearDown() { dir.remove() }
+    override func setUpWithError() throws {
+        if let e = Self.setupError { throw e }
+    }
+
+    override class func tearDown() { dir?.remove() }
 
     func testFingerprintsEqualSSHKeygenForGeneratedKeys() throws {
         for pair in Self.keys {

@@ -9,10 +9,21 @@ final class SSHConnectionTests: XCTestCase {
     nonisolated(unsafe) static var master: LoopbackMaster!
     nonisolated(unsafe) static var key: KeyGen.Pair!
 
+    nonisolated(unsafe) static var setupError: Error?
+
+    /// A fixture that cannot start fails every test with its reason (see setUpWithError).
     override class func setUp() {
-        dir = try! TemporaryDirectory("ssh-wrapper")
-        key = try! KeyGen.generate(in: dir.url, name: "id", comment: "wrapper")
-        master = try! LoopbackMaster(directory: dir.file("master"), authorizedKeys: [key.publicLine], replay: .ready(workers: 1))
+        do {
+            dir = try TemporaryDirectory("ssh-wrapper")
+            key = try KeyGen.generate(in: dir.url, name: "id", comment: "wrapper")
+            master = try LoopbackMaster(directory: dir.file("master"), authorizedKeys: [key.publicLine], replay: .ready(workers: 1))
+        } catch {
+            setupError = error
+        }
+    }
+
+    override func setUpWithError() throws {
+        if let e = Self.setupError { throw e }
     }
 
     override class func tearDown() {
