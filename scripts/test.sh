@@ -14,14 +14,12 @@ scripts/fuzz.sh "${LABCTL_FUZZ_SECONDS:-60}"
 echo "== swift build"
 swift build --build-tests
 echo "== swift test"
-# XCTest only (no Swift Testing suites here), and a plain closing line with the counts.
+# The tests built, to tell a complete run from one that died part-way.
+expected=$(swift test list --skip-build 2>/dev/null | grep -c . || true)
+# XCTest only (no Swift Testing suites here); scripts/test-summary.sh prints the
+# closing "tests: N passed, N failed" line only from XCTest's complete summary.
 set +e
 swift test --skip-build --disable-swift-testing 2>&1 | tee .build/test-output.txt
 status=${PIPESTATUS[0]}
 set -e
-summary=$(grep -E "^[[:space:]]*Executed [0-9]+ tests?, with [0-9]+ failures?" .build/test-output.txt | tail -n 1)
-total=$(echo "$summary" | sed -E 's/.*Executed ([0-9]+) tests?.*/\1/')
-failed=$(echo "$summary" | sed -E 's/.*with ([0-9]+) failures?.*/\1/')
-total=${total:-0}; failed=${failed:-0}
-echo "tests: $((total - failed)) passed, $failed failed"
-exit "$status"
+exec scripts/test-summary.sh .build/test-output.txt "${expected:-0}" "$status"
