@@ -89,6 +89,17 @@ final class DemoTests: XCTestCase {
         XCTAssertTrue(sheet.contains(pin.fingerprint), sheet)
     }
 
+    /// The demo's output here goes to a pipe: progress per phase / quarter / 10 s, not per resource.
+    func testProgressIntoAPipeIsThrottled() {
+        guard Self.result.status == 0 else { return XCTFail("the demo failed") }
+        for (session, resources) in [("demo-1", 3 * 6), ("demo-2", 2 * 4)] {
+            let lines = output.split(separator: "\n").filter { $0.contains("[\(session)] applying:") }
+            XCTAssertGreaterThan(lines.count, 0, output)
+            // Phase + 4 quarters + one per 10 s of a ~30 s apply; one per resource would be about `resources`.
+            XCTAssertLessThanOrEqual(lines.count, 9, "\(session) (~\(resources) resources): \(lines)")
+        }
+    }
+
     func testNothingItStartedIsLeftRunning() throws {
         let pids = try String(contentsOf: Self.lab.appendingPathComponent(".labctl/demo-pids"), encoding: .utf8)
             .split(separator: "\n").compactMap { Int32($0.split(separator: " ").first ?? "") }

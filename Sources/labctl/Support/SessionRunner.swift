@@ -37,13 +37,14 @@ struct SessionRunner {
                     return
                 }
                 let verb = self.verb, wait = self.wait
+                let gate = ProgressGate(everyChange: Terminal.stderrIsTerminal)
                 group.addTask {
                     Terminal.note("[\(session)] \(verb.rawValue): starting")
                     do {
                         let result = try await provisioner.run(verb, session: session, inputs: inputs,
                                                                options: .init(waitForLock: wait),
                                                                onBusy: { Terminal.note("[\(session)] waiting: session is \($0)") },
-                                                               onProgress: { Terminal.note("[\(session)] \($0.line)") })
+                                                               onProgress: { if gate.shouldPrint($0) { Terminal.note("[\(session)] \($0.line)") } })
                         if !result.succeeded {
                             let why = result.progress.errors.first.map { ": \($0)" } ?? ""
                             return Outcome(session: session, result: result, error: "terraform \(verb.rawValue) failed\(why) (log: \(lab.display(result.log)))")

@@ -3,6 +3,8 @@ import Foundation
 /// Terminal output: colour only on a TTY and never with NO_COLOR.
 enum Terminal {
     static let stdoutColor = isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+    /// Progress goes to stderr: live on a terminal, throttled into logs and pipes.
+    static let stderrIsTerminal = isatty(STDERR_FILENO) == 1
     static let stderrColor = isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
 
     static func green(_ s: String, color: Bool = stdoutColor) -> String { color ? "\u{1B}[32m\(s)\u{1B}[0m" : s }

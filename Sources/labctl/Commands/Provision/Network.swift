@@ -66,7 +66,8 @@ struct NetworkStatus: AsyncParsableCommand {
 enum NetworkVerb {
     static func run(_ verb: Provisioner.Verb, lab: Lab) async throws {
         Interrupts.installForwarding()
-        let r = try await lab.provisioner().runNetwork(verb) { Terminal.note("[network] \($0.line)") }
+        let gate = ProgressGate(everyChange: Terminal.stderrIsTerminal)
+        let r = try await lab.provisioner().runNetwork(verb) { if gate.shouldPrint($0) { Terminal.note("[network] \($0.line)") } }
         guard r.succeeded else {
             throw LabFailure.notOK("network \(verb.rawValue) failed\(r.progress.errors.first.map { ": " + $0 } ?? ""); log: \(lab.display(r.log))")
         }
