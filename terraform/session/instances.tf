@@ -12,9 +12,18 @@ resource "aws_instance" "master" {
   user_data                   = local.master_user_data[each.key]
   user_data_replace_on_change = true
 
+  # IMDSv2 only, and its answers die after one hop: pods (one hop behind the
+  # node) get no token, so they cannot read the user data with the CA key.
   metadata_options {
-    http_endpoint = "enabled"
-    http_tokens   = "required"
+    http_endpoint               = "enabled"
+    http_tokens                 = "required"
+    http_put_response_hop_limit = 1
+  }
+
+  # "standard": a runaway pod slows its node down instead of running up
+  # surplus-credit charges. Ignored by AWS for non-burstable types.
+  credit_specification {
+    cpu_credits = var.cpu_credits
   }
 
   root_block_device {
@@ -45,6 +54,16 @@ resource "aws_instance" "master" {
     }
 
     precondition {
+      condition     = !local.vpc_overlaps_services
+      error_message = "The network's VPC CIDR ${data.aws_vpc.network.cidr_block} overlaps 10.96.0.0/12, the clusters' Service network; rebuild the network with another vpc_cidr."
+    }
+
+    precondition {
+      condition     = pow(2, 24 - tonumber(split("/", each.value.pod_cidr)[1])) >= 1 + var.worker_count
+      error_message = "The pod CIDR ${each.value.pod_cidr} of participant ${each.key} has room for ${pow(2, 24 - tonumber(split("/", each.value.pod_cidr)[1]))} node range(s) of /24 (kubeadm's node mask), but the cluster has ${1 + var.worker_count} nodes; give it a shorter prefix such as /16."
+    }
+
+    precondition {
       condition     = length(local.master_user_data[each.key]) <= 16384
       error_message = "The rendered user data of ${local.cluster_name[each.key]}-master exceeds the EC2 limit of 16 KiB."
     }
@@ -61,28 +80,21 @@ resource "aws_instance" "worker" {
   key_name                    = aws_key_pair.participant[each.value.participant].key_name
   associate_public_ip_address = true
 
-  user_data = templatefile("${path.module}/templates/worker.yaml.tftpl", {
-    session         = local.session
-    participant     = each.value.participant
-    cluster         = local.cluster_name[each.value.participant]
-    worker_number   = each.value.number
-    authorized_keys = local.authorized_keys[each.value.participant]
-    install_script  = local.install_script
-    bootstrap_script = templatefile("${path.module}/templates/worker-bootstrap.sh.tftpl", {
-      session           = local.session
-      participant       = each.value.participant
-      cluster           = local.cluster_name[each.value.participant]
-      worker_number     = each.value.number
-      master_private_ip = aws_instance.master[each.value.participant].private_ip
-      join_token        = var.cluster_secrets[each.value.participant].join_token
-      ca_cert_hash      = trimprefix(var.cluster_secrets[each.value.participant].ca_cert_hash, "sha256:")
-    })
-  })
+  user_data                   = local.worker_user_data[each.key]
   user_data_replace_on_change = true
 
+  # IMDSv2 only, and its answers die after one hop: pods (one hop behind the
+  # node) get no token, so they cannot read the user data with the CA key.
   metadata_options {
-    http_endpoint = "enabled"
-    http_tokens   = "required"
+    http_endpoint               = "enabled"
+    http_tokens                 = "required"
+    http_put_response_hop_limit = 1
+  }
+
+  # "standard": a runaway pod slows its node down instead of running up
+  # surplus-credit charges. Ignored by AWS for non-burstable types.
+  credit_specification {
+    cpu_credits = var.cpu_credits
   }
 
   root_block_device {
@@ -104,5 +116,10 @@ resource "aws_instance" "worker" {
 
   lifecycle {
     ignore_changes = [ami]
+
+    precondition {
+      condition     = length(local.worker_user_data[each.key]) <= 16384
+      error_message = "The rendered user data of ${local.cluster_name[each.value.participant]}-worker-${each.value.number} exceeds the EC2 limit of 16 KiB."
+    }
   }
 }

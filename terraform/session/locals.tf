@@ -17,6 +17,9 @@ locals {
     start = sum([for i, o in split(".", cidrhost(data.aws_vpc.network.cidr_block, 0)) : tonumber(o) * pow(256, 3 - i)])
     size  = pow(2, 32 - tonumber(split("/", data.aws_vpc.network.cidr_block)[1]))
   }
+  # A network built before the stack refused it: nodes in 10.96.0.0/12 would
+  # be shadowed by the clusters' Services.
+  vpc_overlaps_services = local.vpc_range.start < 175112192 && 174063616 < local.vpc_range.start + local.vpc_range.size
   pod_overlaps_vpc = {
     for id, p in var.participants : id => (
       sum([for i, o in split(".", cidrhost(p.pod_cidr, 0)) : tonumber(o) * pow(256, 3 - i)]) < local.vpc_range.start + local.vpc_range.size &&
@@ -50,9 +53,11 @@ locals {
     for id, p in var.participants : id => [trimspace(var.operator_public_key), trimspace(p.public_key)]
   }
 
-  # Shared installation steps (containerd, kubeadm, kubelet, kubectl).
+  # Shared installation steps (containerd, kubeadm, kubelet, kubectl), with
+  # the first-boot apt helpers every bootstrap step uses.
   install_script = templatefile("${path.module}/templates/install-kubernetes.sh.tftpl", {
     kubernetes_version = var.kubernetes_version
+    kubernetes_minor   = join(".", slice(split(".", var.kubernetes_version), 0, 2))
   })
 
   # The master bootstrap sees worker_count only as single_node: scaling
@@ -74,6 +79,33 @@ locals {
         join_token     = var.cluster_secrets[id].join_token
         single_node    = var.worker_count == 0
         calico_version = var.calico_version
+      })
+    })
+  }
+}
+
+locals {
+  # How long a worker waits for its master's API server (wall clock, from the
+  # end of its own package installation) before its cloud-init ends in error.
+  worker_join_wait_seconds = 1200
+
+  worker_user_data = {
+    for key, w in local.workers : key => templatefile("${path.module}/templates/worker.yaml.tftpl", {
+      session         = local.session
+      participant     = w.participant
+      cluster         = local.cluster_name[w.participant]
+      worker_number   = w.number
+      authorized_keys = local.authorized_keys[w.participant]
+      install_script  = local.install_script
+      bootstrap_script = templatefile("${path.module}/templates/worker-bootstrap.sh.tftpl", {
+        session           = local.session
+        participant       = w.participant
+        cluster           = local.cluster_name[w.participant]
+        worker_number     = w.number
+        master_private_ip = aws_instance.master[w.participant].private_ip
+        join_token        = var.cluster_secrets[w.participant].join_token
+        ca_cert_hash      = trimprefix(var.cluster_secrets[w.participant].ca_cert_hash, "sha256:")
+        join_wait_seconds = local.worker_join_wait_seconds
       })
     })
   }

@@ -69,13 +69,21 @@ variable "worker_count" {
 }
 
 variable "kubernetes_version" {
-  description = "Kubernetes minor version (\"1.34\"); selects the pkgs.k8s.io repository, the newest patch release of it is installed."
+  description = "Kubernetes release, a full patch version (\"1.34.2\"): every cluster of the session runs exactly this one, also those built later. Selects the pkgs.k8s.io repository of its minor version."
   type        = string
-  default     = "1.34"
+  default     = "1.34.2"
 
   validation {
-    condition     = can(regex("^1\\.[0-9]{2}$", var.kubernetes_version))
-    error_message = "kubernetes_version must be a minor version such as \"1.34\" (no patch number, no leading v)."
+    condition     = can(regex("^1\\.[0-9]{2}\\.[0-9]{1,2}$", var.kubernetes_version))
+    error_message = "kubernetes_version must be a full release such as \"1.34.2\" (minor and patch, no leading v): one patch version for the whole session."
+  }
+
+  # Ubuntu 24.04's containerd is 1.7; Kubernetes supports containerd 1.7 up
+  # to 1.35 (1.36 needs containerd 2). 1.30 is the oldest minor pkgs.k8s.io
+  # and Calico's current releases still serve.
+  validation {
+    condition     = try(tonumber(split(".", var.kubernetes_version)[1]) >= 30 && tonumber(split(".", var.kubernetes_version)[1]) <= 35, false)
+    error_message = "kubernetes_version must be 1.30.x to 1.35.x: the nodes run Ubuntu 24.04's containerd 1.7, which Kubernetes 1.36 and later no longer support."
   }
 }
 
@@ -112,12 +120,23 @@ variable "root_volume_size" {
   }
 }
 
+variable "cpu_credits" {
+  description = "CPU credit mode of burstable (T) instances: \"standard\" caps a busy node at its baseline, \"unlimited\" lets it burst and bills the surplus credits."
+  type        = string
+  default     = "standard"
+
+  validation {
+    condition     = contains(["standard", "unlimited"], var.cpu_credits)
+    error_message = "cpu_credits must be \"standard\" or \"unlimited\"."
+  }
+}
+
 # --- network access -----------------------------------------------------------
 
 variable "allowed_ssh_cidrs" {
-  description = "Sources allowed to reach SSH (22) on every node. Empty: no SSH rule."
+  description = "Sources allowed to reach SSH (22) on every node, e.g. the training room's public range. Empty (the default): no SSH rule; labctl refuses to apply a session without a range (and one open to 0.0.0.0/0) unless told --ssh-from-anywhere."
   type        = list(string)
-  default     = ["0.0.0.0/0"]
+  default     = []
 
   validation {
     condition     = alltrue([for c in var.allowed_ssh_cidrs : can(cidrhost(c, 0))])
@@ -188,11 +207,13 @@ variable "participants" {
     error_message = "Every participant pod_cidr must be an IPv4 CIDR block such as 10.244.0.0/16."
   }
 
+  # kubeadm runs the controller manager with --allocate-node-cidrs and its
+  # default node mask /24: a longer pod CIDR stops it allocating node ranges.
   validation {
     condition = alltrue([for p in values(var.participants) :
-      try(tonumber(split("/", p.pod_cidr)[1]) >= 8 && tonumber(split("/", p.pod_cidr)[1]) <= 26, false)
+      try(tonumber(split("/", p.pod_cidr)[1]) >= 8 && tonumber(split("/", p.pod_cidr)[1]) <= 24, false)
     ])
-    error_message = "Every participant pod_cidr must be between /8 and /26 (Calico allocates /26 blocks per node; /16 to /20 is typical)."
+    error_message = "Every participant pod_cidr must be between /8 and /24 (kubeadm gives every node a /24 out of it; /16 to /20 is typical)."
   }
 
   validation {
