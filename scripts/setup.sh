@@ -2,7 +2,8 @@
 # Installs what labctl and its tests need on a Debian machine; safe to re-run.
 # Swift 6.x and terraform are expected on PATH (they are on the lab machines).
 set -euo pipefail
-apt_packages=(libssh2-1-dev libsqlite3-dev openssh-server pssh wrk hyperfine python3-aiosmtpd poppler-utils chromium fonts-dejavu-core)
+# cloud-init and shellcheck: scripts/tf-userdata-check.sh checks the rendered node user data with them.
+apt_packages=(libssh2-1-dev libsqlite3-dev openssh-server pssh wrk hyperfine python3-aiosmtpd poppler-utils chromium fonts-dejavu-core cloud-init shellcheck)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -13,7 +14,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo_cmd apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
-python3 -c 'import moto.server, boto3, cryptography' 2>/dev/null || python3 -m pip install -q 'moto[server]' boto3 cryptography
+python3 -c 'import moto.server, boto3, cryptography, yaml' 2>/dev/null || python3 -m pip install -q 'moto[server]' boto3 cryptography pyyaml
 command -v moto_server >/dev/null || python3 -m pip install -q 'moto[server]'
 # The intake browser test drives headless Chromium over the DevTools protocol.
 python3 -c 'import websocket' 2>/dev/null || python3 -m pip install -q websocket-client

@@ -227,6 +227,31 @@ else
   fail "session_name must equal the workspace" "unexpected error: $(grep -m1 Error "$WORK/logs/mismatch.log")"
 fi
 
+# --- validations that match what kubeadm, containerd and the network accept -------------
+
+make_vars podmask 1 alice=10.244.0.0/25
+make_vars k8snext 1 alice=10.244.0.0/16 -- 'kubernetes_version="1.36.0"'
+make_vars k8sminor 1 alice=10.244.0.0/16 -- 'kubernetes_version="1.34"'
+refused() { # refused NAME EXPECTED_TEXT TERRAFORM_ARGS...
+  local name=$1 want=$2
+  shift 2
+  if "$@" >"$WORK/logs/refused.log" 2>&1; then
+    fail "$name" "accepted"
+  elif tr -s ' \n│' ' ' <"$WORK/logs/refused.log" | grep -q "$want"; then
+    pass "$name"
+  else
+    fail "$name" "unexpected error: $(grep -m1 -A4 Error "$WORK/logs/refused.log" | tr '\n' ' ')"
+  fi
+}
+refused "pod CIDR longer than kubeadm's /24 node mask is refused" "between /8 and /24" \
+  env TF_WORKSPACE=podmask terraform -chdir="$SES" plan -no-color -lock=false -var-file="$WORK/vars/podmask.tfvars.json"
+refused "kubernetes_version 1.36 (needs containerd 2) is refused" "containerd 1.7" \
+  env TF_WORKSPACE=k8snext terraform -chdir="$SES" plan -no-color -lock=false -var-file="$WORK/vars/k8snext.tfvars.json"
+refused "kubernetes_version without a patch release is refused" "one patch version" \
+  env TF_WORKSPACE=k8sminor terraform -chdir="$SES" plan -no-color -lock=false -var-file="$WORK/vars/k8sminor.tfvars.json"
+refused "a VPC overlapping 10.96.0.0/12 is refused" "overlaps 10.96.0.0/12" \
+  terraform -chdir="$NET" plan -no-color -lock=false -var=vpc_cidr=10.100.0.0/16
+
 # --- network --------------------------------------------------------------------------
 
 t0=$(now)
@@ -362,6 +387,14 @@ def session_checks(session):
     result(vols and not bad, f"{session}: root volumes are encrypted gp3 of 30 GiB", bad)
     bad = [i["InstanceId"] for i in insts if i.get("MetadataOptions", {}).get("HttpTokens") != "required"]
     result(not bad, f"{session}: IMDSv2 required on every instance", bad)
+    bad = [(i["InstanceId"], i.get("MetadataOptions", {}).get("HttpPutResponseHopLimit")) for i in insts
+           if i.get("MetadataOptions", {}).get("HttpPutResponseHopLimit") != 1]
+    result(not bad, f"{session}: metadata hop limit 1 on every instance (pods get no IMDS token)", bad)
+    ids = [i["InstanceId"] for i in insts]
+    credits = ec2.describe_instance_credit_specifications(InstanceIds=ids)["InstanceCreditSpecifications"] if ids else []
+    want = v.get("cpu_credits", "standard")
+    bad = [c for c in credits if c["CpuCredits"] != want]
+    result(len(credits) == len(ids) and not bad, f"{session}: {want} CPU credits on every instance", bad or credits)
     bad = [i["InstanceId"] for i in insts if not i.get("PublicIpAddress")]
     result(not bad, f"{session}: every instance has a public IP", bad)
     want_ami = v.get("ami_id") or "ami-0a1b2c3d4e5f60718"
@@ -380,7 +413,7 @@ def session_checks(session):
         def sources(port):
             return sorted((r.get("CidrIpv4") or r.get("CidrIpv6")) for r in ingress
                           if r["IpProtocol"] == "tcp" and r["FromPort"] == port)
-        exp_ssh = sorted(v.get("allowed_ssh_cidrs", ["0.0.0.0/0"]))
+        exp_ssh = sorted(v.get("allowed_ssh_cidrs", []))
         exp_api = sorted(v.get("allowed_api_cidrs", []))
         exp_np = sorted(v.get("nodeport_cidrs", []))
         np_ok = all(r["ToPort"] == 32767 for r in ingress if r["IpProtocol"] == "tcp" and r["FromPort"] == 30000)
@@ -431,7 +464,9 @@ def session_checks(session):
             (base64.b64encode(sec["ca_key_pem"].encode()).decode(), "CA key"),
             ("/etc/kubernetes/pki/ca.key", "CA key path"),
             ("pkgs.k8s.io/core:/stable:/v$K8S_MINOR", "pkgs.k8s.io repo"),
-            ('K8S_MINOR="1.34"', "kubernetes_version"),
+            ('K8S_MINOR="1.34"', "kubernetes minor (repository)"),
+            ('K8S_VERSION="1.34.2"', "kubernetes_version pinned to one patch release"),
+            ("labctl-deny-instance-metadata", "Calico policy denying pods the instance metadata"),
             (f"SINGLE_NODE={'true' if wc == 0 else 'false'}", "single-node switch (taint removal when worker_count = 0)"),
         ]:
             if needle not in mu:

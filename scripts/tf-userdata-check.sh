@@ -1,0 +1,220 @@
+#!/usr/bin/env bash
+# tf-userdata-check.sh — the nodes' user data as EC2 receives it, checked.
+#
+# Applies terraform/session for several shapes (0, 2 and 20 workers, a long
+# participant list) against moto_server on a free loopback port, reads every
+# instance's user data back with DescribeInstanceAttribute (boto3), and checks:
+#   - under EC2's 16 KiB limit with a margin (LIMIT_BYTES below),
+#   - `cloud-init schema --config-file` accepts it,
+#   - `shellcheck` is clean on every script it writes,
+# then runs a rendered worker bootstrap with stubbed commands against a
+# loopback "master" that accepts TCP but never answers: it must give up
+# within its stated bound, without trying kubeadm join.
+#
+# Traffic goes to 127.0.0.1 only: the IPs moto hands out are never dialled
+# (the worker script's master address is rewritten to the loopback listener,
+# and its instance-metadata calls hit a stub).
+#
+# Environment: LABCTL_TF_PLUGIN_DIR (found by scripts/tf-mirror.sh),
+# TF_USERDATA_KEEP=1 keeps the temporary directory.
+# Exit status: 0 all checks passed, 1 a check failed, 2 missing tool / setup error.
+set -uo pipefail
+
+REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+. "$REPO_ROOT/scripts/tf-mirror.sh"
+PLUGIN_DIR=${LABCTL_TF_PLUGIN_DIR:-}
+AMI_FIXTURE="$REPO_ROOT/Tests/terraform-fixtures/moto-amis.json"
+# EC2 takes 16384 bytes before base64; keep 3 KiB free for longer names,
+# keys and future steps.
+LIMIT_BYTES=13312
+# The worker's wait in the bounded-wait check, and the slack allowed on top
+# (one last poll of at most 15 s plus a 10 s pause).
+WAIT_SECONDS=20
+WAIT_SLACK=30
+
+FAILED=0
+PASSED=0
+MOTO_PID=""
+LISTENER_PID=""
+WORK=""
+pass() { PASSED=$((PASSED + 1)); printf 'PASS %s\n' "$1"; }
+fail() { FAILED=$((FAILED + 1)); printf 'FAIL %s%s\n' "$1" "${2:+: $2}"; }
+die() { printf 'tf-userdata-check: %s\n' "$*" >&2; exit 2; }
+
+cleanup() {
+  for pid in "$LISTENER_PID" "$MOTO_PID"; do
+    [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+  done
+  if [ -n "$WORK" ] && [ -d "$WORK" ]; then
+    if [ "${TF_USERDATA_KEEP:-0}" = 1 ]; then echo "kept $WORK"; else rm -rf "$WORK"; fi
+  fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+for tool in terraform moto_server python3 ssh-keygen openssl curl cloud-init shellcheck timeout; do
+  command -v "$tool" >/dev/null 2>&1 || die "$tool is not installed (scripts/setup.sh installs it)"
+done
+python3 -c 'import boto3, yaml' 2>/dev/null || die "python3 modules boto3 and yaml are needed (pip install boto3 pyyaml)"
+[ -d "$PLUGIN_DIR" ] || die "provider mirror $PLUGIN_DIR not found (set LABCTL_TF_PLUGIN_DIR)"
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/labctl-userdata.XXXXXX") || die "mktemp failed"
+mkdir -p "$WORK/keys" "$WORK/logs" "$WORK/vars" "$WORK/userdata"
+
+PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+MOTO_AMIS_PATH="$AMI_FIXTURE" moto_server -H 127.0.0.1 -p "$PORT" >"$WORK/logs/moto.log" 2>&1 &
+MOTO_PID=$!
+for _ in $(seq 1 60); do
+  curl -sf -o /dev/null "http://127.0.0.1:$PORT/moto-api/" && break
+  kill -0 "$MOTO_PID" 2>/dev/null || die "moto_server exited: $(tail -n 5 "$WORK/logs/moto.log")"
+  sleep 0.5
+done
+curl -sf -o /dev/null "http://127.0.0.1:$PORT/moto-api/" || die "moto_server did not answer on 127.0.0.1:$PORT"
+
+unset AWS_PROFILE AWS_SESSION_TOKEN AWS_SECURITY_TOKEN AWS_ROLE_ARN AWS_WEB_IDENTITY_TOKEN_FILE TF_WORKSPACE TF_DATA_DIR TF_PLUGIN_CACHE_DIR
+export AWS_ENDPOINT_URL="http://127.0.0.1:$PORT"
+export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=eu-west-1 AWS_DEFAULT_REGION=eu-west-1
+export AWS_CONFIG_FILE="$WORK/aws-config" AWS_SHARED_CREDENTIALS_FILE="$WORK/aws-credentials"
+export AWS_EC2_METADATA_DISABLED=true CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1 TF_INPUT=0
+: >"$WORK/terraformrc"
+export TF_CLI_CONFIG_FILE="$WORK/terraformrc"
+
+cp -R "$REPO_ROOT/terraform" "$WORK/tf"
+find "$WORK/tf" \( -name .terraform -o -name terraform.tfstate.d \) -prune -exec rm -rf {} +
+find "$WORK/tf" \( -name '*.tfstate' -o -name '*.tfstate.backup' -o -name '.terraform.lock.hcl' \
+  -o -name '*_override.tf' -o -name '*.tfbackend' \) -exec rm -f {} +
+for stack in network session; do
+  terraform -chdir="$WORK/tf/$stack" init -no-color -input=false -plugin-dir="$PLUGIN_DIR" >"$WORK/logs/init-$stack.log" 2>&1 ||
+    die "terraform init $stack failed: $(tail -n 5 "$WORK/logs/init-$stack.log")"
+done
+terraform -chdir="$WORK/tf/network" apply -auto-approve -no-color >"$WORK/logs/network.log" 2>&1 ||
+  die "network apply failed: $(tail -n 5 "$WORK/logs/network.log")"
+
+# --- the configurations ---------------------------------------------------------------
+
+ssh-keygen -q -t ed25519 -N '' -C "labctl-operator@a-rather-long-session-name-for-sizing" -f "$WORK/keys/operator" || die "ssh-keygen failed"
+# make_vars SESSION WORKERS PARTICIPANTS: ids are as long as allowed (48) when
+# PARTICIPANTS > 1, keys carry long comments, CAs are P-256 like labctl's own
+# (LabProvision's ClusterCA), with a long subject.
+make_vars() {
+  python3 - "$WORK" "$@" <<'PY' || die "make_vars $1 failed"
+import json, secrets, string, subprocess, sys
+work, session, workers, count = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+alphabet = string.ascii_lowercase + string.digits
+def read(p):
+    with open(p) as f:
+        return f.read()
+participants, secrets_ = {}, {}
+for n in range(count):
+    pid = f"p{n}" if count == 1 else (f"participant-number-{n:02d}." + "x" * 48)[:48]
+    key = f"{work}/keys/{session}-{n}"
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", f"{pid}@a-long-laptop-name.example.org", "-f", key], check=True)
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "30",
+                    "-subj", f"/O=labctl/CN={session}-{pid}",
+                    "-keyout", key + "-ca.key", "-out", key + "-ca.crt"], check=True, capture_output=True)
+    pub = subprocess.run(f"openssl x509 -pubkey -noout -in {key}-ca.crt | openssl pkey -pubin -outform der | openssl dgst -sha256 -r",
+                         shell=True, check=True, capture_output=True, text=True).stdout.split()[0]
+    participants[pid] = {"public_key": read(key + ".pub").strip(), "pod_cidr": f"10.{112 + n}.0.0/16"}
+    secrets_[pid] = {
+        "join_token": "".join(secrets.choice(alphabet) for _ in range(6)) + "." + "".join(secrets.choice(alphabet) for _ in range(16)),
+        "ca_cert_pem": read(key + "-ca.crt"), "ca_key_pem": read(key + "-ca.key"), "ca_cert_hash": "sha256:" + pub,
+    }
+doc = {"session_name": session, "worker_count": workers, "allowed_ssh_cidrs": ["198.51.100.0/24"],
+       "operator_public_key": read(f"{work}/keys/operator.pub").strip(),
+       "participants": participants, "cluster_secrets": secrets_}
+with open(f"{work}/vars/{session}.tfvars.json", "w") as f:
+    json.dump(doc, f, indent=2)
+PY
+}
+# session  workers  participants
+CONFIGS=("zero 0 1" "two 2 1" "twenty 20 1" "crowd 1 12")
+for c in "${CONFIGS[@]}"; do
+  # shellcheck disable=SC2086 # three words on purpose
+  make_vars $c
+done
+
+apply_pids=()
+for c in "${CONFIGS[@]}"; do
+  s=${c%% *}
+  (TF_WORKSPACE=$s terraform -chdir="$WORK/tf/session" apply -auto-approve -no-color -parallelism=25 \
+    -var-file="$WORK/vars/$s.tfvars.json" >"$WORK/logs/apply-$s.log" 2>&1; echo $? >"$WORK/logs/apply-$s.rc") &
+  apply_pids+=($!)
+done
+wait "${apply_pids[@]}"
+for c in "${CONFIGS[@]}"; do
+  s=${c%% *}
+  if [ "$(cat "$WORK/logs/apply-$s.rc")" = 0 ]; then pass "$s: terraform apply ($c)"; else
+    fail "$s: terraform apply" "$(grep -m3 -A3 Error "$WORK/logs/apply-$s.log" | tr '\n' ' ')"
+  fi
+done
+
+# --- read the user data back from EC2 ---------------------------------------------------
+
+python3 - "$WORK" >"$WORK/logs/fetch.log" 2>&1 <<'PY' || die "reading user data back failed: $(tail -n 5 "$WORK/logs/fetch.log")"
+import base64, os, sys, boto3, yaml
+work = sys.argv[1]
+ec2 = boto3.client("ec2", endpoint_url=os.environ["AWS_ENDPOINT_URL"])
+for page in ec2.get_paginator("describe_instances").paginate():
+    for r in page["Reservations"]:
+        for i in r["Instances"]:
+            if i["State"]["Name"] != "running":
+                continue
+            name = {t["Key"]: t["Value"] for t in i.get("Tags", [])}["Name"]
+            raw = ec2.describe_instance_attribute(InstanceId=i["InstanceId"], Attribute="userData")["UserData"]["Value"]
+            data = base64.b64decode(raw)
+            d = f"{work}/userdata/{name}"
+            os.makedirs(d)
+            open(f"{d}/user-data.yaml", "wb").write(data)
+            for n, f in enumerate(yaml.safe_load(data).get("write_files", [])):
+                if f.get("encoding") is None and f["content"].startswith("#!"):
+                    open(f"{d}/script-{n}-{os.path.basename(f['path'])}", "w").write(f["content"])
+PY
+
+# --- size, cloud-init schema, shellcheck, per configuration ------------------------------
+
+for c in "${CONFIGS[@]}"; do
+  s=${c%% *}
+  for role in master worker; do
+    dirs=("$WORK/userdata/$s-"*"-$role"*)
+    [ -d "${dirs[0]}" ] || { [ "$role" = worker ] && [ "$s" = zero ] && continue; fail "$s $role: user data read back" "no $role instance"; continue; }
+    largest=0; largest_name=""; schema_bad=(); shell_bad=(); scripts=0
+    for d in "${dirs[@]}"; do
+      size=$(wc -c <"$d/user-data.yaml")
+      if [ "$size" -gt "$largest" ]; then largest=$size; largest_name=$(basename "$d"); fi
+      cloud-init schema --config-file "$d/user-data.yaml" >"$d/schema.log" 2>&1 || schema_bad+=("$(basename "$d"): $(tail -n 2 "$d/schema.log" | tr '\n' ' ')")
+      for script in "$d"/script-*; do
+        scripts=$((scripts + 1))
+        shellcheck -s bash "$script" >"$script.shellcheck" 2>&1 || shell_bad+=("$(basename "$d")/$(basename "$script"): $(head -n 4 "$script.shellcheck" | tr '\n' ' ')")
+      done
+    done
+    n=${#dirs[@]}
+    if [ "$largest" -gt 0 ] && [ "$largest" -le "$LIMIT_BYTES" ]; then
+      pass "$s $role: user data ≤ $LIMIT_BYTES bytes (largest of $n: $largest bytes, $largest_name; EC2 allows 16384)"
+    else
+      fail "$s $role: user data ≤ $LIMIT_BYTES bytes" "largest of $n is $largest bytes ($largest_name)"
+    fi
+    if [ ${#schema_bad[@]} -eq 0 ]; then pass "$s $role: cloud-init schema valid ($n instance(s))"; else fail "$s $role: cloud-init schema" "${schema_bad[*]}"; fi
+    if [ "$scripts" -ge $((2 * n)) ] && [ ${#shell_bad[@]} -eq 0 ]; then
+      pass "$s $role: shellcheck clean ($scripts embedded scripts)"
+    else
+      fail "$s $role: shellcheck ($scripts scripts, expected $((2 * n)))" "${shell_bad[*]:-}"
+    fi
+  done
+done
+
+# --- the worker's wait for its master is bounded -------------------------------------------
+
+worker_dir=$(find "$WORK/userdata" -maxdepth 1 -name 'two-p0-worker-1' | head -n 1)
+script="$worker_dir/script-1-labctl-bootstrap"
+if [ ! -f "$script" ]; then
+  fail "bounded worker wait" "no rendered worker bootstrap in $worker_dir"
+else
+  if "$REPO_ROOT/scripts/worker-wait-check.sh" "$script" "$WAIT_SECONDS" "$WAIT_SLACK"; then
+    pass "bounded worker wait (see above)"
+  else
+    fail "bounded worker wait" "see above"
+  fi
+fi
+
+printf '%d passed, %d failed\n' "$PASSED" "$FAILED"
+[ "$FAILED" -eq 0 ]
