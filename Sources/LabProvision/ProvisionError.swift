@@ -15,7 +15,7 @@ public enum ProvisionError: Error, Equatable, Sendable, CustomStringConvertible 
         case .noParticipants(let s):
             return "No participant SSH keys for session \(s): add some with `labctl keys add \(s) …` or `labctl keys import \(s)`."
         case let .missingSessionFile(s, path):
-            return "\(path) does not exist; create the session with `labctl create-config \(s)`."
+            return "\(path) does not exist; create the session with `labctl create-config \(s) --ssh-from CIDR` (the training room's public range)."
         case let .locked(s, holder):
             return "session \(s) is busy: \(holder). Wait for it to finish (drop --no-wait to wait), or if that process is gone, run the command again."
         case .networkMissing(let s):

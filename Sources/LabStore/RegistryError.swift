@@ -18,7 +18,7 @@ public enum RegistryError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .noSuchParticipant(name, session):
             return "no participant \(name) in session \(session); see `labctl keys list \(session)`."
         case let .noSuchSession(s):
-            return "no session \(s) in the registry; create it with `labctl create-config \(s)` or add a key with `labctl keys add \(s) …`."
+            return "no session \(s) in the registry; create it with `labctl create-config \(s) --ssh-from CIDR` or add a key with `labctl keys add \(s) …`."
         case let .pool(e):
             return e.description
         case let .cannotOpen(path, reason):

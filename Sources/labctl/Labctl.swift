@@ -12,7 +12,7 @@ struct Labctl: AsyncParsableCommand {
         terraform/ and mail-templates/; labctl keeps its state in .labctl/lab.sqlite.
 
         Typical flow:
-          labctl create-config session-1 --workers 1
+          labctl create-config session-1 --workers 1 --ssh-from 203.0.113.0/24
           labctl keys import session-1          # participants/session-1/*.pub
           labctl keys list session-1
           labctl open session-1                 # self-service join link

@@ -20,7 +20,7 @@ wait_port() { until python3 -c "import socket; socket.create_connection(('127.0.
 
 mkdir -p "$work/lab/sessions" "$work/lab/terraform"
 export LABCTL_ROOT="$work/lab" LABCTL_ADMIN_TOKEN=bench-token-not-secret NO_COLOR=1
-"$bin/labctl" create-config bench >/dev/null
+"$bin/labctl" create-config bench --ssh-from 198.51.100.0/24 >/dev/null
 url=$("$bin/labctl" open bench --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["join_url"])')
 code=${url##*/}
 p1=$(free_port); "$bin/labctl" serve --port "$p1" >"$work/serve.log" 2>&1 & pids+=($!)

@@ -28,8 +28,7 @@ cp -R "$repo/terraform" "$lab/terraform"
 find "$lab/terraform" \( -name .terraform -o -name terraform.tfstate.d \) -prune -exec rm -rf {} + ; find "$lab/terraform" -name '.terraform.lock.hcl' -delete
 cd "$lab"
 mk_session() { # name participants
-  "$labctl" create-config "$1" --workers 1 >/dev/null
-  sed -i 's|allowed_ssh_cidrs = \["0.0.0.0/0"\]|allowed_ssh_cidrs = ["198.51.100.0/24"]|' "sessions/$1.tfvars"
+  "$labctl" create-config "$1" --workers 1 --ssh-from 198.51.100.0/24 >/dev/null
   echo "ami_id = \"$ami\"" >> "sessions/$1.tfvars"
   for i in $(seq 1 "$2"); do
     ssh-keygen -q -t ed25519 -N '' -f "$work/$1-$i" && "$labctl" keys add "$1" "user$i.$1" --file "$work/$1-$i.pub" >/dev/null
@@ -64,7 +63,7 @@ t3=0; t4=0; t5=0; t6=0
 
 # 20 sessions with state: copy p1's real state into 20 workspaces.
 for i in $(seq 1 20); do
-  "$labctl" create-config "st$i" >/dev/null
+  "$labctl" create-config "st$i" --ssh-from 198.51.100.0/24 >/dev/null
   mkdir -p "terraform/session/terraform.tfstate.d/st$i"
   cp terraform/session/terraform.tfstate.d/p1/terraform.tfstate "terraform/session/terraform.tfstate.d/st$i/"
 done

@@ -56,7 +56,7 @@ export LABCTL_POD_CIDR_POOL=${LABCTL_POD_CIDR_POOL:-10.112.0.0/12,10.128.0.0/9,1
 LAB=$WORK/lab
 mkdir -p "$LAB/sessions" "$LAB/terraform" "$LAB/participants/bench" "$WORK/masters"
 cd "$LAB"
-"$LABCTL" create-config bench --workers 1 >/dev/null
+"$LABCTL" create-config bench --workers 1 --ssh-from 198.51.100.0/24 >/dev/null
 ssh-keygen -q -t ed25519 -N '' -C bench-operator -f "$WORK/operator"
 for i in $(seq -w 1 "$N"); do
   ssh-keygen -q -t ed25519 -N '' -C "u$i" -f "$WORK/p$i" && cp "$WORK/p$i.pub" "$LAB/participants/bench/u$i.bench.pub"

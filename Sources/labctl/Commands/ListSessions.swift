@@ -58,7 +58,7 @@ struct ListSessions: ParsableCommand {
         if json {
             try JSONOutput.print(rows)
         } else if rows.isEmpty {
-            print("No sessions in \(lab.display(lab.sessionsDirectory))/: create one with `labctl create-config session-1`.")
+            print("No sessions in \(lab.display(lab.sessionsDirectory))/: create one with `labctl create-config session-1 --ssh-from CIDR`.")
         } else {
             let table = TextTable(header: ["SESSION", "REGION", "MASTER", "WORKER", "WORKERS", "PARTICIPANTS"])
             print(table.render(rows.map {

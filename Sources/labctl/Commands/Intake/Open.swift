@@ -39,7 +39,7 @@ struct Open: ParsableCommand {
         let inRegistry = try registry.sessions().contains { $0.name == session }
         let known = inRegistry || FileManager.default.fileExists(atPath: lab.sessionFile(session).path)
         guard known else {
-            throw LabFailure.usage("no session \(session): neither \(lab.display(lab.sessionFile(session))) nor registry entries exist. Create it with `labctl create-config \(session)`.")
+            throw LabFailure.usage("no session \(session): neither \(lab.display(lab.sessionFile(session))) nor registry entries exist. Create it with `labctl create-config \(session) --ssh-from CIDR`.")
         }
         let record = try registry.openIntake(session: session, rotate: newCode, via: .cli)
         let url = "\(address.baseURL)/join/\(record.code)"
