@@ -107,6 +107,7 @@ enum Migrations {
         }
         IntakeMigrations.register(in: &m)
         SheetsMigrations.register(in: &m)
+        ParticipantLinkMigrations.register(in: &m)
         return m
     }
 }

@@ -39,7 +39,10 @@ extension Registry {
         try database.write { db in
             _ = try Self.ensureSession(session, db)
             try ClusterRecord.filter(Column("session") == session).deleteAll(db)
-            for c in clusters { try c.insert(db) }
+            for var c in clusters {
+                c.participantID = try Self.participantID(session: session, discreteID: c.discreteID, db)
+                try c.insert(db)
+            }
         }
     }
 
@@ -59,6 +62,8 @@ extension Registry {
             if let existing = try HostKeyRecord.fetchOne(db, key: ["session": key.session, "discreteID": key.discreteID]) {
                 return existing
             }
+            var key = key
+            key.participantID = try Self.participantID(session: key.session, discreteID: key.discreteID, db)
             try key.insert(db)
             try Self.audit(db, session: key.session, participant: key.discreteID, action: "host-key-pinned",
                            detail: key.fingerprint, interface: .cli)
@@ -76,8 +81,9 @@ extension Registry {
 
     public func saveVerifications(_ results: [VerificationRecord]) throws {
         try database.write { db in
-            for r in results {
+            for var r in results {
                 _ = try Self.ensureSession(r.session, db)
+                r.participantID = try Self.participantID(session: r.session, discreteID: r.discreteID, db)
                 try r.save(db)
             }
         }
@@ -85,5 +91,10 @@ extension Registry {
 
     public func verifications(session: String) throws -> [VerificationRecord] {
         try database.read { db in try VerificationRecord.filter(Column("session") == session).order(Column("discreteID")).fetchAll(db) }
+    }
+
+    /// The row id of the participant with this discrete id in the session, if any.
+    static func participantID(session: String, discreteID: String, _ db: Database) throws -> Int64? {
+        try Int64.fetchOne(db, sql: "SELECT id FROM participant WHERE session = ? AND discreteID = ?", arguments: [session, discreteID])
     }
 }

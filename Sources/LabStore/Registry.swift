@@ -163,6 +163,11 @@ public final class Registry: Sendable {
             guard let record = try ParticipantRecord.filter(Column("session") == session && Column("name") == name).fetchOne(db) else {
                 throw RegistryError.noSuchParticipant(name: name, session: session)
             }
+            // Their host-key pin goes with them (cascade); the audit log keeps what it was.
+            if let pin = try HostKeyRecord.filter(Column("participantID") == record.id!).fetchOne(db) {
+                try Self.audit(db, session: session, participant: name, action: "host-key-retired",
+                               detail: "\(record.discreteID) \(pin.keyType) \(pin.fingerprint)", interface: interface)
+            }
             try record.delete(db)
             try Self.audit(db, session: session, participant: name, action: "removed",
                            detail: "\(record.discreteID) released \(record.podCIDR)", interface: interface)

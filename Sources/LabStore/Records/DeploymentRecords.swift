@@ -52,6 +52,9 @@ public struct ClusterRecord: Codable, Equatable, Sendable, FetchableRecord, Pers
     public var masterInstanceID: String?
     public var workerInstanceIDs: [String]
     public var recordedAt: Date
+    /// The participant row this cluster belongs to (set by the registry; nil for a
+    /// cluster Terraform still reports for someone already removed).
+    public var participantID: Int64?
 
     public init(session: String, discreteID: String, masterPublicIP: String?, masterPrivateIP: String?,
                 workerPublicIPs: [String], workerPrivateIPs: [String], podCIDR: String?,
@@ -79,6 +82,8 @@ public struct HostKeyRecord: Codable, Equatable, Sendable, FetchableRecord, Pers
     /// `SHA256:…` as `ssh-keygen -l` prints it.
     public var fingerprint: String
     public var pinnedAt: Date
+    /// The participant row the pin belongs to (set by the registry).
+    public var participantID: Int64?
 
     public init(session: String, discreteID: String, keyType: String, keyBase64: String, fingerprint: String, pinnedAt: Date = Date()) {
         self.session = session
@@ -103,6 +108,8 @@ public struct VerificationRecord: Codable, Equatable, Sendable, FetchableRecord,
     public var nodesReady: Int?
     public var nodesExpected: Int?
     public var checkedAt: Date
+    /// The participant row the result belongs to (set by the registry).
+    public var participantID: Int64?
 
     public init(session: String, discreteID: String, host: String, port: Int, ready: Bool, checksJSON: String,
                 nodesReady: Int?, nodesExpected: Int?, checkedAt: Date = Date()) {
