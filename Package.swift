@@ -46,7 +46,7 @@ let package = Package(
         .target(
             name: "LabServer",
             dependencies: [
-                "LabCore", "LabStore",
+                "LabCore", "LabStore", "LabWorkflows",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "MultipartKit", package: "multipart-kit"),
                 .product(name: "Logging", package: "swift-log"),
@@ -63,10 +63,16 @@ let package = Package(
         // Local stand-ins for what a rehearsal cannot have: the AWS emulator, loopback
         // sshd masters replaying a kubeadm node. Used by `labctl demo` and the tests.
         .target(name: "LabRehearsal"),
+        // The use cases that join the libraries (enroll, Terraform inputs, outputs, verify and
+        // record, sheets, delivery, cost). The executable and the server call these.
+        .target(
+            name: "LabWorkflows",
+            dependencies: ["LabCore", "LabStore", "LabProvision", "LabVerify", "LabSheets"]
+        ),
         .executableTarget(
             name: "labctl",
             dependencies: [
-                "LabCore", "LabStore", "LabProvision", "LabSheets", "LabServer", "LabRehearsal", "LabVerify",
+                "LabCore", "LabStore", "LabProvision", "LabSheets", "LabServer", "LabRehearsal", "LabVerify", "LabWorkflows",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -85,6 +91,7 @@ let package = Package(
         .testTarget(name: "LabSheetsTests", dependencies: ["LabSheets", "LabCore", "LabTestSupport"]),
         .testTarget(name: "LabVerifyTests", dependencies: ["LabVerify", "LabCore", "LabStore", "LabTestSupport"]),
         .testTarget(name: "labctlTests", dependencies: ["LabCore", "LabStore", "LabTestSupport"]),
+        .testTarget(name: "LabWorkflowsTests", dependencies: ["LabWorkflows", "LabCore", "LabStore", "LabSheets", "LabVerify", "LabTestSupport"]),
         .testTarget(
             name: "LabServerTests",
             dependencies: [

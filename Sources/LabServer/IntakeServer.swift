@@ -8,22 +8,18 @@ import NIOCore
 /// trainers run sessions from a dashboard. Build the router for tests, or the
 /// whole application for `labctl serve`.
 public enum IntakeServer {
-    /// Everything the service is made of; the seams default to the minimal versions.
+    /// Everything the service is made of. Sheets and cost come from the lab's files
+    /// (`settings.labRoot`) through LabWorkflows' use cases.
     public struct Dependencies: Sendable {
         public var registry: Registry
         public var settings: IntakeSettings
         /// SHA-256 hex of the admin token (see `AdminToken.resolve`).
         public var adminTokenDigest: String
-        public var sheets: any OwnSheetProviding
-        public var cost: any CostEstimating
 
-        public init(registry: Registry, settings: IntakeSettings, adminTokenDigest: String,
-                    sheets: any OwnSheetProviding = MinimalOwnSheet(), cost: any CostEstimating = StoreFactsCost()) {
+        public init(registry: Registry, settings: IntakeSettings, adminTokenDigest: String) {
             self.registry = registry
             self.settings = settings
             self.adminTokenDigest = adminTokenDigest
-            self.sheets = sheets
-            self.cost = cost
         }
     }
 

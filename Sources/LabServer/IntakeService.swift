@@ -1,17 +1,18 @@
 import Foundation
 import LabCore
 import LabStore
+import LabWorkflows
 import Synchronization
 
 /// What the routes share: the registry, the group-commit writer, the limits,
-/// the admin token's digest and the seams for sheets and cost.
+/// the admin token's digest and the lab's files (sheets, cost).
 final class IntakeService: Sendable {
     let registry: Registry
     let writer: SubmissionWriter
     let settings: IntakeSettings
     let adminTokenDigest: String
-    let sheets: any OwnSheetProviding
-    let cost: any CostEstimating
+    /// The lab directory's files, when the server knows it (`labctl serve` always does).
+    let files: LabFiles?
     let submissionLimiter: RateLimiter
     let loginLimiter: RateLimiter
     let forms: FormProtection
@@ -21,8 +22,7 @@ final class IntakeService: Sendable {
         registry = dependencies.registry
         settings = dependencies.settings
         adminTokenDigest = dependencies.adminTokenDigest
-        sheets = dependencies.sheets
-        cost = dependencies.cost
+        files = dependencies.settings.labRoot.map(LabFiles.init(root:))
         writer = SubmissionWriter(registry: dependencies.registry)
         submissionLimiter = RateLimiter(perMinute: dependencies.settings.submissionsPerMinute)
         loginLimiter = RateLimiter(perMinute: dependencies.settings.loginAttemptsPerMinute)
@@ -39,6 +39,13 @@ final class IntakeService: Sendable {
 
     func joinURL(code: String) -> String { "\(baseURL)/join/\(code)" }
     func personalURL(token: String) -> String { "\(baseURL)/me/\(token)" }
+
+    /// The participant's own sheet (the body of their mail), nil while it cannot be made yet.
+    func ownSheet(for participant: Participant) throws -> HTML? {
+        guard let files else { return nil }
+        // Trusted: Mustache escapes every value it puts into the template.
+        return try OwnSheet(files: files, registry: registry).html(for: participant).map { HTML(stringLiteral: $0) }
+    }
 
     /// Whether `token` is the admin token (digests compared in constant time).
     func isAdminToken(_ token: String) -> Bool {

@@ -22,6 +22,11 @@ public struct SheetRenderer: Sendable {
         templates.render(.overview, TemplateContext.session(session, participants: participants, withSheets: withSheets))
     }
 
+    /// The HTML the participant's mail carries: also what their personal page shows.
+    public func mailHTML(session: SheetSession, participant: SheetParticipant) -> String {
+        templates.render(.mailHTML, TemplateContext.single(session, participant))
+    }
+
     /// The participant's mail. Fails when they have no e-mail address or it is unusable.
     public func mail(session: SheetSession, participant: SheetParticipant, from: MailAddress,
                      nonce: String = MailMessage.randomNonce()) throws(MailError) -> MailMessage {
@@ -38,7 +43,7 @@ public struct SheetRenderer: Sendable {
             from: from, to: to, replyTo: replyTo, subject: subject, date: session.generatedAt,
             messageID: MailMessage.makeID(session: session.name, participant: participant.name, date: session.generatedAt,
                                           nonce: nonce, domain: from.domain),
-            text: templates.render(.mailText, context), html: templates.render(.mailHTML, context))
+            text: templates.render(.mailText, context), html: mailHTML(session: session, participant: participant))
     }
 }
 

@@ -66,7 +66,8 @@ struct SessionOverview {
                       participants: participants, clusters: clusters,
                       verifications: try registry.verifications(session: session),
                       hostKeys: try registry.hostKeys(session: session),
-                      cost: try service.cost.summary(session: session, participants: participants.count, clusters: clusters))
+                      cost: CostSummary.of(session: session, participants: participants.count, clusters: clusters,
+                                          files: service.files, registry: registry))
     }
 
     /// `ssh-ed25519 AAAA… first.last` per participant: the export download.

@@ -1,18 +1,14 @@
+import Foundation
+import LabCore
 import LabStore
+import LabWorkflows
 
-/// Where the dashboard gets a session's cost estimate. The cost model is built
-/// elsewhere (LabCore's cost model); until it is plugged in, the dashboard shows
-/// the facts the store has (`StoreFactsCost`). Plug the real one into
-/// `IntakeServer.Dependencies.cost`.
-public protocol CostEstimating: Sendable {
-    func summary(session: String, participants: Int, clusters: [ClusterRecord]) throws -> CostSummary
-}
-
-/// What the dashboard shows under "Cost estimate".
+/// What the dashboard shows under "Cost estimate": the deployment's counts and
+/// the cost model's estimate for the session (the same numbers as `labctl cost`).
 public struct CostSummary: Sendable, Encodable {
     /// Label and value pairs, in order (e.g. "instances" → "6").
     public var facts: [Fact]
-    /// The estimate itself, when a cost model is configured (e.g. "$4.20/hour").
+    /// Per session and hour, e.g. "$0.34/hour"; nil when the session's settings cannot be priced.
     public var estimate: String?
     public var note: String
 
@@ -22,10 +18,30 @@ public struct CostSummary: Sendable, Encodable {
         public init(label: String, value: String) { self.label = label; self.value = value }
     }
 
-    public init(facts: [Fact], estimate: String?, note: String) {
-        self.facts = facts
-        self.estimate = estimate
-        self.note = note
+    /// The counts from the registry and the estimate from `sessions/<session>.tfvars`.
+    static func of(session: String, participants: Int, clusters: [ClusterRecord], files: LabFiles?, registry: Registry) -> CostSummary {
+        let instances = clusters.reduce(0) { $0 + 1 + $1.workerInstanceIDs.count }
+        var facts: [Fact] = [
+            .init(label: "Participants", value: "\(participants)"),
+            .init(label: "Clusters deployed", value: "\(clusters.count)"),
+            .init(label: "Instances running (masters + workers)", value: "\(instances)"),
+        ]
+        guard let files else {
+            return CostSummary(facts: facts, estimate: nil, note: "No lab directory is configured, so the session's settings cannot be priced.")
+        }
+        do {
+            let e = try SessionCost.estimate(session, files: files, registry: registry, participants: participants)
+            let usd = SessionCost.usd
+            facts += [
+                .init(label: "Nodes per cluster", value: "\(e.nodesPerCluster)"),
+                .init(label: "Per participant and hour", value: usd(e.perParticipantHour.total)),
+                .init(label: "8-hour day", value: usd(e.perSessionHour.total * 8)),
+            ]
+            return CostSummary(facts: facts, estimate: "\(usd(e.perSessionHour.total))/hour",
+                               note: "On-demand prices (instances, gp3 storage, public IPv4); no NAT gateways; data transfer not included. \(e.cpuCredits.note). Same as `labctl cost \(session)`.")
+        } catch {
+            return CostSummary(facts: facts, estimate: nil, note: "No estimate: \(error)")
+        }
     }
 
     func render() -> HTML {
@@ -36,19 +52,5 @@ public struct CostSummary: Sendable, Encodable {
         </table>
         <p class="muted">\(note)</p>
         """
-    }
-}
-
-/// The seam's default: counts from the store, no prices.
-public struct StoreFactsCost: CostEstimating {
-    public init() {}
-
-    public func summary(session: String, participants: Int, clusters: [ClusterRecord]) throws -> CostSummary {
-        let instances = clusters.reduce(0) { $0 + 1 + $1.workerInstanceIDs.count }
-        return CostSummary(facts: [
-            .init(label: "Participants", value: "\(participants)"),
-            .init(label: "Clusters deployed", value: "\(clusters.count)"),
-            .init(label: "Instances running (masters + workers)", value: "\(instances)"),
-        ], estimate: nil, note: "No cost model is wired into the dashboard yet: these are the counts it will price.")
     }
 }

@@ -36,7 +36,7 @@ struct OwnPage {
         <p>Bookmark this page. Anyone with the link can see your entry and replace your key, so do not share it:</p>
         <pre id="personal-link">\(personalURL)</pre>
         <h2>Connection</h2>
-        \(sheet ?? "<p class=\"muted\">Your cluster is not deployed yet. Come back to this page when your trainer says so: it will show how to connect.</p>")
+        \(sheet.map { s -> HTML in "<section id=\"sheet\">\n\(s)\n</section>" } ?? "<p class=\"muted\">Your cluster is not deployed yet. Come back to this page when your trainer says so: it will show how to connect.</p>")
         <h2>Replace your key</h2>
         <form method="post" action="/me/\(token)/key" enctype="multipart/form-data">
         <input type="hidden" name="csrf" value="\(csrf)">

@@ -38,7 +38,7 @@ struct ParticipantRoutes {
     func render(_ p: Participant, token: String, request: Request, justRegistered: Bool = false,
                 notice: String? = nil, error: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
         let (csrf, cookie) = service.forms.token(for: request)
-        let sheet = try await service.sheets.sheet(for: p, registry: service.registry)
+        let sheet = try service.ownSheet(for: p)
         let page = OwnPage(participant: p, token: token, personalURL: service.personalURL(token: token), csrf: csrf,
                            sheet: sheet, justRegistered: justRegistered, notice: notice, error: error)
         var response = Responses.html(page.render(), status: status)

@@ -5,8 +5,8 @@ import LabStore
 
 /// Renders a session's Terraform inputs from SQLite, generating the session's
 /// secrets (operator key, per-cluster CA and join token) once, on first use.
-enum SessionInputsBuilder {
-    static func build(session: String, registry: Registry) throws -> SessionInputs {
+public enum SessionInputsBuilder {
+    public static func build(session: String, registry: Registry) throws -> SessionInputs {
         let participants = try registry.participants(in: session)
         let secret = try registry.sessionSecret(session) ?? {
             let key = OperatorKey.generate(comment: "labctl-operator@\(session)")

@@ -6,39 +6,44 @@ import LabStore
 /// Gathers what the sheets show from the registry (participants, Terraform's outputs,
 /// pinned host keys, the latest verification) and `sessions/<s>.tfvars`, into
 /// LabSheets' plain view models.
-struct SheetInputs {
-    var session: SheetSession
+public struct SheetInputs: Sendable {
+    public var session: SheetSession
     /// Every selected participant, in name order.
-    var participants: [SheetParticipant]
+    public var participants: [SheetParticipant]
     /// Registry ids by participant name, for delivery records.
-    var participantIDs: [String: Int64]
+    public var participantIDs: [String: Int64]
     /// Notes for the terminal (a missing tfvars file).
-    var notes: [String] = []
+    public var notes: [String] = []
 
     /// Optional tfvars variables labctl reads for the sheets (Terraform ignores them).
-    static let tfvarsKeys = (end: "session_end", trainerName: "trainer_name", trainerEmail: "trainer_email")
+    public static let tfvarsKeys = (end: "session_end", trainerName: "trainer_name", trainerEmail: "trainer_email")
 
     /// Overrides from the command line win over the tfvars values.
-    struct Overrides {
-        var sessionEnd: String?
-        var trainerName: String?
-        var trainerEmail: String?
+    public struct Overrides: Sendable {
+        public var sessionEnd: String?
+        public var trainerName: String?
+        public var trainerEmail: String?
+        public init(sessionEnd: String? = nil, trainerName: String? = nil, trainerEmail: String? = nil) {
+            self.sessionEnd = sessionEnd
+            self.trainerName = trainerName
+            self.trainerEmail = trainerEmail
+        }
     }
 
-    static func gather(lab: Lab, registry: Registry, session name: String, only: [String], overrides: Overrides,
-                       now: Date = Date()) throws -> SheetInputs {
+    /// `sessionFile` is `sessions/<name>.tfvars`, shown in messages as `fileShown`.
+    public static func gather(registry: Registry, session name: String, sessionFile file: URL, fileShown: String,
+                              only: [String] = [], overrides: Overrides = Overrides(), now: Date = Date()) throws -> SheetInputs {
         var notes: [String] = []
         var config = SessionConfig(sessionName: name)
-        let file = lab.sessionFile(name)
         if let text = try? String(contentsOf: file, encoding: .utf8) {
-            config = try SessionConfig.parse(text, file: lab.display(file), expectedSession: name)
+            config = try SessionConfig.parse(text, file: fileShown, expectedSession: name)
         } else {
-            notes.append("\(lab.display(file)) not found: the sheets say Kubernetes \(config.kubernetesVersion) (the default) and name no trainer.")
+            notes.append("\(fileShown) not found: the sheets say Kubernetes \(config.kubernetesVersion) (the default) and name no trainer.")
         }
         func string(_ key: String) throws -> String? {
             guard let value = config.values[key] else { return nil }
             guard let s = value.stringValue else {
-                throw LabFailure.usage("\(lab.display(file)): \(key) must be a string (e.g. \(key) = \"…\").")
+                throw WorkflowError.usage("\(fileShown): \(key) must be a string (e.g. \(key) = \"…\").")
             }
             return s.isEmpty ? nil : s
         }
@@ -51,12 +56,12 @@ struct SheetInputs {
 
         var participants = try registry.participants(in: name)
         guard !participants.isEmpty else {
-            throw LabFailure.notOK("no participants in session \(name); add them with `labctl keys import \(name)` or `labctl keys add \(name) …`.")
+            throw WorkflowError.notOK("no participants in session \(name); add them with `labctl keys import \(name)` or `labctl keys add \(name) …`.")
         }
         if !only.isEmpty {
             let known = Set(participants.map(\.name))
             if let unknown = only.first(where: { !known.contains($0) }) {
-                throw LabFailure.usage("--participant \(unknown): no such participant in \(name); see `labctl keys list \(name)`.")
+                throw WorkflowError.usage("--participant \(unknown): no such participant in \(name); see `labctl keys list \(name)`.")
             }
             participants = participants.filter { only.contains($0.name) }
         }
@@ -84,7 +89,7 @@ struct SheetInputs {
     }
 
     /// Why a participant gets no sheet, or nil when they get one.
-    static func skipReason(_ p: SheetParticipant, session: String, includeUnready: Bool) -> String? {
+    public static func skipReason(_ p: SheetParticipant, session: String, includeUnready: Bool) -> String? {
         if p.masterPublicIP == nil {
             return "no master address recorded yet; run `labctl apply \(session)` first"
         }

@@ -4,24 +4,25 @@ import LabVerify
 
 /// Host-key pins in SQLite: pinned on first sight, compared afterwards. Safe
 /// across threads and across concurrent labctl runs (`pinHostKeyIfAbsent` is one transaction).
-struct RegistryHostKeyPins: HostKeyPinning {
+public struct RegistryHostKeyPins: HostKeyPinning {
     let registry: Registry
     let session: String
     let known: [String: HostKeyRecord]
 
-    init(registry: Registry, session: String) throws {
+    public init(registry: Registry, session: String) throws {
         self.registry = registry
         self.session = session
         known = Dictionary(try registry.hostKeys(session: session).map { ($0.discreteID, $0) }, uniquingKeysWith: { a, _ in a })
     }
 
-    func verdict(participant: String, key: HostKey) throws -> HostKeyVerdict {
+    public func verdict(participant: String, key: HostKey) throws -> HostKeyVerdict {
         if let pinned = known[participant] {
             return pinned.fingerprint == key.fingerprint && pinned.keyType == key.type ? .matches : .changed(pinned: pinned.fingerprint)
         }
         let record = HostKeyRecord(session: session, discreteID: participant, keyType: key.type,
                                    keyBase64: key.base64, fingerprint: key.fingerprint)
-        let stored = try registry.pinHostKeyIfAbsent(record)
+        var stored = try registry.pinHostKeyIfAbsent(record)
+        stored.participantID = nil // set by the registry; what matters is whether ours went in
         if stored == record { return .pinnedNow }
         return stored.fingerprint == key.fingerprint ? .matches : .changed(pinned: stored.fingerprint)
     }

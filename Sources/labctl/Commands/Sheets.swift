@@ -3,6 +3,7 @@ import Foundation
 import LabCore
 import LabSheets
 import LabStore
+import LabWorkflows
 
 /// `labctl sheets <session>`: connection sheets, the trainer's overview and CSV, and mail.
 struct Sheets: ParsableCommand {
@@ -77,7 +78,9 @@ struct Sheets: ParsableCommand {
         let lab = global.lab
         let registry = try lab.openRegistry()
         let overrides = SheetInputs.Overrides(sessionEnd: sessionEnd, trainerName: trainerName, trainerEmail: trainerEmail)
-        let inputs = try SheetInputs.gather(lab: lab, registry: registry, session: session, only: participants, overrides: overrides)
+        let file = lab.sessionFile(session)
+        let inputs = try SheetInputs.gather(registry: registry, session: session, sessionFile: file, fileShown: lab.display(file),
+                                            only: participants, overrides: overrides)
         inputs.notes.forEach(Terminal.note)
 
         let templateDir = templates.map { URL(fileURLWithPath: $0) } ?? lab.root.appendingPathComponent("mail-templates")
@@ -139,55 +142,36 @@ struct Sheets: ParsableCommand {
     func deliver(_ sheets: [SheetParticipant], inputs: SheetInputs, renderer: SheetRenderer, registry: Registry,
                  sender: MailAddress?, client: SMTPClient?) throws -> Int {
         guard let sender else { return 0 }
-        let previous = try registry.deliveries(session: session)
-        var pending: [(SheetParticipant, MailMessage)] = []
-        var failed = 0
-        for p in sheets {
-            guard let email = p.email else {
-                Terminal.warning("\(p.name): not mailed, no e-mail address (hand them \(p.name).html or .txt).")
-                continue
-            }
-            if !resend, let record = previous[p.name], record.delivered(to: email) {
-                print("\(Terminal.ok) \(p.name): already sent to \(email) (\(ISO8601DateFormatter().string(from: record.attemptedAt))); --resend sends again")
-                continue
-            }
-            do {
-                pending.append((p, try renderer.mail(session: inputs.session, participant: p, from: sender)))
-            } catch {
-                failed += 1
-                Terminal.error("\(p.name): not mailed, \(error)")
-            }
-        }
+        let delivery = SheetDelivery(registry: registry, inputs: inputs, renderer: renderer, sender: sender)
+        let plan = try delivery.plan(sheets, resend: resend, onEvent: show)
         if dryRun {
-            for (p, mail) in pending { print("would send to \(p.name) <\(mail.to.address)>: \(mail.subject)") }
-            print("\(session): dry run, \(pending.count) mail(s) would be sent via \(smtp ?? "(no --smtp)"); nothing sent or recorded")
-            return failed
+            for (p, mail) in plan.mails { print("would send to \(p.name) <\(mail.to.address)>: \(mail.subject)") }
+            print("\(session): dry run, \(plan.mails.count) mail(s) would be sent via \(smtp ?? "(no --smtp)"); nothing sent or recorded")
+            return plan.unrenderable
         }
-        guard !pending.isEmpty, let client else {
+        guard !plan.mails.isEmpty, let client else {
             print("\(session): nothing to send")
-            return failed
+            return plan.unrenderable
         }
-        var mailer = SheetMailer(client: client, pacer: SendPacer(perMinute: rate))
-        var sent = 0
-        try mailer.send(pending.map { (tag: $0.0, mail: $0.1) }) { p, mail, result in
-            let status: DeliveryRecord.Status
-            let detail: String
-            switch result {
-            case .success(let reply):
-                (status, detail) = (.sent, reply.description)
-                sent += 1
-                print("\(Terminal.green(Terminal.ok)) \(p.name): sent to \(mail.to.address) (\(reply.code))")
-            case .failure(let error):
-                (status, detail) = (.failed, error.description)
-                failed += 1
-                print("\(Terminal.red(Terminal.bad)) \(p.name): not sent to \(mail.to.address): \(error)")
-            }
-            try registry.recordDelivery(DeliveryRecord(participantID: inputs.participantIDs[p.name]!, session: session,
-                                                       participant: p.name, recipient: mail.to.address, status: status,
-                                                       detail: detail, messageID: mail.messageID))
+        let (sent, failed) = try delivery.send(plan, client: client, perMinute: rate, onEvent: show)
+        let allFailed = failed + plan.unrenderable
+        print("\(session): \(sent) sent, \(allFailed) failed via \(client.endpoint)" + (allFailed > 0 ? "; re-run to retry the failed ones" : ""))
+        return allFailed
+    }
+
+    private func show(_ event: SheetDelivery.Event) {
+        switch event {
+        case .noAddress(let name):
+            Terminal.warning("\(name): not mailed, no e-mail address (hand them \(name).html or .txt).")
+        case .alreadySent(let name, let to, let at):
+            print("\(Terminal.ok) \(name): already sent to \(to) (\(ISO8601DateFormatter().string(from: at))); --resend sends again")
+        case .notRenderable(let name, let reason):
+            Terminal.error("\(name): not mailed, \(reason)")
+        case .sent(let name, let to, let reply):
+            print("\(Terminal.green(Terminal.ok)) \(name): sent to \(to) (\(reply.code))")
+        case .failed(let name, let to, let error):
+            print("\(Terminal.red(Terminal.bad)) \(name): not sent to \(to): \(error)")
         }
-        print("\(session): \(sent) sent, \(failed) failed via \(client.endpoint)" + (failed > 0 ? "; re-run to retry the failed ones" : ""))
-        return failed
     }
 
     /// The SMTP client for `--smtp` and the login; refuses a password to a server off this machine.

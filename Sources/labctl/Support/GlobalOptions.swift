@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LabStore
+import LabWorkflows
 
 /// Options every command shares: where the lab is and which database to use.
 struct GlobalOptions: ParsableArguments {
@@ -54,10 +55,9 @@ struct Lab {
         try Registry(path: databasePath, pool: try PodPoolSetting.fromEnvironment())
     }
 
+    /// The lab's files as the use cases read them.
+    var files: LabFiles { LabFiles(root: root) }
+
     /// Relative to the root when inside it, for shorter messages.
-    func display(_ url: URL) -> String {
-        let path = url.standardizedFileURL.path
-        let prefix = root.path.hasSuffix("/") ? root.path : root.path + "/"
-        return path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
-    }
+    func display(_ url: URL) -> String { files.display(url) }
 }

@@ -1,6 +1,7 @@
 import LabCore
 import LabSheets
 import LabStore
+import LabWorkflows
 
 /// An error to show the user with an exit code: 1 when the checked thing is
 /// not ok, 2 for usage or environment problems.
@@ -24,6 +25,7 @@ struct LabFailure: Error {
         case let e as SessionConfigError: self = .usage(e.description)
         case let e as PoolError: self = .notOK(e.description)
         case let e as TemplateError: self = .usage(e.description)
+        case let e as WorkflowError: self = e.kind == .usage ? .usage(e.message) : .notOK(e.message)
         default: return nil
         }
     }

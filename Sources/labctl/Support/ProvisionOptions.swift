@@ -40,11 +40,5 @@ extension Lab {
     }
 
     /// Reads and checks sessions/<s>.tfvars: name matches, types well-formed; prints warnings.
-    func sessionConfig(_ session: String) throws -> SessionConfig {
-        let url = sessionFile(session)
-        guard let text = try? String(contentsOf: url, encoding: .utf8) else {
-            throw LabFailure.usage(ProvisionError.missingSessionFile(session: session, path: display(url)).description)
-        }
-        return try SessionConfig.parse(text, file: display(url), expectedSession: session)
-    }
+    func sessionConfig(_ session: String) throws -> SessionConfig { try files.sessionConfig(session) }
 }

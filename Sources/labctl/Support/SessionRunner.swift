@@ -1,6 +1,7 @@
 import Foundation
 import LabProvision
 import LabStore
+import LabWorkflows
 
 /// Runs a Terraform verb for several sessions in parallel (bounded), with one
 /// progress line per session as it changes and a summary table at the end.

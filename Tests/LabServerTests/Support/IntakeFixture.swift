@@ -24,6 +24,9 @@ final class IntakeFixture: @unchecked Sendable {
         var settings = settings
         settings.labRoot = dir.file("lab")
         self.settings = settings
+        // The lab's templates: the personal page renders the participant's sheet from them.
+        let copy = try Shell.run("cp", ["-R", RepositoryPaths.mailTemplates.path, dir.file("lab/mail-templates").path])
+        guard copy.status == 0 else { throw TestSupportError("copying mail-templates failed: \(copy.stderr)") }
     }
 
     deinit { dir.remove() }

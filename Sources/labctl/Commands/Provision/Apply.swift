@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LabProvision
 import LabStore
+import LabWorkflows
 
 /// `labctl apply s1 s2 …`: deploys sessions in parallel.
 struct Apply: AsyncParsableCommand {
@@ -40,18 +41,6 @@ struct Apply: AsyncParsableCommand {
         SessionRunner.printSummary(outcomes, lab: lab)
         if outcomes.contains(where: { !$0.ok }) { throw LabFailure.silentNotOK }
         print("Next: `labctl verify \(options.sessions.joined(separator: " "))` once the clusters have booted.")
-    }
-}
-
-/// Records Terraform's cluster outputs as the inventory verify and sheets read.
-enum OutputRecorder {
-    static func record(_ outputs: SessionOutputs, session: String, registry: Registry) throws {
-        try registry.recordClusters(session: session, outputs.clusters.map {
-            ClusterRecord(session: session, discreteID: $0.discreteID, masterPublicIP: $0.masterPublicIP,
-                          masterPrivateIP: $0.masterPrivateIP, workerPublicIPs: $0.workerPublicIPs,
-                          workerPrivateIPs: $0.workerPrivateIPs, podCIDR: $0.podCIDR,
-                          masterInstanceID: $0.masterInstanceID, workerInstanceIDs: $0.workerInstanceIDs)
-        })
     }
 }
 

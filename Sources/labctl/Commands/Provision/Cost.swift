@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LabCore
+import LabWorkflows
 
 /// `labctl cost [session…]`.
 struct Cost: ParsableCommand {
@@ -31,19 +32,13 @@ struct Cost: ParsableCommand {
         let lab = global.lab
         let table = try prices.map { try PriceTable.load(from: URL(fileURLWithPath: $0)) } ?? .euWest1
         let names = sessions.isEmpty ? Status.configuredSessions(lab) : sessions
-        let counts = FileManager.default.fileExists(atPath: lab.databasePath) ? try lab.openRegistry().participantCounts() : [:]
-        var rows: [Row] = []
-        for s in names {
-            let config = try lab.sessionConfig(s)
-            let volume = config.values["root_volume_size"]?.intValue ?? 30
-            let e: CostEstimate
-            do { e = try CostModel.estimate(session: config, participants: counts[s] ?? 0, rootVolumeGB: volume, prices: table) } catch {
-                throw LabFailure.usage(error.description)
-            }
-            rows.append(Row(estimate: e, hours: hours, for_hours: e.perSessionHour.total * hours, per_day_8h: e.perSessionHour.total * 8))
+        let registry = FileManager.default.fileExists(atPath: lab.databasePath) ? try lab.openRegistry() : nil
+        let rows = try names.map { s -> Row in
+            let e = try SessionCost.estimate(s, files: lab.files, registry: registry, prices: table)
+            return Row(estimate: e, hours: hours, for_hours: e.perSessionHour.total * hours, per_day_8h: e.perSessionHour.total * 8)
         }
         if json { return try JSONOutput.print(rows) }
-        func usd(_ v: Double) -> String { String(format: "$%.2f", v) }
+        let usd = SessionCost.usd
         print(TextTable(header: ["SESSION", "PARTICIPANTS", "NODES", "PER PARTICIPANT/H", "SESSION/H", "8H DAY", "\(Int(hours))H", "ORIGINAL EST./H"]).render(rows.map {
             [$0.estimate.session, String($0.estimate.participants), "\($0.estimate.nodesPerCluster)/cluster",
              usd($0.estimate.perParticipantHour.total), usd($0.estimate.perSessionHour.total), usd($0.per_day_8h),

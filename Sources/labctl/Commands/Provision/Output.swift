@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LabProvision
 import LabStore
+import LabWorkflows
 
 /// `labctl output s1 …`: reads Terraform outputs and records them.
 struct Output: AsyncParsableCommand {

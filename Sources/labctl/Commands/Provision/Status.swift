@@ -70,8 +70,5 @@ struct Status: AsyncParsableCommand {
         for r in rows { if let e = r.config_error { Terminal.error(e) } }
     }
 
-    static func configuredSessions(_ lab: Lab) -> [String] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: lab.sessionsDirectory.path)) ?? [])
-            .filter { $0.hasSuffix(".tfvars") }.map { String($0.dropLast(7)) }.sorted()
-    }
+    static func configuredSessions(_ lab: Lab) -> [String] { lab.files.configuredSessions() }
 }

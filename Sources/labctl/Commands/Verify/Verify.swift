@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LabCore
 import LabStore
+import LabWorkflows
 import LabVerify
 
 /// `labctl verify <session>`: is every participant's cluster really usable?
@@ -67,119 +68,58 @@ struct Verify: AsyncParsableCommand {
         guard FileManager.default.fileExists(atPath: lab.databasePath) else {
             throw LabFailure.usage("\(lab.display(URL(fileURLWithPath: lab.databasePath))): no registry yet, so session \(session) has nobody to verify.\n  Add participants first (`labctl keys import \(session)`), then `labctl apply \(session)`.")
         }
-        let registry = try lab.openRegistry()
-        let selected = try selectParticipants(registry)
-        let workers = try expectedWorkers(lab)
-        let login = try loginIdentity(registry, lab: lab)
-        let addresses = try self.addresses(registry, lab: lab)
-        for id in forgetHostKeys { try registry.unpinHostKey(session: session, discreteID: id) }
-
-        var targets: [MasterTarget] = []
-        var unaddressed: [MasterReport] = []
-        for p in selected {
-            if let a = addresses[p.discreteID] {
-                targets.append(MasterTarget(participant: p.discreteID, host: a.host, port: a.port ?? 22, participantKeyFingerprint: p.fingerprint))
-            } else {
-                var checks = CheckSet()
-                checks[.tcp] = .fail(inventory == nil
-                    ? "no master address recorded; run `labctl output \(session)` after `labctl apply \(session)`"
-                    : "not in \(inventory!)")
-                checks.fillUnset(.skipped("not attempted: no address"))
-                unaddressed.append(MasterReport(target: MasterTarget(participant: p.discreteID, host: "", port: 0, participantKeyFingerprint: p.fingerprint),
-                                                checks: checks, nodesReady: nil, nodesExpected: 1 + workers, hostKey: nil))
-            }
-        }
+        var request = VerifySession.Request(session: session, workers: try expectedWorkers(lab))
+        request.participants = participants
+        request.user = user
+        request.identity = try identityFile()
+        request.hostTimeout = hostTimeout.seconds
+        request.parallel = parallel
+        request.forgetHostKeys = forgetHostKeys
         if let inventory {
-            let known = Set(selected.map(\.discreteID))
-            let all = Set(try registry.participants(in: session).map(\.discreteID))
-            for id in addresses.keys.sorted() where !all.contains(id) && !known.contains(id) {
-                Terminal.warning("\(inventory): \(id) is not a participant of \(session); ignored.")
-            }
+            request.inventory = try VerifyInventory.load(inventory, lab: lab).addresses
+                .mapValues { VerifySession.Address(host: $0.host, port: $0.port ?? 22) }
+            request.inventoryName = inventory
         }
+        if wait { Terminal.note("Waiting up to \(DurationArgument.format(timeout.seconds)) for the masters of \(session)…") }
+        let live = Terminal.stderrColor
+        let outcome = try await VerifySession(registry: try lab.openRegistry()).run(
+            request, wait: wait, timeout: timeout.seconds,
+            onRound: { Terminal.note(VerifyRendering.progressLine($0)) },
+            onReport: { if live { Terminal.note(VerifyRendering.hostLine($0)) } })
+        for id in outcome.strangers { Terminal.warning("\(inventory ?? "inventory"): \(id) is not a participant of \(session); ignored.") }
 
-        let options = VerifyOptions(user: user, identity: login, expectedNodes: 1 + workers,
-                                    hostTimeout: hostTimeout.seconds, parallel: parallel)
-        let verifier = ReadinessVerifier(options: options, pinning: try RegistryHostKeyPins(registry: registry, session: session))
-        let reports: [MasterReport]
-        let notAttempted = unaddressed
-        if wait {
-            Terminal.note("Waiting up to \(DurationArgument.format(timeout.seconds)) for \(targets.count) master(s) of \(session)…")
-            reports = await verifier.waitUntilReady(targets, timeout: timeout.seconds) { round in
-                Terminal.note(VerifyRendering.progressLine(round + notAttempted))
-            }
-        } else {
-            let live = Terminal.stderrColor
-            reports = await verifier.verify(targets) { report in
-                if live { Terminal.note(VerifyRendering.hostLine(report)) }
-            }
-        }
-
-        let byID = Dictionary(uniqueKeysWithValues: (reports + unaddressed).map { ($0.target.participant, $0) })
-        let ordered = selected.compactMap { byID[$0.discreteID] }
-        try registry.saveVerifications(try reports.map { try VerifyRendering.record($0, session: session) })
-        let names = Dictionary(uniqueKeysWithValues: selected.map { ($0.discreteID, $0.name) })
+        let ordered = outcome.reports
         if json {
             try JSONOutput.print(ordered.map(VerifyRendering.JSONReport.init))
         } else {
-            print(VerifyRendering.table(ordered, names: names))
+            print(VerifyRendering.table(ordered, names: outcome.names))
             let ready = ordered.filter(\.ready).count
             print("\(ready)/\(ordered.count) ready" + (ready == ordered.count ? "" : "; \(VerifyRendering.nextStep(ordered, session: session, wait: wait))"))
         }
-        if !ordered.allSatisfy(\.ready) { throw LabFailure.silentNotOK }
+        if !outcome.allReady { throw LabFailure.silentNotOK }
     }
 
     // MARK: Inputs
-
-    private func selectParticipants(_ registry: Registry) throws -> [Participant] {
-        let everyone = try registry.participants(in: session)
-        guard !everyone.isEmpty else {
-            throw LabFailure.usage("session \(session) has no participants, so there is nothing to verify.\n  Add some with `labctl keys import \(session)` or `labctl open \(session)`, then `labctl apply \(session)`.")
-        }
-        guard !participants.isEmpty else { return everyone }
-        var chosen: [Participant] = []
-        for wanted in participants {
-            guard let p = everyone.first(where: { $0.name == wanted || $0.discreteID == wanted }) else {
-                throw LabFailure.usage("--participant \(wanted): no such participant in \(session).\n  See `labctl keys list \(session)` for names and discrete ids.")
-            }
-            if !chosen.contains(p) { chosen.append(p) }
-        }
-        return chosen
-    }
 
     private func expectedWorkers(_ lab: Lab) throws -> Int {
         if let expectWorkers { return expectWorkers }
         do {
             return try lab.sessionConfig(session).workerCount
-        } catch let failure as LabFailure {
+        } catch let failure as WorkflowError {
             throw LabFailure.usage(failure.message + "\n  verify reads worker_count from it; or pass --expect-workers N.")
         }
     }
 
-    private func loginIdentity(_ registry: Registry, lab: Lab) throws -> SSHIdentity {
-        if let identity {
-            let path = URL(fileURLWithPath: (identity as NSString).expandingTildeInPath).path
-            guard let text = FileManager.default.contents(atPath: path).map({ String(decoding: $0, as: UTF8.self) }) else {
-                throw LabFailure.usage("--identity \(identity): cannot read the private key file.\n  Pass the private half (e.g. ~/.ssh/id_ed25519), readable by you.")
-            }
-            guard text.contains("PRIVATE KEY") else {
-                throw LabFailure.usage("--identity \(identity): this is not a private key file (a .pub file?).\n  Pass the private half, e.g. ~/.ssh/id_ed25519 rather than ~/.ssh/id_ed25519.pub.")
-            }
-            return .file(path: path)
+    /// `--identity FILE`, checked to be a private key; nil: the session's operator key.
+    private func identityFile() throws -> SSHIdentity? {
+        guard let identity else { return nil }
+        let path = URL(fileURLWithPath: (identity as NSString).expandingTildeInPath).path
+        guard let text = FileManager.default.contents(atPath: path).map({ String(decoding: $0, as: UTF8.self) }) else {
+            throw LabFailure.usage("--identity \(identity): cannot read the private key file.\n  Pass the private half (e.g. ~/.ssh/id_ed25519), readable by you.")
         }
-        guard let secret = try registry.sessionSecret(session) else {
-            throw LabFailure.usage("session \(session) has no operator key yet: labctl generates it on the first deploy.\n  Run `labctl apply \(session)` first, or pass --identity FILE with a key the masters accept.")
+        guard text.contains("PRIVATE KEY") else {
+            throw LabFailure.usage("--identity \(identity): this is not a private key file (a .pub file?).\n  Pass the private half, e.g. ~/.ssh/id_ed25519 rather than ~/.ssh/id_ed25519.pub.")
         }
-        return .privateKey(pem: secret.operatorPrivateKey)
-    }
-
-    private func addresses(_ registry: Registry, lab: Lab) throws -> [String: VerifyInventory.Address] {
-        if let inventory { return try VerifyInventory.load(inventory, lab: lab).addresses }
-        let clusters = try registry.clusters(session: session)
-        guard !clusters.isEmpty else {
-            throw LabFailure.usage("session \(session) has no recorded master addresses.\n  Run `labctl apply \(session)` (or `labctl output \(session)` after an apply), or pass --inventory FILE.")
-        }
-        var result: [String: VerifyInventory.Address] = [:]
-        for c in clusters { if let ip = c.masterPublicIP { result[c.discreteID] = .init(host: ip, port: 22) } }
-        return result
+        return .file(path: path)
     }
 }

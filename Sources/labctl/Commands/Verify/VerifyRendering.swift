@@ -33,18 +33,6 @@ enum VerifyRendering {
         }
     }
 
-    static func checksJSON(_ checks: CheckSet) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(checks), as: UTF8.self)
-    }
-
-    static func record(_ r: MasterReport, session: String) throws -> VerificationRecord {
-        VerificationRecord(session: session, discreteID: r.target.participant, host: r.target.host, port: r.target.port,
-                           ready: r.ready, checksJSON: try checksJSON(r.checks), nodesReady: r.nodesReady,
-                           nodesExpected: r.nodesExpected, checkedAt: r.checkedAt)
-    }
-
     static func table(_ reports: [MasterReport], names: [String: String]) -> String {
         TextTable(header: ["PARTICIPANT", "MASTER", "SSH", "KEY", "CLOUD-INIT", "KUBEADM", "NODES", "DETAIL"]).render(reports.map { r in
             let c = r.checks

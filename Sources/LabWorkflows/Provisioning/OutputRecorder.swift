@@ -1,0 +1,14 @@
+import LabProvision
+import LabStore
+
+/// Records Terraform's cluster outputs as the inventory verify and sheets read.
+public enum OutputRecorder {
+    public static func record(_ outputs: SessionOutputs, session: String, registry: Registry) throws {
+        try registry.recordClusters(session: session, outputs.clusters.map {
+            ClusterRecord(session: session, discreteID: $0.discreteID, masterPublicIP: $0.masterPublicIP,
+                          masterPrivateIP: $0.masterPrivateIP, workerPublicIPs: $0.workerPublicIPs,
+                          workerPrivateIPs: $0.workerPrivateIPs, podCIDR: $0.podCIDR,
+                          masterInstanceID: $0.masterInstanceID, workerInstanceIDs: $0.workerInstanceIDs)
+        })
+    }
+}
