@@ -1,4 +1,5 @@
 import Foundation
+import LabCore
 
 /// `cloud-init status --format json` read into a check result.
 enum CloudInitStatus {

@@ -1,4 +1,5 @@
 import Foundation
+import LabCore
 
 /// `kubectl get nodes -o json` and `kubectl get pods -A -o json` read into the
 /// `kubeadm` check: exactly 1 + worker_count nodes, all Ready; the control plane

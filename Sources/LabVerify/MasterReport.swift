@@ -1,4 +1,5 @@
 import Foundation
+import LabCore
 
 /// Where one participant's master answers SSH, and what to look for there.
 public struct MasterTarget: Sendable, Equatable {

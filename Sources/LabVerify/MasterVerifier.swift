@@ -1,4 +1,5 @@
 import Foundation
+import LabCore
 
 /// Checks one master over one SSH connection: tcp, hostkey, auth, then the
 /// participant key, cloud-init and kubeadm from two concurrent channels.

@@ -53,12 +53,39 @@ final class DeploymentRecordsTests: XCTestCase {
         XCTAssertNil(try registry.clusterSecret(participantID: p.record.id!))
     }
 
+    /// A participant's pin, cluster and verification go with them; the audit log keeps the
+    /// retired fingerprint; someone later given the same discrete id starts with no pin.
+    func testRemovingAParticipantRetiresTheirPinClusterAndResult() throws {
+        let key = try PublicKeyParser.parse(KeyGen.generate(in: dir.url, name: "k").publicLine)
+        let ann = try registry.register(session: "s1", name: ParticipantName(canonical: "ann.lee"), key: key, via: .cli).participant
+        let id = ann.discreteID
+        try registry.recordClusters(session: "s1", [ClusterRecord(session: "s1", discreteID: id, masterPublicIP: "203.0.113.1",
+                                                                  masterPrivateIP: nil, workerPublicIPs: [], workerPrivateIPs: [],
+                                                                  podCIDR: ann.podCIDR, masterInstanceID: "i-1", workerInstanceIDs: [])])
+        try registry.pinHostKeyIfAbsent(HostKeyRecord(session: "s1", discreteID: id, keyType: "ssh-ed25519", keyBase64: "AAAA1", fingerprint: "SHA256:old"))
+        try registry.saveVerifications([VerificationRecord(session: "s1", discreteID: id, host: "203.0.113.1", port: 22, ready: true,
+                                                           checks: CheckSet(), nodesReady: 1, nodesExpected: 1)])
+        XCTAssertEqual(try registry.hostKeys(session: "s1").first?.participantID, ann.record.id)
+
+        try registry.removeParticipant(session: "s1", name: "ann.lee", via: .cli)
+        XCTAssertEqual(try registry.hostKeys(session: "s1"), [])
+        XCTAssertEqual(try registry.clusters(session: "s1"), [])
+        XCTAssertEqual(try registry.verifications(session: "s1"), [])
+        let retired = try XCTUnwrap(try registry.auditLog(session: "s1").first { $0.action == "host-key-retired" })
+        XCTAssertTrue(retired.detail.contains("SHA256:old"), retired.detail)
+
+        // Raw SQL too: the foreign key holds for any writer, not only through these methods.
+        XCTAssertThrowsError(try registry.database.write { db in
+            try db.execute(sql: "INSERT INTO hostKey (session, discreteID, keyType, keyBase64, fingerprint, pinnedAt, participantID) VALUES ('s1', 'x.y', 't', 'b', 'f', '2026-01-01', 999999)")
+        })
+    }
+
     func testVerificationsKeepTheLatestPerMaster() throws {
         try registry.ensureSession("s1")
         try registry.saveVerifications([VerificationRecord(session: "s1", discreteID: "ann.le", host: "127.0.0.1", port: 2222, ready: false,
-                                                           checksJSON: "{}", nodesReady: 1, nodesExpected: 2)])
+                                                           checks: CheckSet(), nodesReady: 1, nodesExpected: 2)])
         try registry.saveVerifications([VerificationRecord(session: "s1", discreteID: "ann.le", host: "127.0.0.1", port: 2222, ready: true,
-                                                           checksJSON: "{}", nodesReady: 2, nodesExpected: 2)])
+                                                           checks: CheckSet(), nodesReady: 2, nodesExpected: 2)])
         let all = try registry.verifications(session: "s1")
         XCTAssertEqual(all.count, 1)
         XCTAssertEqual(all.first?.ready, true)

@@ -81,7 +81,7 @@ final class VerifyScenarioTests: XCTestCase {
         let rows = try Self.lab.registry.verifications(session: Self.lab.session)
         XCTAssertEqual(rows.count, Self.ids.count)
         for row in rows {
-            let stored = try JSONSerialization.jsonObject(with: Data(row.checksJSON.utf8)) as? NSDictionary
+            let stored = try JSONSerialization.jsonObject(with: JSONEncoder().encode(row.checks)) as? NSDictionary
             let printed = Self.reports[row.discreteID]?["checks"] as? NSDictionary
             XCTAssertEqual(stored, printed, row.discreteID)
             XCTAssertEqual(row.ready, Self.reports[row.discreteID]?["ready"] as? Bool)

@@ -57,11 +57,12 @@ struct SheetsLab {
             try registry.pinHostKeyIfAbsent(HostKeyRecord(session: session, discreteID: id, keyType: String(parts[0]),
                                                           keyBase64: String(parts[1]),
                                                           fingerprint: try KeyGen.fingerprint(ofFile: hostKey.publicKeyPath)!))
-            let checks = person.ready
-                ? #"[{"name":"tcp","status":"pass","reason":"connected"},{"name":"kubeadm","status":"pass","reason":"3/3 Ready"}]"#
-                : #"[{"name":"tcp","status":"pass","reason":"connected"},{"name":"kubeadm","status":"pending","reason":"kubelet not running yet"}]"#
+            var checks = CheckSet()
+            checks.fillUnset(.pass("ok"))
+            checks[.tcp] = .pass("connected")
+            checks[.kubeadm] = person.ready ? .pass("3/3 Ready") : .pending("kubelet not running yet")
             verifications.append(VerificationRecord(session: session, discreteID: id, host: person.ip, port: 22, ready: person.ready,
-                                                    checksJSON: checks, nodesReady: person.ready ? 1 + person.workers.count : 0,
+                                                    checks: checks, nodesReady: person.ready ? 1 + person.workers.count : 0,
                                                     nodesExpected: 1 + person.workers.count))
         }
         try registry.recordClusters(session: session, clusters)

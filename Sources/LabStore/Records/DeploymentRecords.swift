@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import LabCore
 
 /// A session's own secrets, generated once by labctl: the operator key that
 /// verification logs in with. Never printed, never logged.
@@ -103,22 +104,28 @@ public struct VerificationRecord: Codable, Equatable, Sendable, FetchableRecord,
     public var host: String
     public var port: Int
     public var ready: Bool
-    /// The `checks` object of `labctl verify --json` for this master.
-    public var checksJSON: String
+    /// Every check's status and reason, as the verifier produced them (stored as JSON,
+    /// the `checks` object of `labctl verify --json`).
+    public var checks: CheckSet
     public var nodesReady: Int?
     public var nodesExpected: Int?
     public var checkedAt: Date
     /// The participant row the result belongs to (set by the registry).
     public var participantID: Int64?
 
-    public init(session: String, discreteID: String, host: String, port: Int, ready: Bool, checksJSON: String,
+    enum CodingKeys: String, CodingKey {
+        case session, discreteID, host, port, ready, nodesReady, nodesExpected, checkedAt, participantID
+        case checks = "checksJSON"
+    }
+
+    public init(session: String, discreteID: String, host: String, port: Int, ready: Bool, checks: CheckSet,
                 nodesReady: Int?, nodesExpected: Int?, checkedAt: Date = Date()) {
         self.session = session
         self.discreteID = discreteID
         self.host = host
         self.port = port
         self.ready = ready
-        self.checksJSON = checksJSON
+        self.checks = checks
         self.nodesReady = nodesReady
         self.nodesExpected = nodesExpected
         self.checkedAt = checkedAt

@@ -80,7 +80,7 @@ public struct SheetInputs: Sendable {
                     SheetHostKey(keyType: $0.keyType, keyBase64: $0.keyBase64, fingerprint: $0.fingerprint)
                 },
                 ready: verification?.ready ?? false,
-                checks: verification.map { ReadinessCheck.parse(json: $0.checksJSON) } ?? [],
+                checks: verification.map { ReadinessCheck.list($0.checks) } ?? [],
                 nodesReady: verification?.nodesReady, nodesExpected: verification?.nodesExpected)
         }
         return SheetInputs(session: session, participants: models,

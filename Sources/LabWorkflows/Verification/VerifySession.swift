@@ -85,7 +85,7 @@ public struct VerifySession: Sendable {
         let reports = wait
             ? await verifier.waitUntilReady(targets, timeout: timeout) { onRound($0 + notAttempted) }
             : await verifier.verify(targets, onReport: onReport)
-        try registry.saveVerifications(try reports.map { try VerificationRecorder.record($0, session: session) })
+        try registry.saveVerifications(reports.map { VerificationRecorder.record($0, session: session) })
 
         let byID = Dictionary(uniqueKeysWithValues: (reports + unaddressed).map { ($0.target.participant, $0) })
         return Outcome(reports: selected.compactMap { byID[$0.discreteID] },
@@ -127,17 +127,11 @@ public struct VerifySession: Sendable {
     }
 }
 
-/// A master's report as the registry keeps it (the `checks` object of `verify --json`).
+/// A master's report as the registry keeps it.
 public enum VerificationRecorder {
-    public static func checksJSON(_ checks: CheckSet) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(checks), as: UTF8.self)
-    }
-
-    public static func record(_ r: MasterReport, session: String) throws -> VerificationRecord {
+    public static func record(_ r: MasterReport, session: String) -> VerificationRecord {
         VerificationRecord(session: session, discreteID: r.target.participant, host: r.target.host, port: r.target.port,
-                           ready: r.ready, checksJSON: try checksJSON(r.checks), nodesReady: r.nodesReady,
+                           ready: r.ready, checks: r.checks, nodesReady: r.nodesReady,
                            nodesExpected: r.nodesExpected, checkedAt: r.checkedAt)
     }
 }
