@@ -77,6 +77,7 @@ final class TFVarsReaderTests: XCTestCase {
     func testSessionConfigWithoutSSHRangeOpensNothing() throws {
         let c = try SessionConfig.parse("session_name = \"s1\"\n", file: "f", expectedSession: "s1")
         XCTAssertEqual(c.allowedSSHCIDRs, [], "no 0.0.0.0/0 default")
+        XCTAssertTrue(c.warnings.first?.contains("`labctl apply` refuses the session") ?? false, "\(c.warnings)")
         XCTAssertThrowsError(try SessionConfig.parse("cpu_credits = \"infinite\"\n", file: "f", expectedSession: "s1"))
     }
 

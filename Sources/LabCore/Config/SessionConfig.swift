@@ -70,7 +70,10 @@ public struct SessionConfig: Equatable, Sendable {
 
     /// Warnings a trainer should see before applying.
     public var warnings: [String] {
-        SSHSources.opensToEveryone(allowedSSHCIDRs)
+        if allowedSSHCIDRs.isEmpty {
+            return ["\(sessionName): allowed_ssh_cidrs is empty, so no SSH rule is made and `labctl apply` refuses the session; add the training room's public range."]
+        }
+        return SSHSources.opensToEveryone(allowedSSHCIDRs)
             ? ["\(sessionName): allowed_ssh_cidrs contains \(SSHSources.everyone(in: allowedSSHCIDRs).joined(separator: ", ")), so the whole internet can try SSH; narrow it to the training room's address."]
             : []
     }
