@@ -466,7 +466,7 @@ def session_checks(session):
             ("pkgs.k8s.io/core:/stable:/v$K8S_MINOR", "pkgs.k8s.io repo"),
             ('K8S_MINOR="1.34"', "kubernetes minor (repository)"),
             ('K8S_VERSION="1.34.2"', "kubernetes_version pinned to one patch release"),
-            ("labctl-deny-instance-metadata", "Calico policy denying pods the instance metadata"),
+            ("labctl.deny-instance-metadata", "Calico policy denying pods the instance metadata"),
             (f"SINGLE_NODE={'true' if wc == 0 else 'false'}", "single-node switch (taint removal when worker_count = 0)"),
         ]:
             if needle not in mu:
@@ -612,6 +612,17 @@ if grep -qE 'No changes\.|Plan: 0 to add, [0-9]+ to change, 0 to destroy' "$WORK
   pass "alpha: re-plan adds/replaces nothing ($(grep -m1 -oE 'No changes\.|Plan: .*' "$WORK/logs/replan-alpha.log"))"
 else
   fail "alpha: re-plan adds/replaces nothing" "$(grep -m1 -E 'Plan:|Error' "$WORK/logs/replan-alpha.log")"
+fi
+
+# moto reports "standard" credits for every instance whatever it was given, so
+# also show that the setting reaches the instances: unlimited is an in-place change.
+TF_WORKSPACE=alpha tf "$SES" plan -no-color -var-file="$WORK/vars/alpha.tfvars.json" -var cpu_credits=unlimited \
+  >"$WORK/logs/plan-credits.log" 2>&1
+changed=$(grep -cE 'cpu_credits += "standard" -> "unlimited"' "$WORK/logs/plan-credits.log")
+if [ "$changed" -eq 4 ] && ! grep -q 'must be replaced' "$WORK/logs/plan-credits.log"; then
+  pass "alpha: cpu_credits reaches every instance (unlimited = 4 in-place changes, no replacement)"
+else
+  fail "alpha: cpu_credits reaches every instance" "$changed in-place credit changes; $(grep -m1 -E 'Plan:|Error' "$WORK/logs/plan-credits.log")"
 fi
 
 # --- destroy one session, the other stays ------------------------------------------------

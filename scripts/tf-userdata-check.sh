@@ -136,8 +136,13 @@ done
 apply_pids=()
 for c in "${CONFIGS[@]}"; do
   s=${c%% *}
-  (TF_WORKSPACE=$s terraform -chdir="$WORK/tf/session" apply -auto-approve -no-color -parallelism=25 \
-    -var-file="$WORK/vars/$s.tfvars.json" >"$WORK/logs/apply-$s.log" 2>&1; echo $? >"$WORK/logs/apply-$s.rc") &
+  # Planned first: the plan shows what the configuration asks of EC2 (moto
+  # reports hop limit 1 and standard credits even when not asked for them).
+  (export TF_WORKSPACE=$s
+   terraform -chdir="$WORK/tf/session" plan -no-color -var-file="$WORK/vars/$s.tfvars.json" -out="$WORK/$s.plan" >"$WORK/logs/apply-$s.log" 2>&1 &&
+     terraform -chdir="$WORK/tf/session" show -json "$WORK/$s.plan" >"$WORK/$s.plan.json" 2>>"$WORK/logs/apply-$s.log" &&
+     terraform -chdir="$WORK/tf/session" apply -auto-approve -no-color -parallelism=25 "$WORK/$s.plan" >>"$WORK/logs/apply-$s.log" 2>&1
+   echo $? >"$WORK/logs/apply-$s.rc") &
   apply_pids+=($!)
 done
 wait "${apply_pids[@]}"
@@ -169,6 +174,48 @@ for page in ec2.get_paginator("describe_instances").paginate():
                 if f.get("encoding") is None and f["content"].startswith("#!"):
                     open(f"{d}/script-{n}-{os.path.basename(f['path'])}", "w").write(f["content"])
 PY
+
+# --- instance metadata and CPU credits, on every instance --------------------------------
+
+expected_instances=0
+for c in "${CONFIGS[@]}"; do
+  read -r _ w n <<<"$c"
+  expected_instances=$((expected_instances + n * (1 + w)))
+done
+if python3 - "$WORK" "$expected_instances" "${CONFIGS[@]%% *}" <<'PY'; then
+import json, os, sys, boto3
+ec2 = boto3.client("ec2", endpoint_url=os.environ["AWS_ENDPOINT_URL"])
+ids, bad, planned = [], [], 0
+expected = int(sys.argv[2])
+for session in sys.argv[3:]:
+    plan = json.load(open(f"{sys.argv[1]}/{session}.plan.json"))
+    for rc in plan["resource_changes"]:
+        if rc["type"] != "aws_instance":
+            continue
+        planned += 1
+        after = rc["change"]["after"]
+        m, c = after["metadata_options"][0], after["credit_specification"][0]
+        if (m["http_tokens"], m["http_put_response_hop_limit"], c["cpu_credits"]) != ("required", 1, "standard"):
+            bad.append((rc["address"], m, c))
+for page in ec2.get_paginator("describe_instances").paginate():
+    for r in page["Reservations"]:
+        for i in r["Instances"]:
+            if i["State"]["Name"] != "running":
+                continue
+            ids.append(i["InstanceId"])
+            m = i.get("MetadataOptions", {})
+            if m.get("HttpTokens") != "required" or m.get("HttpPutResponseHopLimit") != 1 or m.get("HttpEndpoint") != "enabled":
+                bad.append((i["InstanceId"], m))
+credits = {c["InstanceId"]: c["CpuCredits"] for c in ec2.describe_instance_credit_specifications(InstanceIds=ids)["InstanceCreditSpecifications"]}
+bad += [(i, credits.get(i)) for i in ids if credits.get(i) != "standard"]
+print(f"  {planned} planned and {len(ids)} running instances checked" + (f"; wrong: {bad[:5]}" if bad else ""))
+print(f"  expected {expected} instances")
+sys.exit(1 if bad or len(ids) != expected or planned != expected else 0)
+PY
+  pass "every instance: IMDSv2 required, hop limit 1, standard CPU credits (plan and EC2)"
+else
+  fail "every instance: IMDSv2 required, hop limit 1, standard CPU credits" "see above"
+fi
 
 # --- size, cloud-init schema, shellcheck, per configuration ------------------------------
 

@@ -14,7 +14,7 @@ final class UserDataCheckTests: XCTestCase {
         let report = r.stdout + r.stderr
         XCTAssertEqual(r.status, 0, report)
         // Every check ran (a skipped one would not print its PASS line).
-        var expected = ["bounded worker wait"]
+        var expected = ["PASS bounded worker wait", "PASS every instance: IMDSv2 required, hop limit 1, standard CPU credits (plan and EC2)"]
         for (session, roles) in [("zero", ["master"]), ("two", ["master", "worker"]), ("twenty", ["master", "worker"]), ("crowd", ["master", "worker"])] {
             for role in roles {
                 expected += ["PASS \(session) \(role): user data ≤", "PASS \(session) \(role): cloud-init schema valid",
