@@ -94,6 +94,8 @@ public final class Registry: Sendable {
     static func register(session: String, name: ParticipantName, displayName: String?, email: String?,
                          key: SSHPublicKey, via interface: Interface, existing policy: ExistingNamePolicy,
                          allocator: inout RegistrationAllocator, _ db: Database) throws -> RegistrationOutcome {
+        // Every way in (CLI, files, web, API) stores only addresses the mailer can send to.
+        let email = try EmailAddress.optional(email)?.value
         _ = try Self.ensureSession(session, db)
         let now = Date()
         let fingerprint = key.fingerprint

@@ -37,14 +37,9 @@ struct Submission: Sendable {
         return String(String.UnicodeScalarView(scalars)).split(whereSeparator: \.isWhitespace).joined(separator: " ")
     }
 
+    /// The one rule for addresses (LabCore's `EmailAddress`): what the form accepts, the mailer can send.
     static func validEmail(_ text: String?) throws(IntakeHTTPError) -> String? {
-        let email = (text ?? "").trimmingCharacters(in: .whitespaces)
-        if email.isEmpty { return nil }
-        let parts = email.split(separator: "@", omittingEmptySubsequences: false)
-        guard email.count <= IntakeLimits.emailCharacters, parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty,
-              !email.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.properties.generalCategory.isControlOrFormat || "<>\"".unicodeScalars.contains($0) })
-        else { throw .malformed("'\(email.prefix(60))' is not an email address; leave the field empty or give one like jane@example.org.") }
-        return email
+        do { return try EmailAddress.optional(text)?.value } catch { throw .malformed(error.description) }
     }
 }
 

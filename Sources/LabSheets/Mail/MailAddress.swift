@@ -1,20 +1,14 @@
 import Foundation
+import LabCore
 
 /// An e-mail address with an optional display name, checked before it goes into a header
-/// or an SMTP command (ASCII, one `@`, no spaces, brackets or line breaks: no header injection).
+/// or an SMTP command: LabCore's `EmailAddress` rules (no header injection).
 public struct MailAddress: Equatable, Sendable, CustomStringConvertible {
     public let address: String
     public let displayName: String?
 
     public init(_ address: String, displayName: String? = nil) throws(MailError) {
-        let trimmed = address.trimmingCharacters(in: .whitespaces)
-        let parts = trimmed.split(separator: "@", omittingEmptySubsequences: false)
-        let forbidden: Set<Character> = [" ", "<", ">", "(", ")", ",", ";", ":", "\"", "[", "]", "\\"]
-        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !parts[1].hasPrefix("."), !parts[1].hasSuffix("."),
-              trimmed.unicodeScalars.allSatisfy({ $0.isASCII && $0.value > 32 && $0.value < 127 }),
-              !trimmed.contains(where: { forbidden.contains($0) }), trimmed.count <= 254
-        else { throw .invalidAddress(address) }
-        self.address = trimmed
+        do { self.address = try EmailAddress(address).value } catch { throw .invalidAddress(address) }
         let name = displayName.map { $0.split(whereSeparator: { $0.isWhitespace || $0.isNewline }).joined(separator: " ") }
         self.displayName = (name?.isEmpty ?? true) ? nil : name
     }

@@ -24,6 +24,7 @@ struct LabFailure: Error {
         case let e as SessionNameError: self = .usage(e.description)
         case let e as SessionConfigError: self = .usage(e.description)
         case let e as PoolError: self = .notOK(e.description)
+        case let e as EmailAddressError: self = .usage(e.description)
         case let e as TemplateError: self = .usage(e.description)
         case let e as WorkflowError: self = e.kind == .usage ? .usage(e.message) : .notOK(e.message)
         default: return nil
