@@ -23,9 +23,14 @@ final class SSHExposureCLITests: XCTestCase {
             XCTAssertTrue(r.stderr.contains(fragment), "\(fragment) missing in: \(r.stderr)")
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: lab.file("sessions/s1.tfvars").path))
+        r = try labctl(["create-config", "s1"], env: ["SSH_CONNECTION": "10.1.2.3 50000 10.0.0.4 22"])
+        XCTAssertEqual(r.status, 2, "a private address is no suggestion")
         r = try labctl(["create-config", "s1"], env: ["SSH_CONNECTION": "198.51.100.23 50000 10.0.0.4 22"])
-        XCTAssertTrue(r.stderr.contains("--ssh-from 198.51.100.23/32"), "the shell's public address is suggested: \(r.stderr)")
-        r = try labctl(["create-config", "s1", "--ssh-from", "room-42"])
+        XCTAssertEqual(r.status, 0, "the shell's public address is the suggestion: \(r.stderr)")
+        XCTAssertTrue(r.stderr.contains("SSH is allowed from 198.51.100.23/32 only"), r.stderr)
+        let text = try String(contentsOf: lab.file("sessions/s1.tfvars"), encoding: .utf8)
+        XCTAssertTrue(text.contains("allowed_ssh_cidrs = [\"198.51.100.23/32\"]"), text)
+        r = try labctl(["create-config", "s2", "--ssh-from", "room-42"])
         XCTAssertEqual(r.status, 2)
         XCTAssertTrue(r.stderr.contains("--ssh-from 'room-42' is not a CIDR block"), r.stderr)
     }

@@ -10,7 +10,9 @@ struct CreateConfig: ParsableCommand {
         discussion: """
           labctl create-config session-1 --ssh-from 203.0.113.0/24 --workers 2 --master-type t3.large
         --ssh-from is the training room's public address range (repeat it for several);
-        SSH is not opened to the whole internet by default. Edit the file afterwards as
+        SSH is not opened to the whole internet by default. Without --ssh-from, the public
+        address this shell connects from (SSH_CONNECTION) is used when there is one;
+        otherwise create-config stops and says how to give a range. Edit the file afterwards as
         you like; it never holds keys or secrets.
         """
     )
@@ -37,7 +39,10 @@ struct CreateConfig: ParsableCommand {
 
     func run() throws {
         try SessionName.validate(session)
-        guard !sshFrom.isEmpty else { throw LabFailure.usage(Self.missingSSHFrom(session)) }
+        // No --ssh-from: the address this shell connects from, when one is known offline.
+        let suggested = sshFrom.isEmpty ? SSHSources.suggestion(environment: ProcessInfo.processInfo.environment) : nil
+        let sources = sshFrom.isEmpty ? suggested.map { [$0] } ?? [] : sshFrom
+        guard !sources.isEmpty else { throw LabFailure.usage(Self.missingSSHFrom(session)) }
         let lab = global.lab
         let url = lab.sessionFile(session)
         if FileManager.default.fileExists(atPath: url.path), !force {
@@ -46,22 +51,23 @@ struct CreateConfig: ParsableCommand {
         try FileManager.default.createDirectory(at: lab.sessionsDirectory, withIntermediateDirectories: true)
         let date = ISO8601DateFormatter().string(from: Date()).prefix(10)
         let text = SessionConfigTemplate.render(session: session, workers: workers, masterType: masterType,
-                                                workerType: workerType, region: region, sshFrom: sshFrom, date: String(date))
+                                                workerType: workerType, region: region, sshFrom: sources, date: String(date))
         try AtomicFile.write(Data(text.utf8), to: url, permissions: 0o644)
-        print("\(Terminal.green(Terminal.ok)) wrote \(lab.display(url)) (\(workers) worker(s) per participant, \(masterType)/\(workerType), \(region), SSH from \(sshFrom.joined(separator: ", ")))")
-        for warning in SSHSources.opensToEveryone(sshFrom) ? ["SSH is open to the whole internet; `labctl apply \(session)` will ask for --ssh-from-anywhere."] : [] {
+        print("\(Terminal.green(Terminal.ok)) wrote \(lab.display(url)) (\(workers) worker(s) per participant, \(masterType)/\(workerType), \(region), SSH from \(sources.joined(separator: ", ")))")
+        if let suggested {
+            Terminal.warning("SSH is allowed from \(suggested) only, the address you are connected from (SSH_CONNECTION); if the class sits elsewhere, run again with --ssh-from <the room's range> --force.")
+        }
+        for warning in SSHSources.opensToEveryone(sources) ? ["SSH is open to the whole internet; `labctl apply \(session)` will ask for --ssh-from-anywhere."] : [] {
             Terminal.warning(warning)
         }
         print("Next: add keys with `labctl keys import \(session)` or `labctl keys add \(session) first.last --file KEY.pub`.")
     }
 
-    /// No range given: say how to give one, with this shell's public address when it is known offline.
-    static func missingSSHFrom(_ session: String, environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
-        let hint = SSHSources.suggestion(environment: environment).map {
-            " You are connected from \($0): `labctl create-config \(session) --ssh-from \($0)` if the class sits there too."
-        } ?? ""
-        return "create-config \(session): no SSH source range given, and labctl does not open SSH to the whole internet by default. "
+    /// No range given and none found offline: say how to give one.
+    static func missingSSHFrom(_ session: String) -> String {
+        "create-config \(session): no SSH source range given (and no public address of yours found in SSH_CONNECTION to suggest), "
+            + "and labctl does not open SSH to the whole internet by default. "
             + "Pass the training room's public address range with --ssh-from CIDR (repeatable), e.g. "
-            + "`labctl create-config \(session) --ssh-from 203.0.113.0/24`.\(hint)"
+            + "`labctl create-config \(session) --ssh-from 203.0.113.0/24`."
     }
 }
