@@ -129,6 +129,7 @@ public struct Provisioner: Sendable {
 }
 
 /// Collects progress from the reader thread and reports each change.
+// @unchecked Sendable: the parser is only touched under `lock` (reader thread and caller).
 final class ProgressTracker: @unchecked Sendable {
     private let lock = NSLock()
     private var parser = ProgressParser()
@@ -148,6 +149,7 @@ final class ProgressTracker: @unchecked Sendable {
     var current: ProgressParser { lock.lock(); defer { lock.unlock() }; return parser }
 }
 
+// @unchecked Sendable: every access holds `lock`.
 final class OutputCollector: @unchecked Sendable {
     private let lock = NSLock()
     private var lines: [String] = []

@@ -12,6 +12,7 @@ import Foundation
 ///
 /// Log in as `loginUser` (the user running this process; root on CI) with a key
 /// whose public line is in `authorizedKeys`. Traffic stays on loopback.
+// @unchecked Sendable: the running sshd is swapped under `lock`; the port and host key change only in `rekey()`, which tests call between checks.
 public final class LoopbackMaster: @unchecked Sendable {
     public let host = "127.0.0.1"
     public private(set) var port: Int

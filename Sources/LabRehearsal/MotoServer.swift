@@ -3,6 +3,7 @@ import Foundation
 /// A real `moto_server` (the AWS emulator) on a free loopback port, started
 /// by a test class or `labctl demo` and stopped afterwards. Terraform's AWS provider reaches
 /// it through `AWS_ENDPOINT_URL`; nothing else is ever dialled.
+// @unchecked Sendable: immutable after init; Foundation's `Process` is thread-safe for terminate/wait.
 public final class MotoServer: @unchecked Sendable {
     public let port: Int
     private let process: Process

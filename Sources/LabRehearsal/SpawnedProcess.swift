@@ -6,6 +6,7 @@ import Foundation
 /// child closes it, does a blocking `wait4` on its monitor thread. sshd closes every
 /// inherited descriptor at start, so under `Process` it looks dead, the monitor
 /// blocks on it forever and no other child is ever reaped. Daemons go through this.
+// @unchecked Sendable: the reaped flag is only touched under `lock`.
 final class SpawnedProcess: @unchecked Sendable {
     let pid: pid_t
     private var reaped = false

@@ -21,6 +21,7 @@ enum DedicatedThreads {
         group.wait()
     }
 
+    // @unchecked Sendable: every access holds `lock`.
     private final class Cursor: @unchecked Sendable {
         private let lock = NSLock()
         private var value = 0

@@ -56,6 +56,7 @@ public struct ReadinessVerifier: Sendable {
         }
     }
 
+    // @unchecked Sendable: every access holds `lock`.
     private final class ResultBox: @unchecked Sendable {
         private let lock = NSLock()
         private var reports: [MasterReport?]

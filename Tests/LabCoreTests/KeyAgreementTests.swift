@@ -6,10 +6,11 @@ import XCTest
 /// labctl must accept exactly the ed25519 inputs `ssh-keygen -l -f` accepts,
 /// with the same fingerprint. The corpus is made by ssh-keygen at test time.
 final class KeyAgreementTests: XCTestCase {
-    static var dir: TemporaryDirectory!
-    static var keys: [KeyGen.Pair] = []
+    // Set once in class setUp; XCTest runs the tests of a class one after another.
+    nonisolated(unsafe) static var dir: TemporaryDirectory!
+    nonisolated(unsafe) static var keys: [KeyGen.Pair] = []
 
-    static var setupError: Error?
+    nonisolated(unsafe) static var setupError: Error?
 
     /// ssh-keygen failing here fails every test with its reason (see setUpWithError).
     override class func setUp() {

@@ -10,7 +10,8 @@ import NIOCore
 import XCTest
 
 /// The trainer's side: login, dashboard pages and forms, the admin JSON API.
-final class AdminTests: XCTestCase {
+/// `@unchecked Sendable`: the router-test closures capture the test case; XCTest runs each test on one task.
+final class AdminTests: XCTestCase, @unchecked Sendable {
     /// Logs in through the form; returns the login cookie and the dashboard's CSRF token.
     func login(_ client: some TestClientProtocol, token: String = IntakeFixture.adminToken) async throws -> (cookie: String, csrf: String, response: TestResponse) {
         let page = try await client.execute(uri: "/admin/login", method: .get)

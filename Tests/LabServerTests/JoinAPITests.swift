@@ -11,7 +11,8 @@ import NIOCore
 import XCTest
 
 /// `POST /api/v1/join/<code>`: the participant's JSON API, one case per answer.
-final class JoinAPITests: XCTestCase {
+/// `@unchecked Sendable`: the router-test closures capture the test case; XCTest runs each test on one task.
+final class JoinAPITests: XCTestCase, @unchecked Sendable {
     func post(_ client: some TestClientProtocol, _ code: String, _ object: [String: Any]) async throws -> TestResponse {
         try await client.execute(uri: "/api/v1/join/\(code)", method: .post, headers: IntakeFixture.jsonHeaders, body: IntakeFixture.json(object))
     }

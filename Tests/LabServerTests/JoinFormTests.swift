@@ -9,7 +9,8 @@ import NIOCore
 import XCTest
 
 /// The HTML side of joining: the form, CSRF, uploads, escaping, error pages.
-final class JoinFormTests: XCTestCase {
+/// `@unchecked Sendable`: the router-test closures capture the test case; XCTest runs each test on one task.
+final class JoinFormTests: XCTestCase, @unchecked Sendable {
     /// GETs the form and returns the CSRF token (form field == cookie).
     func form(_ client: some TestClientProtocol, _ code: String) async throws -> String {
         let page = try await client.execute(uri: "/join/\(code)", method: .get)

@@ -183,6 +183,7 @@ func offThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
     await withCheckedContinuation { continuation in Thread { continuation.resume(returning: body()) }.start() }
 }
 
+// @unchecked Sendable: every access holds its lock.
 final class LockedBox<T>: @unchecked Sendable {
     private let lock = NSLock()
     private var stored: T

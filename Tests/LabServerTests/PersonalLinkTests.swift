@@ -10,7 +10,8 @@ import XCTest
 
 /// The personal link: only its holder reads or changes an entry, and it shows
 /// the participant's own connection sheet once deployed — nobody else's.
-final class PersonalLinkTests: XCTestCase {
+/// `@unchecked Sendable`: the router-test closures capture the test case; XCTest runs each test on one task.
+final class PersonalLinkTests: XCTestCase, @unchecked Sendable {
     func join(_ client: some TestClientProtocol, _ code: String, _ first: String, _ last: String, _ key: TestKeys.Key) async throws -> String {
         let r = try await client.execute(uri: "/api/v1/join/\(code)", method: .post, headers: IntakeFixture.jsonHeaders,
                                          body: IntakeFixture.json(["first_name": first, "last_name": last, "public_key": key.line]))

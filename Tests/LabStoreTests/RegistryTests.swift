@@ -127,9 +127,10 @@ final class RegistryTests: XCTestCase {
         let other = try Registry(path: dir.file("state/lab.sqlite").path)
         let keys = try (0..<24).map { try key("c\($0)") }
         let errors = ErrorBox()
+        let first: Registry = registry
         DispatchQueue.concurrentPerform(iterations: keys.count) { i in
             do {
-                let r = i % 2 == 0 ? registry! : other
+                let r = i % 2 == 0 ? first : other
                 _ = try r.register(session: "s\(i % 3)", name: try ParticipantName(canonical: "user\(i).same"), key: keys[i], via: .api)
             } catch { errors.append("\(error)") }
         }
@@ -146,6 +147,7 @@ final class RegistryTests: XCTestCase {
     }
 }
 
+// @unchecked Sendable: every access holds its lock.
 final class ErrorBox: @unchecked Sendable {
     private let lock = NSLock()
     private(set) var items: [String] = []

@@ -2,7 +2,7 @@ import Foundation
 
 /// Real keys from the real `ssh-keygen`, made at test time.
 public enum KeyGen {
-    public struct Pair {
+    public struct Pair: Sendable {
         public let privateKeyPath: String
         public let publicKeyPath: String
         public var publicLine: String { (try? String(contentsOfFile: publicKeyPath, encoding: .utf8))?.trimmingCharacters(in: .newlines) ?? "" }

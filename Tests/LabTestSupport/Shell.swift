@@ -57,4 +57,5 @@ public struct TestSupportError: Error, CustomStringConvertible {
     public init(_ description: String) { self.description = description }
 }
 
+// @unchecked Sendable: written by one reader thread, read after it finished.
 private final class DataBox: @unchecked Sendable { var data = Data() }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A literal value from a `.tfvars` file.
 public indirect enum TFValue: Equatable, Sendable {
     case string(String)
@@ -32,12 +34,9 @@ public indirect enum TFValue: Equatable, Sendable {
         case .string(let s): return s
         case .number(let d): return d == d.rounded() && abs(d) < 1e15 ? Int(d) as Any : d
         case .bool(let b): return b
-        case .null: return NSNullBox.null
+        case .null: return NSNull()
         case .list(let l): return l.map(\.jsonObject)
         case .map(let m): return Dictionary(m.map { ($0.key, $0.value.jsonObject) }, uniquingKeysWith: { _, b in b })
         }
     }
 }
-
-/// Keeps LabCore's public surface free of a Foundation import for one constant.
-public enum NSNullBox { public static let null: Any = Optional<Int>.none as Any }

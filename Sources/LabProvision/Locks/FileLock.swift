@@ -3,6 +3,7 @@ import Foundation
 /// An exclusive advisory lock on a file (flock(2)), released when the holder
 /// exits, crashes included, so a dead labctl never leaves a session locked.
 /// The file names the holder (pid, command, since) for whoever has to wait.
+// @unchecked Sendable: one owner acquires and releases; the descriptor is not shared between tasks.
 public final class FileLock: @unchecked Sendable {
     public let path: String
     private var fd: Int32 = -1

@@ -44,6 +44,7 @@ public enum TerraformProcess {
 }
 
 /// Reads a pipe on its own thread, splitting lines; blocking reads never run on the cooperative pool.
+// @unchecked Sendable: immutable after init; its one reader thread owns the handles.
 final class LineReader: @unchecked Sendable {
     private let handle: FileHandle
     private let log: FileHandle
@@ -95,6 +96,7 @@ final class LineReader: @unchecked Sendable {
 
 /// Every running Terraform child, so Ctrl-C can be forwarded to all of them
 /// and labctl waits for each to release its state lock.
+// @unchecked Sendable: the table and the flag are only touched under `lock`.
 public final class ChildProcesses: @unchecked Sendable {
     public static let shared = ChildProcesses()
     private let lock = NSLock()

@@ -12,6 +12,7 @@ import XCTest
 
 /// A registry in a temporary folder and the intake router on it, for router
 /// tests (no socket): a known admin token, one session with open intake.
+// @unchecked Sendable: set up before the router test starts; the registry itself is Sendable.
 final class IntakeFixture: @unchecked Sendable {
     static let adminToken = "admin-token-for-tests-0123456789"
     let dir: TemporaryDirectory

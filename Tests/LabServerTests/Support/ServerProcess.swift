@@ -5,6 +5,7 @@ import LabTestSupport
 /// (`--port 0`; the port is read from its first stdout line). Stopped by
 /// `terminate()` or `kill9()`; `deinit` kills it if a test forgot, so no
 /// server outlives its test.
+// @unchecked Sendable: output buffers are guarded by a lock; the process handle is immutable.
 final class ServerProcess: @unchecked Sendable {
     let process = Process()
     private(set) var port = 0
@@ -45,7 +46,7 @@ final class ServerProcess: @unchecked Sendable {
         }
     }
 
-    private func read(_ handle: FileHandle, _ append: @escaping (String) -> Void) {
+    private func read(_ handle: FileHandle, _ append: @escaping @Sendable (String) -> Void) {
         Thread { [output] in
             while true {
                 let data = handle.availableData

@@ -38,6 +38,7 @@ struct DemoIntakeClient {
 
     /// The demo runs on the main thread; wait for the one request here.
     private static func send(_ request: URLRequest) throws -> (Data, Int) {
+        // @unchecked Sendable: written once by URLSession's completion, read after the semaphore.
         final class Box: @unchecked Sendable { var result: Result<(Data, Int), Error> = .failure(URLError(.timedOut)) }
         let box = Box()
         let done = DispatchSemaphore(value: 0)

@@ -5,24 +5,27 @@ struct DemoProgress {
     private var current: (title: String, started: Date)?
     private var number = 0
 
+    /// Every C stream: Glibc's `stdout` is a mutable global that Swift 6 refuses to touch.
+    private func flush() { fflush(nil) }
+
     mutating func begin(_ title: String) {
         number += 1
         current = (title, Date())
         Swift.print("\n[\(number)] \(title) …")
-        fflush(stdout)
+        flush()
     }
 
     mutating func end(_ detail: String) {
         guard let (_, started) = current else { return }
         Swift.print("    \(Terminal.green(Terminal.ok)) \(String(format: "%.1f s", Date().timeIntervalSince(started))): \(detail)")
-        fflush(stdout)
+        flush()
         current = nil
     }
 
     mutating func fail() {
         guard let (title, started) = current else { return }
         Swift.print("    \(Terminal.red(Terminal.bad)) \(title) failed after \(String(format: "%.1f s", Date().timeIntervalSince(started)))")
-        fflush(stdout)
+        flush()
         current = nil
     }
 }

@@ -7,6 +7,7 @@ import LabStore
 /// One rehearsal, step by step. Every step is a real labctl command (or the
 /// intake's HTTP API) against the demo's lab; the stand-ins are moto for AWS and
 /// loopback sshd masters for the EC2 nodes.
+// @unchecked Sendable: the demo runs its steps on one thread; only the signal handler's message closure reads it from another, and reads `facts` after the steps wrote them.
 final class DemoRun: @unchecked Sendable {
     let plan: DemoPlan
     let labDir: URL

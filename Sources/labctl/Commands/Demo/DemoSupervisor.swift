@@ -3,6 +3,7 @@ import Foundation
 /// Runs the demo's steps as real `labctl` child processes against the demo's lab,
 /// keeps the log of each, and owns every process the demo starts so that all of
 /// them stop on success, failure and Ctrl-C.
+// @unchecked Sendable: its mutable state (steps, cleanups) is guarded by `lock`; the Ctrl-C watcher thread calls `cleanUp()`.
 final class DemoSupervisor: @unchecked Sendable {
     struct StepFailure: Error {
         var step: String
