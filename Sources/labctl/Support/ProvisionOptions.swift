@@ -31,14 +31,6 @@ extension Lab {
         Provisioner(layout: layout, settings: TerraformSettings.fromEnvironment())
     }
 
-    /// Refuses, before any Terraform runs, sessions whose config is broken or that have nobody to deploy for.
-    func requireDeployable(_ sessions: [String], registry: Registry) throws {
-        for s in sessions {
-            _ = try sessionConfig(s)
-            if try registry.participants(in: s).isEmpty { throw LabFailure.usage(ProvisionError.noParticipants(session: s).description) }
-        }
-    }
-
     /// Reads and checks sessions/<s>.tfvars: name matches, types well-formed; prints warnings.
     func sessionConfig(_ session: String) throws -> SessionConfig { try files.sessionConfig(session) }
 }

@@ -3,9 +3,9 @@ import LabProvision
 import LabStore
 import LabWorkflows
 
-/// Runs a Terraform verb for several sessions in parallel (bounded), with one
-/// progress line per session as it changes and a summary table at the end.
-/// A failing session does not stop the others.
+/// Runs a Terraform verb for several sessions (LabWorkflows' `TerraformBatch`) and
+/// prints one progress line per session as it changes (throttled into logs and
+/// pipes) and a summary table at the end.
 struct SessionRunner {
     let lab: Lab
     let registry: Registry
@@ -13,57 +13,14 @@ struct SessionRunner {
     let parallel: Int
     let wait: Bool
 
-    struct Outcome {
-        var session: String
-        var result: Provisioner.Result?
-        var error: String?
-        var ok: Bool { error == nil && (result?.succeeded ?? false) }
-    }
+    typealias Outcome = TerraformBatch.Outcome
 
     func run(_ sessions: [String], afterSuccess: @escaping @Sendable (String, Provisioner.Result) async throws -> String? = { _, _ in nil }) async -> [Outcome] {
-        let provisioner = lab.provisioner()
         Interrupts.installForwarding()
-        var outcomes: [String: Outcome] = [:]
-        var queue = sessions[...]
-        await withTaskGroup(of: Outcome.self) { group in
-            func startNext() {
-                guard !ChildProcesses.shared.interrupted, let session = queue.popFirst() else { return }
-                let inputs: SessionInputs?
-                do {
-                    inputs = verb == .output ? nil : try SessionInputsBuilder.build(session: session, registry: registry)
-                    if verb != .output, verb != .destroy { _ = try lab.sessionConfig(session).warnings.map { Terminal.warning($0) } }
-                } catch {
-                    let message = (error as? LabFailure)?.message ?? "\(error)"
-                    group.addTask { Outcome(session: session, result: nil, error: message) }
-                    return
-                }
-                let verb = self.verb, wait = self.wait
-                let gate = ProgressGate(everyChange: Terminal.stderrIsTerminal)
-                group.addTask {
-                    Terminal.note("[\(session)] \(verb.rawValue): starting")
-                    do {
-                        let result = try await provisioner.run(verb, session: session, inputs: inputs,
-                                                               options: .init(waitForLock: wait),
-                                                               onBusy: { Terminal.note("[\(session)] waiting: session is \($0)") },
-                                                               onProgress: { if gate.shouldPrint($0) { Terminal.note("[\(session)] \($0.line)") } })
-                        if !result.succeeded {
-                            let why = result.progress.errors.first.map { ": \($0)" } ?? ""
-                            return Outcome(session: session, result: result, error: "terraform \(verb.rawValue) failed\(why) (log: \(lab.display(result.log)))")
-                        }
-                        if let extra = try await afterSuccess(session, result) { Terminal.note("[\(session)] \(extra)") }
-                        return Outcome(session: session, result: result, error: nil)
-                    } catch {
-                        return Outcome(session: session, result: nil, error: "\(error)")
-                    }
-                }
-            }
-            for _ in 0..<max(1, parallel) { startNext() }
-            for await outcome in group {
-                outcomes[outcome.session] = outcome
-                startNext()
-            }
-        }
-        return sessions.compactMap { outcomes[$0] }
+        let batch = TerraformBatch(provisioner: lab.provisioner(), registry: registry, files: lab.files, verb: verb,
+                                   parallel: parallel, waitForLock: wait)
+        let printer = ProgressPrinter()
+        return await batch.run(sessions, onEvent: printer.show, afterSuccess: afterSuccess)
     }
 
     static func printSummary(_ outcomes: [Outcome], lab: Lab) {
@@ -75,6 +32,31 @@ struct SessionRunner {
             let detail = o.error ?? r.map { ($0.progress.summary ?? "") + " log: " + lab.display($0.log) } ?? ""
             return [o.session, o.ok ? Terminal.green("ok") : Terminal.red("FAILED"), resources, time, detail]
         }))
+    }
+}
+
+/// One line per batch event on stderr; progress through one gate per session.
+// @unchecked Sendable: the gates table is only touched under `lock`.
+final class ProgressPrinter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var gates: [String: ProgressGate] = [:]
+
+    func show(_ event: TerraformBatch.Event) {
+        switch event {
+        case .starting(let s): Terminal.note("[\(s)] starting")
+        case .waiting(let s, let holder): Terminal.note("[\(s)] waiting: session is \(holder)")
+        case .warning(_, let message): Terminal.warning(message)
+        case .done(let s, let what): Terminal.note("[\(s)] \(what)")
+        case .progress(let s, let p): if gate(s).shouldPrint(p) { Terminal.note("[\(s)] \(p.line)") }
+        }
+    }
+
+    private func gate(_ session: String) -> ProgressGate {
+        lock.lock(); defer { lock.unlock() }
+        if let g = gates[session] { return g }
+        let g = ProgressGate(everyChange: Terminal.stderrIsTerminal)
+        gates[session] = g
+        return g
     }
 }
 

@@ -26,17 +26,14 @@ struct Apply: AsyncParsableCommand {
     func run() async throws {
         let lab = global.lab
         let registry = try lab.openRegistry()
-        try lab.requireDeployable(options.sessions, registry: registry)
-        try lab.requireSSHAccess(options.sessions, sshFromAnywhere: sshFromAnywhere, registry: registry)
+        try DeployPreflight.requireDeployable(options.sessions, files: lab.files, registry: registry)
+        try DeployPreflight.requireSSHAccess(options.sessions, sshFromAnywhere: sshFromAnywhere, files: lab.files, registry: registry)
         if !yes { try Confirm.ask("Deploy \(options.sessions.joined(separator: ", ")) to AWS (this creates billable resources)?", expect: "yes") }
         let provisioner = lab.provisioner()
         let runner = SessionRunner(lab: lab, registry: registry, verb: .apply,
                                    parallel: options.parallel ?? options.sessions.count, wait: !options.noWait)
         let outcomes = await runner.run(options.sessions) { session, _ in
-            let out = try await provisioner.run(.output, session: session, inputs: nil)
-            guard out.succeeded, let outputs = out.outputs else { return "applied, but outputs could not be read (labctl output \(session))" }
-            try OutputRecorder.record(outputs, session: session, registry: registry)
-            return "recorded \(outputs.clusters.count) cluster(s)"
+            try await SessionDeployment.recordOutputs(session: session, provisioner: provisioner, registry: registry)
         }
         SessionRunner.printSummary(outcomes, lab: lab)
         if outcomes.contains(where: { !$0.ok }) { throw LabFailure.silentNotOK }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LabProvision
+import LabWorkflows
 
 /// `labctl destroy s1 …`.
 struct Destroy: AsyncParsableCommand {
@@ -29,15 +30,7 @@ struct Destroy: AsyncParsableCommand {
         let forget = self.forget
         let outcomes = await SessionRunner(lab: lab, registry: registry, verb: .destroy,
                                            parallel: options.parallel ?? options.sessions.count, wait: !options.noWait)
-            .run(options.sessions) { session, _ in
-                if forget {
-                    try registry.removeSession(session, via: .cli)
-                    return "removed from the registry; pod CIDRs released"
-                }
-                try registry.recordClusters(session: session, [])
-                for key in try registry.hostKeys(session: session) { try registry.unpinHostKey(session: session, discreteID: key.discreteID) }
-                return "outputs and pinned host keys cleared"
-            }
+            .run(options.sessions) { session, _ in try SessionDeployment.afterDestroy(session: session, forget: forget, registry: registry) }
         SessionRunner.printSummary(outcomes, lab: lab)
         if outcomes.contains(where: { !$0.ok }) { throw LabFailure.silentNotOK }
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import LabProvision
+import LabWorkflows
 
 /// `labctl plan s1 s2 …`.
 struct Plan: AsyncParsableCommand {
@@ -14,7 +15,7 @@ struct Plan: AsyncParsableCommand {
     func run() async throws {
         let lab = global.lab
         let registry = try lab.openRegistry()
-        try lab.requireDeployable(options.sessions, registry: registry)
+        try DeployPreflight.requireDeployable(options.sessions, files: lab.files, registry: registry)
         let outcomes = await SessionRunner(lab: lab, registry: registry, verb: .plan,
                                            parallel: options.parallel ?? options.sessions.count, wait: !options.noWait).run(options.sessions)
         SessionRunner.printSummary(outcomes, lab: lab)

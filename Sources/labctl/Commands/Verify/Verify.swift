@@ -68,7 +68,10 @@ struct Verify: AsyncParsableCommand {
         guard FileManager.default.fileExists(atPath: lab.databasePath) else {
             throw LabFailure.usage("\(lab.display(URL(fileURLWithPath: lab.databasePath))): no registry yet, so session \(session) has nobody to verify.\n  Add participants first (`labctl keys import \(session)`), then `labctl apply \(session)`.")
         }
-        var request = VerifySession.Request(session: session, workers: try expectedWorkers(lab))
+        let registry = try lab.openRegistry()
+        // Nobody to verify is the first thing to say (the use case says it); then worker_count.
+        let workers = try registry.participants(in: session).isEmpty ? 0 : try expectedWorkers(lab)
+        var request = VerifySession.Request(session: session, workers: workers)
         request.participants = participants
         request.user = user
         request.identity = try identityFile()
@@ -82,7 +85,7 @@ struct Verify: AsyncParsableCommand {
         }
         if wait { Terminal.note("Waiting up to \(DurationArgument.format(timeout.seconds)) for the masters of \(session)…") }
         let live = Terminal.stderrColor
-        let outcome = try await VerifySession(registry: try lab.openRegistry()).run(
+        let outcome = try await VerifySession(registry: registry).run(
             request, wait: wait, timeout: timeout.seconds,
             onRound: { Terminal.note(VerifyRendering.progressLine($0)) },
             onReport: { if live { Terminal.note(VerifyRendering.hostLine($0)) } })

@@ -1,0 +1,113 @@
+import Foundation
+import LabProvision
+import LabStore
+
+/// Runs one Terraform verb for several sessions, at most `parallel` at a time. A
+/// failing session does not stop the others; after Ctrl-C (forwarded to every
+/// child by `ChildProcesses`) no new session starts.
+public struct TerraformBatch: Sendable {
+    /// What the caller shows while the batch runs.
+    public enum Event: Sendable {
+        case starting(session: String)
+        /// Another labctl holds the session's lock; this one waits.
+        case waiting(session: String, holder: String)
+        case progress(session: String, ProgressParser)
+        /// A session's settings deserve a warning (e.g. SSH open to the world).
+        case warning(session: String, String)
+        /// What the after-success step did (outputs recorded, pins cleared, …).
+        case done(session: String, String)
+    }
+
+    public struct Outcome: Sendable {
+        public var session: String
+        public var result: Provisioner.Result?
+        public var error: String?
+        public var ok: Bool { error == nil && (result?.succeeded ?? false) }
+    }
+
+    public let provisioner: Provisioner
+    public let registry: Registry
+    public let files: LabFiles
+    public let verb: Provisioner.Verb
+    public let parallel: Int
+    public let waitForLock: Bool
+
+    public init(provisioner: Provisioner, registry: Registry, files: LabFiles, verb: Provisioner.Verb, parallel: Int, waitForLock: Bool) {
+        self.provisioner = provisioner
+        self.registry = registry
+        self.files = files
+        self.verb = verb
+        self.parallel = parallel
+        self.waitForLock = waitForLock
+    }
+
+    /// Runs the batch; `afterSuccess` runs for each session whose Terraform run succeeded.
+    /// Outcomes come back in the order of `sessions`.
+    public func run(_ sessions: [String],
+                    onEvent: @escaping @Sendable (Event) -> Void = { _ in },
+                    afterSuccess: @escaping @Sendable (String, Provisioner.Result) async throws -> String? = { _, _ in nil }) async -> [Outcome] {
+        var outcomes: [String: Outcome] = [:]
+        var queue = sessions[...]
+        await withTaskGroup(of: Outcome.self) { group in
+            func startNext() {
+                guard !ChildProcesses.shared.interrupted, let session = queue.popFirst() else { return }
+                let inputs: SessionInputs?
+                do {
+                    inputs = verb == .output ? nil : try SessionInputsBuilder.build(session: session, registry: registry)
+                    if verb != .output, verb != .destroy {
+                        for w in try files.sessionConfig(session).warnings { onEvent(.warning(session: session, w)) }
+                    }
+                } catch {
+                    group.addTask { Outcome(session: session, result: nil, error: "\(error)") }
+                    return
+                }
+                let verb = self.verb, provisioner = self.provisioner, wait = self.waitForLock, files = self.files
+                group.addTask {
+                    onEvent(.starting(session: session))
+                    do {
+                        let result = try await provisioner.run(verb, session: session, inputs: inputs, options: .init(waitForLock: wait),
+                                                               onBusy: { onEvent(.waiting(session: session, holder: $0)) },
+                                                               onProgress: { onEvent(.progress(session: session, $0)) })
+                        if !result.succeeded {
+                            let why = result.progress.errors.first.map { ": \($0)" } ?? ""
+                            return Outcome(session: session, result: result,
+                                           error: "terraform \(verb.rawValue) failed\(why) (log: \(files.display(result.log)))")
+                        }
+                        if let done = try await afterSuccess(session, result) { onEvent(.done(session: session, done)) }
+                        return Outcome(session: session, result: result, error: nil)
+                    } catch {
+                        return Outcome(session: session, result: nil, error: "\(error)")
+                    }
+                }
+            }
+            for _ in 0..<max(1, parallel) { startNext() }
+            for await outcome in group {
+                outcomes[outcome.session] = outcome
+                startNext()
+            }
+        }
+        return sessions.compactMap { outcomes[$0] }
+    }
+}
+
+/// What follows a successful run: the steps `apply` and `destroy` add to Terraform's.
+public enum SessionDeployment {
+    /// Reads Terraform's outputs and records the clusters (verify and sheets read them).
+    public static func recordOutputs(session: String, provisioner: Provisioner, registry: Registry) async throws -> String {
+        let out = try await provisioner.run(.output, session: session, inputs: nil)
+        guard out.succeeded, let outputs = out.outputs else { return "applied, but outputs could not be read (labctl output \(session))" }
+        try OutputRecorder.record(outputs, session: session, registry: registry)
+        return "recorded \(outputs.clusters.count) cluster(s)"
+    }
+
+    /// After a destroy: forget the session entirely, or clear its outputs and pins.
+    public static func afterDestroy(session: String, forget: Bool, registry: Registry) throws -> String {
+        if forget {
+            try registry.removeSession(session, via: .cli)
+            return "removed from the registry; pod CIDRs released"
+        }
+        try registry.recordClusters(session: session, [])
+        for key in try registry.hostKeys(session: session) { try registry.unpinHostKey(session: session, discreteID: key.discreteID) }
+        return "outputs and pinned host keys cleared"
+    }
+}
