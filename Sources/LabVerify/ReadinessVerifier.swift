@@ -1,4 +1,5 @@
 import Foundation
+import LabCore
 
 /// Verifies many masters in parallel with bounded width and a per-host deadline;
 /// `waitUntilReady` re-checks the ones that are not ready, with backoff.

@@ -1,4 +1,5 @@
 import Foundation
+import LabCore
 
 /// How to log in and what a ready master looks like.
 public struct VerifyOptions: Sendable {

@@ -1,5 +1,6 @@
 import Foundation
 import LabSheets
+import LabCore
 
 /// Readable fixture data with the names that break naive tooling: accents, a comma
 /// and quotes, and markup. Host keys are real ones (made once with ssh-keygen), so
@@ -14,10 +15,10 @@ enum Fixture {
         kubernetesVersion: "1.34", generatedAt: generatedAt)
 
     static let zoeKeys = [
-        SheetHostKey(keyType: "ssh-ed25519", keyBase64: "AAAAC3NzaC1lZDI1NTE5AAAAIC5FCZDURztA4sbB2zzLQUtYyJocebEgKJHf14ztNTvU",
+        HostKey(type: "ssh-ed25519", base64: "AAAAC3NzaC1lZDI1NTE5AAAAIC5FCZDURztA4sbB2zzLQUtYyJocebEgKJHf14ztNTvU",
                      fingerprint: "SHA256:q3VC9uoE6g8sLQN2UL5WwYa5Nd0Jk9xW1RlMES9gyDE"),
-        SheetHostKey(keyType: "ecdsa-sha2-nistp256",
-                     keyBase64: "AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBN2bbptA/507AkBep1y/UAZQE37aa/hLgmgsaJkMp22IycGwMTLT0FV/9OhiwItxEhfJ/C8JQaJqvAbdTZpnla8=",
+        HostKey(type: "ecdsa-sha2-nistp256",
+                     base64: "AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBN2bbptA/507AkBep1y/UAZQE37aa/hLgmgsaJkMp22IycGwMTLT0FV/9OhiwItxEhfJ/C8JQaJqvAbdTZpnla8=",
                      fingerprint: "SHA256:XFO7kG/z4ZEs8FeVGgzLi+IDdh6e9wBtRTeYzK7+WN0"),
     ]
 
@@ -34,7 +35,7 @@ enum Fixture {
         name: "jane.doe", displayName: "Doe, Jane \"JD\"", email: "jane.doe@example.org",
         discreteID: "jane.do", masterPublicIP: "203.0.113.20", workerPublicIPs: ["203.0.113.21"],
         podCIDR: "10.113.0.0/16",
-        hostKeys: [SheetHostKey(keyType: "ssh-ed25519", keyBase64: "AAAAC3NzaC1lZDI1NTE5AAAAIB3nt404ZsxlWth3/CCTz04xvqAdZCtWi9nE8sfCezFp",
+        hostKeys: [HostKey(type: "ssh-ed25519", base64: "AAAAC3NzaC1lZDI1NTE5AAAAIB3nt404ZsxlWth3/CCTz04xvqAdZCtWi9nE8sfCezFp",
                                 fingerprint: "SHA256:SbEQ71MW8wKPdfWo6+L6Krkts07S3RT+IWc55HMUOss")],
         ready: true, checks: allPass, nodesReady: 2, nodesExpected: 2)
 
@@ -42,7 +43,7 @@ enum Fixture {
         name: "bobby.tables", displayName: "Bobby <script>alert(\"x\")</script> Tables", email: nil,
         discreteID: "bobby.ta", masterPublicIP: "203.0.113.30", workerPublicIPs: [],
         podCIDR: "10.114.0.0/16",
-        hostKeys: [SheetHostKey(keyType: "ssh-ed25519", keyBase64: "AAAAC3NzaC1lZDI1NTE5AAAAIMZ0knA+2lKucxLhcLtwZ1xopwIS5/f4Fz2aeWz3K1fh",
+        hostKeys: [HostKey(type: "ssh-ed25519", base64: "AAAAC3NzaC1lZDI1NTE5AAAAIMZ0knA+2lKucxLhcLtwZ1xopwIS5/f4Fz2aeWz3K1fh",
                                 fingerprint: "SHA256:7m5TqAtps1H9bsxqg/mUAt27FbU7kUpDWtmvYnDRdNU")],
         ready: false,
         checks: Array(allPass.prefix(5)) + [ReadinessCheck(name: "kubeadm", status: "pending", detail: "kubelet not running yet")],

@@ -5,16 +5,7 @@ import XCTest
 @testable import LabStore
 
 /// Delivery results of sheet mails (migration v6-sheets).
-final class DeliveryRecordsTests: XCTestCase {
-    var dir: TemporaryDirectory!
-    var registry: Registry!
-
-    override func setUpWithError() throws {
-        dir = try TemporaryDirectory("deliveries")
-        registry = try Registry(path: dir.file("lab.sqlite").path)
-    }
-
-    override func tearDown() { registry = nil; dir.remove() }
+final class DeliveryRecordsTests: RegistryTestCase {
 
     func addJane(keyFile: String = "jane") throws -> Participant {
         let key = try KeyGen.generate(in: dir.url, name: keyFile)

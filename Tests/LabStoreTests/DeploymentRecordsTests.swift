@@ -4,16 +4,7 @@ import XCTest
 @testable import LabCore
 @testable import LabStore
 
-final class DeploymentRecordsTests: XCTestCase {
-    var dir: TemporaryDirectory!
-    var registry: Registry!
-
-    override func setUpWithError() throws {
-        dir = try TemporaryDirectory("deploy")
-        registry = try Registry(path: dir.file("lab.sqlite").path)
-    }
-
-    override func tearDown() { registry = nil; dir.remove() }
+final class DeploymentRecordsTests: RegistryTestCase {
 
     func testSessionSecretIsGeneratedOnce() throws {
         let first = SessionSecretRecord(session: "s1", operatorPrivateKey: "PRIV-1", operatorPublicKey: "ssh-ed25519 AAAA1 op")

@@ -4,16 +4,7 @@ import XCTest
 @testable import LabCore
 @testable import LabStore
 
-final class KeyFilesTests: XCTestCase {
-    var dir: TemporaryDirectory!
-    var registry: Registry!
-
-    override func setUpWithError() throws {
-        dir = try TemporaryDirectory("keyfiles")
-        registry = try Registry(path: dir.file("lab.sqlite").path)
-    }
-
-    override func tearDown() { registry = nil; dir.remove() }
+final class KeyFilesTests: RegistryTestCase {
 
     func testImportRegistersValidFilesAndReportsInvalidOnes() throws {
         let keys = dir.url.appendingPathComponent("participants/s1")

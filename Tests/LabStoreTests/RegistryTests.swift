@@ -5,16 +5,9 @@ import XCTest
 @testable import LabCore
 @testable import LabStore
 
-final class RegistryTests: XCTestCase {
-    var dir: TemporaryDirectory!
-    var registry: Registry!
-
-    override func setUpWithError() throws {
-        dir = try TemporaryDirectory("registry")
-        registry = try Registry(path: dir.file("state/lab.sqlite").path)
-    }
-
-    override func tearDown() { registry = nil; dir.remove() }
+final class RegistryTests: RegistryTestCase {
+    /// In a folder the registry must create.
+    override var databaseName: String { "state/lab.sqlite" }
 
     func key(_ name: String, comment: String = "") throws -> SSHPublicKey {
         try PublicKeyParser.parse(KeyGen.generate(in: dir.url, name: name, comment: comment).publicLine)

@@ -1,3 +1,5 @@
+import LabCore
+
 /// One participant's cluster as a sheet shows it: who, where, how to log in
 /// and how to check the server's identity.
 public struct SheetParticipant: Equatable, Sendable {
@@ -12,7 +14,7 @@ public struct SheetParticipant: Equatable, Sendable {
     public var workerPublicIPs: [String]
     public var podCIDR: String
     /// The master's pinned SSH host keys (by `labctl verify`); empty when none is pinned yet.
-    public var hostKeys: [SheetHostKey]
+    public var hostKeys: [HostKey]
     /// Whether the latest verification found the master ready.
     public var ready: Bool
     /// The latest verification's checks, in the verifier's order; empty when never verified.
@@ -21,7 +23,7 @@ public struct SheetParticipant: Equatable, Sendable {
     public var nodesExpected: Int?
 
     public init(name: String, displayName: String, email: String?, discreteID: String, masterPublicIP: String?,
-                workerPublicIPs: [String], podCIDR: String, hostKeys: [SheetHostKey], ready: Bool,
+                workerPublicIPs: [String], podCIDR: String, hostKeys: [HostKey], ready: Bool,
                 checks: [ReadinessCheck], nodesReady: Int? = nil, nodesExpected: Int? = nil) {
         self.name = name
         self.displayName = displayName

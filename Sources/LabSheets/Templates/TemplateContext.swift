@@ -1,4 +1,5 @@
 import Foundation
+import LabCore
 
 /// Turns the view models into the variables the templates see. Every name here is
 /// listed in `TemplateVariables` and documented in `mail-templates/README.md`.
@@ -45,7 +46,7 @@ public enum TemplateContext {
         }
         let hostKeys = p.hostKeys.map { key in
             [
-                "key_type": key.keyType,
+                "key_type": key.type,
                 "fingerprint": key.fingerprint,
                 "known_hosts_line": p.masterPublicIP.map { key.knownHostsLine(host: $0) } ?? "",
             ] as [String: Any]

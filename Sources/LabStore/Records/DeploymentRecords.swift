@@ -86,6 +86,14 @@ public struct HostKeyRecord: Codable, Equatable, Sendable, FetchableRecord, Pers
     /// The participant row the pin belongs to (set by the registry).
     public var participantID: Int64?
 
+    /// The key itself, as the verifier saw it and the sheets print it.
+    public var hostKey: HostKey { HostKey(type: keyType, base64: keyBase64, fingerprint: fingerprint) }
+
+    public init(session: String, discreteID: String, hostKey: HostKey, pinnedAt: Date = Date()) {
+        self.init(session: session, discreteID: discreteID, keyType: hostKey.type, keyBase64: hostKey.base64,
+                  fingerprint: hostKey.fingerprint, pinnedAt: pinnedAt)
+    }
+
     public init(session: String, discreteID: String, keyType: String, keyBase64: String, fingerprint: String, pinnedAt: Date = Date()) {
         self.session = session
         self.discreteID = discreteID

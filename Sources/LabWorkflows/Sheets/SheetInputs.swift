@@ -77,7 +77,7 @@ public struct SheetInputs: Sendable {
                 masterPublicIP: cluster?.masterPublicIP, workerPublicIPs: cluster?.workerPublicIPs ?? [],
                 podCIDR: cluster?.podCIDR ?? p.podCIDR,
                 hostKeys: (hostKeys[p.discreteID] ?? []).map {
-                    SheetHostKey(keyType: $0.keyType, keyBase64: $0.keyBase64, fingerprint: $0.fingerprint)
+                    $0.hostKey
                 },
                 ready: verification?.ready ?? false,
                 checks: verification.map { ReadinessCheck.list($0.checks) } ?? [],

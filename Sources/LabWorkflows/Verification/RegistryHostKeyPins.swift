@@ -1,4 +1,5 @@
 import Foundation
+import LabCore
 import LabStore
 import LabVerify
 
@@ -19,8 +20,7 @@ public struct RegistryHostKeyPins: HostKeyPinning {
         if let pinned = known[participant] {
             return pinned.fingerprint == key.fingerprint && pinned.keyType == key.type ? .matches : .changed(pinned: pinned.fingerprint)
         }
-        let record = HostKeyRecord(session: session, discreteID: participant, keyType: key.type,
-                                   keyBase64: key.base64, fingerprint: key.fingerprint)
+        let record = HostKeyRecord(session: session, discreteID: participant, hostKey: key)
         var stored = try registry.pinHostKeyIfAbsent(record)
         stored.participantID = nil // set by the registry; what matters is whether ours went in
         if stored == record { return .pinnedNow }

@@ -1,7 +1,7 @@
 import Foundation
-import LabCore
 
-/// A server's SSH host key as the handshake presented it.
+/// A server's SSH host key: what the verifier's handshake sees, the registry pins and
+/// the sheets print (one type for all three).
 public struct HostKey: Equatable, Sendable {
     /// `ssh-ed25519`, `ecdsa-sha2-nistp256`, `ssh-rsa`, …
     public let type: String
@@ -22,15 +22,6 @@ public struct HostKey: Equatable, Sendable {
         self.fingerprint = fingerprint
     }
 
-    static func typeName(libssh2Type: Int32) -> String {
-        switch libssh2Type {
-        case 1: return "ssh-rsa"
-        case 2: return "ssh-dss"
-        case 3: return "ecdsa-sha2-nistp256"
-        case 4: return "ecdsa-sha2-nistp384"
-        case 5: return "ecdsa-sha2-nistp521"
-        case 6: return "ssh-ed25519"
-        default: return "unknown"
-        }
-    }
+    /// The `known_hosts` line for `host`: `203.0.113.10 ssh-ed25519 AAAA…`.
+    public func knownHostsLine(host: String) -> String { "\(host) \(type) \(base64)" }
 }
