@@ -84,15 +84,8 @@ mkdir -p "$WORK/keys" "$WORK/logs" "$WORK/vars"
 
 # --- moto on a free loopback port ---------------------------------------------------
 
-PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
-MOTO_AMIS_PATH="$AMI_FIXTURE" moto_server -H 127.0.0.1 -p "$PORT" >"$WORK/logs/moto.log" 2>&1 &
-MOTO_PID=$!
-for _ in $(seq 1 60); do
-  curl -sf -o /dev/null "http://127.0.0.1:$PORT/moto-api/" && break
-  kill -0 "$MOTO_PID" 2>/dev/null || die "moto_server exited: $(tail -n 5 "$WORK/logs/moto.log")"
-  sleep 0.5
-done
-curl -sf -o /dev/null "http://127.0.0.1:$PORT/moto-api/" || die "moto_server did not answer on 127.0.0.1:$PORT"
+. "$REPO_ROOT/scripts/lib/moto.sh"
+start_moto
 log "moto_server pid $MOTO_PID on 127.0.0.1:$PORT"
 
 # Isolated, emulator-only environment: no real credentials, profiles, IMDS or

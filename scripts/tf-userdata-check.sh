@@ -61,15 +61,8 @@ python3 -c 'import boto3, yaml' 2>/dev/null || die "python3 modules boto3 and ya
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/labctl-userdata.XXXXXX") || die "mktemp failed"
 mkdir -p "$WORK/keys" "$WORK/logs" "$WORK/vars" "$WORK/userdata"
 
-PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
-MOTO_AMIS_PATH="$AMI_FIXTURE" moto_server -H 127.0.0.1 -p "$PORT" >"$WORK/logs/moto.log" 2>&1 &
-MOTO_PID=$!
-for _ in $(seq 1 60); do
-  curl -sf -o /dev/null "http://127.0.0.1:$PORT/moto-api/" && break
-  kill -0 "$MOTO_PID" 2>/dev/null || die "moto_server exited: $(tail -n 5 "$WORK/logs/moto.log")"
-  sleep 0.5
-done
-curl -sf -o /dev/null "http://127.0.0.1:$PORT/moto-api/" || die "moto_server did not answer on 127.0.0.1:$PORT"
+. "$REPO_ROOT/scripts/lib/moto.sh"
+start_moto
 
 unset AWS_PROFILE AWS_SESSION_TOKEN AWS_SECURITY_TOKEN AWS_ROLE_ARN AWS_WEB_IDENTITY_TOKEN_FILE TF_WORKSPACE TF_DATA_DIR TF_PLUGIN_CACHE_DIR
 export AWS_ENDPOINT_URL="http://127.0.0.1:$PORT"

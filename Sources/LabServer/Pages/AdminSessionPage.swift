@@ -4,17 +4,19 @@ import LabStore
 /// `GET /admin/sessions/<s>`: one session's participants (remove one), intake
 /// (open, close, new code), key export, deployment and verification status, cost.
 struct AdminSessionPage {
-    var session: String
-    var intake: IntakeState
-    var joinURL: String?
-    var participants: [Participant]
-    var clusters: [ClusterRecord]
-    var verifications: [VerificationRecord]
-    var hostKeys: [HostKeyRecord]
-    var cost: CostSummary
+    var detail: SessionOverview.Detail
     var csrf: String
     var notice: String?
     var error: String?
+
+    var session: String { detail.session }
+    var intake: IntakeState { detail.intake }
+    var joinURL: String? { detail.joinURL }
+    var participants: [Participant] { detail.participants }
+    var clusters: [ClusterRecord] { detail.clusters }
+    var verifications: [VerificationRecord] { detail.verifications }
+    var hostKeys: [HostKeyRecord] { detail.hostKeys }
+    var cost: CostSummary { detail.cost }
 
     func render() -> HTML {
         Layout.page(title: session, heading: "Session \(session)", nav: AdminNav.bar(csrf: csrf), """

@@ -87,9 +87,7 @@ struct AdminRoutes {
         let name = try context.parameters.require("session")
         guard let d = try SessionOverview(service: service).detail(name) else { throw IntakeHTTPError.notFound }
         let query = request.uri.queryParameters
-        let page = AdminSessionPage(session: d.session, intake: d.intake, joinURL: d.joinURL, participants: d.participants,
-                                    clusters: d.clusters, verifications: d.verifications, hostKeys: d.hostKeys, cost: d.cost,
-                                    csrf: context.adminCSRF ?? "", notice: query["done"].flatMap { Self.notices[String($0)] },
+        let page = AdminSessionPage(detail: d, csrf: context.adminCSRF ?? "", notice: query["done"].flatMap { Self.notices[String($0)] },
                                     error: query["error"].flatMap { Self.errors[String($0)] })
         return Responses.html(page.render())
     }
