@@ -38,7 +38,7 @@ extension Registry {
     public func recordClusters(session: String, _ clusters: [ClusterRecord]) throws {
         try database.write { db in
             _ = try Self.ensureSession(session, db)
-            try ClusterRecord.filter(Column("session") == session).deleteAll(db)
+            try ClusterRecord.filter(SharedColumns.session == session).deleteAll(db)
             for var c in clusters {
                 c.participantID = try Self.participantID(session: session, discreteID: c.discreteID, db)
                 try c.insert(db)
@@ -47,11 +47,11 @@ extension Registry {
     }
 
     public func clusters(session: String) throws -> [ClusterRecord] {
-        try database.read { db in try ClusterRecord.filter(Column("session") == session).order(Column("discreteID")).fetchAll(db) }
+        try database.read { db in try ClusterRecord.filter(SharedColumns.session == session).order(SharedColumns.discreteID).fetchAll(db) }
     }
 
     public func hostKeys(session: String) throws -> [HostKeyRecord] {
-        try database.read { db in try HostKeyRecord.filter(Column("session") == session).order(Column("discreteID")).fetchAll(db) }
+        try database.read { db in try HostKeyRecord.filter(SharedColumns.session == session).order(SharedColumns.discreteID).fetchAll(db) }
     }
 
     /// Pins a host key on first sight. Returns the pinned record (the existing one if already pinned).
@@ -90,7 +90,7 @@ extension Registry {
     }
 
     public func verifications(session: String) throws -> [VerificationRecord] {
-        try database.read { db in try VerificationRecord.filter(Column("session") == session).order(Column("discreteID")).fetchAll(db) }
+        try database.read { db in try VerificationRecord.filter(SharedColumns.session == session).order(SharedColumns.discreteID).fetchAll(db) }
     }
 
     /// The row id of the participant with this discrete id in the session, if any.

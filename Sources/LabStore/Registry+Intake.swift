@@ -59,7 +59,7 @@ extension Registry {
     }
 
     public func intakes() throws -> [IntakeCodeRecord] {
-        try database.read { db in try IntakeCodeRecord.order(Column("session")).fetchAll(db) }
+        try database.read { db in try IntakeCodeRecord.order(SharedColumns.session).fetchAll(db) }
     }
 
     /// The session whose intake is open under `code`, or nil (unknown and closed look the same).
@@ -177,7 +177,7 @@ extension Registry {
 
     public func createAdminLogin(_ login: AdminLoginRecord) async throws {
         try await database.write { db in
-            try AdminLoginRecord.filter(Column("expiresAt") < Date()).deleteAll(db)
+            try AdminLoginRecord.filter(AdminLoginRecord.Columns.expiresAt < Date()).deleteAll(db)
             try login.insert(db)
         }
     }
@@ -185,7 +185,7 @@ extension Registry {
     /// The unexpired login whose cookie has this digest.
     public func adminLogin(digest: String) async throws -> AdminLoginRecord? {
         try await database.read { db in
-            try AdminLoginRecord.filter(Column("digest") == digest && Column("expiresAt") > Date()).fetchOne(db)
+            try AdminLoginRecord.filter(AdminLoginRecord.Columns.digest == digest && AdminLoginRecord.Columns.expiresAt > Date()).fetchOne(db)
         }
     }
 

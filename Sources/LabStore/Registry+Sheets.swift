@@ -6,7 +6,7 @@ extension Registry {
     /// The latest delivery per participant of `session`, by participant name.
     public func deliveries(session: String) throws -> [String: DeliveryRecord] {
         try database.read { db in
-            let records = try DeliveryRecord.filter(Column("session") == session).fetchAll(db)
+            let records = try DeliveryRecord.filter(SharedColumns.session == session).fetchAll(db)
             return Dictionary(records.map { ($0.participant, $0) }, uniquingKeysWith: { _, b in b })
         }
     }

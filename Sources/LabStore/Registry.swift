@@ -61,7 +61,7 @@ public final class Registry: Sendable {
     }
 
     public func sessions() throws -> [SessionRecord] {
-        try database.read { db in try SessionRecord.order(Column("name")).fetchAll(db) }
+        try database.read { db in try SessionRecord.order(SessionRecord.Columns.name).fetchAll(db) }
     }
 
     /// Participant counts by session name.
@@ -100,9 +100,9 @@ public final class Registry: Sendable {
         let now = Date()
         let fingerprint = key.fingerprint
         // `active` alone (not `active = 1`) so SQLite uses the partial unique index.
-        let owner = try KeyRecord.filter(Column("session") == session && Column("fingerprint") == fingerprint && Column("active"))
+        let owner = try KeyRecord.filter(KeyRecord.Columns.session == session && KeyRecord.Columns.fingerprint == fingerprint && KeyRecord.Columns.active)
             .fetchOne(db)
-        if let current = try ParticipantRecord.filter(Column("session") == session && Column("name") == name.value).fetchOne(db) {
+        if let current = try ParticipantRecord.all().named(name.value, in: session).fetchOne(db) {
             let activeKey = try Self.activeKey(of: current, db)
             if activeKey.fingerprint == fingerprint {
                 return .unchanged(Participant(record: current, key: activeKey))
@@ -147,14 +147,16 @@ public final class Registry: Sendable {
     /// Every participant of a session with their active key, by name.
     public func participants(in session: String) throws -> [Participant] {
         try database.read { db in
-            let records = try ParticipantRecord.filter(Column("session") == session).order(Column("name")).fetchAll(db)
-            return try records.map { Participant(record: $0, key: try Self.activeKey(of: $0, db)) }
+            // One query for everyone (an association), not one key query per participant.
+            try ParticipantRecord.all().inSession(session).including(required: ParticipantRecord.activeKey)
+                .asRequest(of: ParticipantWithKey.self).fetchAll(db)
+                .map { Participant(record: $0.participant, key: $0.activeKey) }
         }
     }
 
     public func participant(session: String, name: String) throws -> Participant? {
         try database.read { db in
-            guard let record = try ParticipantRecord.filter(Column("session") == session && Column("name") == name).fetchOne(db) else { return nil }
+            guard let record = try ParticipantRecord.all().named(name, in: session).fetchOne(db) else { return nil }
             return Participant(record: record, key: try Self.activeKey(of: record, db))
         }
     }
@@ -162,11 +164,11 @@ public final class Registry: Sendable {
     /// Removes a participant and their keys; their pod network is free again.
     public func removeParticipant(session: String, name: String, via interface: Interface) throws {
         try database.write { db in
-            guard let record = try ParticipantRecord.filter(Column("session") == session && Column("name") == name).fetchOne(db) else {
+            guard let record = try ParticipantRecord.all().named(name, in: session).fetchOne(db) else {
                 throw RegistryError.noSuchParticipant(name: name, session: session)
             }
             // Their host-key pin goes with them (cascade); the audit log keeps what it was.
-            if let pin = try HostKeyRecord.filter(Column("participantID") == record.id!).fetchOne(db) {
+            if let pin = try HostKeyRecord.filter(SharedColumns.participantID == record.id!).fetchOne(db) {
                 try Self.audit(db, session: session, participant: name, action: "host-key-retired",
                                detail: "\(record.discreteID) \(pin.keyType) \(pin.fingerprint)", interface: interface)
             }
@@ -191,19 +193,19 @@ public final class Registry: Sendable {
     /// Key history of a participant, oldest first (active key last).
     public func keyHistory(session: String, name: String) throws -> [KeyRecord] {
         try database.read { db in
-            guard let record = try ParticipantRecord.filter(Column("session") == session && Column("name") == name).fetchOne(db) else { return [] }
-            return try KeyRecord.filter(Column("participantID") == record.id!).order(Column("id")).fetchAll(db)
+            guard let record = try ParticipantRecord.all().named(name, in: session).fetchOne(db) else { return [] }
+            return try KeyRecord.filter(KeyRecord.Columns.participantID == record.id!).order(KeyRecord.Columns.id).fetchAll(db)
         }
     }
 
     public func auditLog(session: String) throws -> [AuditEntry] {
-        try database.read { db in try AuditEntry.filter(Column("session") == session).order(Column("id")).fetchAll(db) }
+        try database.read { db in try AuditEntry.filter(AuditEntry.Columns.session == session).order(AuditEntry.Columns.id).fetchAll(db) }
     }
 
     // MARK: Helpers
 
     static func activeKey(of participant: ParticipantRecord, _ db: Database) throws -> KeyRecord {
-        guard let key = try KeyRecord.filter(Column("participantID") == participant.id! && Column("active")).fetchOne(db) else {
+        guard let key = try KeyRecord.filter(KeyRecord.Columns.participantID == participant.id! && KeyRecord.Columns.active).fetchOne(db) else {
             throw RegistryError.noSuchParticipant(name: participant.name, session: participant.session)
         }
         return key

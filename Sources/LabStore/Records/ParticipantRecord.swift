@@ -18,5 +18,11 @@ public struct ParticipantRecord: Codable, Equatable, Sendable, FetchableRecord, 
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
-    static let activeKey = hasOne(KeyRecord.self, using: ForeignKey(["participantID"])).filter(Column("active") == true)
+    static let activeKey = hasOne(KeyRecord.self, key: "activeKey", using: ForeignKey(["participantID"])).filter(KeyRecord.Columns.active == true)
+}
+
+/// A participant row with its active key, fetched in one query (`ParticipantRecord.activeKey`).
+struct ParticipantWithKey: Decodable, FetchableRecord {
+    var participant: ParticipantRecord
+    var activeKey: KeyRecord
 }
