@@ -33,17 +33,11 @@ enum SharedColumns {
 }
 
 extension AuditEntry {
-    public enum Columns {
-        public static let id = Column("id")
-        public static let session = Column("session")
-    }
+    public enum Columns { public static let id = Column("id"), session = Column("session") }
 }
 
 extension AdminLoginRecord {
-    public enum Columns {
-        public static let digest = Column("digest")
-        public static let expiresAt = Column("expiresAt")
-    }
+    public enum Columns { public static let digest = Column("digest"), expiresAt = Column("expiresAt") }
 }
 
 extension DerivableRequest<ParticipantRecord> {
