@@ -56,18 +56,21 @@ extension Registry {
 
     /// Pins a host key on first sight. Returns the pinned record (the existing one if already pinned).
     @discardableResult
-    public func pinHostKeyIfAbsent(_ key: HostKeyRecord) throws -> HostKeyRecord {
+    public func pinHostKeyIfAbsent(_ key: HostKeyRecord) throws -> HostKeyRecord { try pinHostKey(key).pinned }
+
+    /// Pins a host key on first sight, in one transaction; `isNew` tells whether this call pinned it.
+    public func pinHostKey(_ key: HostKeyRecord) throws -> (pinned: HostKeyRecord, isNew: Bool) {
         try database.write { db in
             _ = try Self.ensureSession(key.session, db)
             if let existing = try HostKeyRecord.fetchOne(db, key: ["session": key.session, "discreteID": key.discreteID]) {
-                return existing
+                return (existing, false)
             }
             var key = key
             key.participantID = try Self.participantID(session: key.session, discreteID: key.discreteID, db)
             try key.insert(db)
             try Self.audit(db, session: key.session, participant: key.discreteID, action: "host-key-pinned",
                            detail: key.fingerprint, interface: .cli)
-            return key
+            return (key, true)
         }
     }
 

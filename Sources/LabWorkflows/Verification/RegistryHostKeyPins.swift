@@ -20,10 +20,8 @@ public struct RegistryHostKeyPins: HostKeyPinning {
         if let pinned = known[participant] {
             return pinned.fingerprint == key.fingerprint && pinned.keyType == key.type ? .matches : .changed(pinned: pinned.fingerprint)
         }
-        let record = HostKeyRecord(session: session, discreteID: participant, hostKey: key)
-        var stored = try registry.pinHostKeyIfAbsent(record)
-        stored.participantID = nil // set by the registry; what matters is whether ours went in
-        if stored == record { return .pinnedNow }
+        let (stored, isNew) = try registry.pinHostKey(HostKeyRecord(session: session, discreteID: participant, hostKey: key))
+        if isNew { return .pinnedNow }
         return stored.fingerprint == key.fingerprint ? .matches : .changed(pinned: stored.fingerprint)
     }
 }
