@@ -26,6 +26,4 @@ public enum IntakeLimits {
     public static let submissionBodyBytes = 16 * 1024
     /// Longest first or last name, in characters.
     public static let nameCharacters = 100
-    /// Longest email address.
-    public static let emailCharacters = 254
 }

@@ -57,8 +57,8 @@ struct CreateConfig: ParsableCommand {
         if let suggested {
             Terminal.warning("SSH is allowed from \(suggested) only, the address you are connected from (SSH_CONNECTION); if the class sits elsewhere, run again with --ssh-from <the room's range> --force.")
         }
-        for warning in SSHSources.opensToEveryone(sources) ? ["SSH is open to the whole internet; `labctl apply \(session)` will ask for --ssh-from-anywhere."] : [] {
-            Terminal.warning(warning)
+        if SSHSources.opensToEveryone(sources) {
+            Terminal.warning("SSH is open to the whole internet; `labctl apply \(session)` will ask for --ssh-from-anywhere.")
         }
         print("Next: add keys with `labctl keys import \(session)` or `labctl keys add \(session) first.last --file KEY.pub`.")
     }

@@ -83,7 +83,7 @@ struct Sheets: ParsableCommand {
                                             only: participants, overrides: overrides)
         inputs.notes.forEach(Terminal.note)
 
-        let templateDir = templates.map { URL(fileURLWithPath: $0) } ?? lab.root.appendingPathComponent("mail-templates")
+        let templateDir = templates.map { URL(fileURLWithPath: $0) } ?? lab.files.mailTemplates
         let renderer = SheetRenderer(templates: try TemplateSet(directory: templateDir, displayPath: lab.display(templateDir)))
         let sender = try senderAddress(inputs.session)
 

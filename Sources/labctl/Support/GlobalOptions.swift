@@ -47,9 +47,9 @@ struct Lab {
         }
     }
 
-    var sessionsDirectory: URL { root.appendingPathComponent("sessions") }
+    var sessionsDirectory: URL { files.sessionsDirectory }
     func participantsDirectory(_ session: String) -> URL { root.appendingPathComponent("participants").appendingPathComponent(session) }
-    func sessionFile(_ session: String) -> URL { sessionsDirectory.appendingPathComponent("\(session).tfvars") }
+    func sessionFile(_ session: String) -> URL { files.sessionFile(session) }
 
     func openRegistry() throws -> Registry {
         try Registry(path: databasePath, pool: try PodPoolSetting.fromEnvironment())

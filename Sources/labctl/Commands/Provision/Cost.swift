@@ -31,7 +31,7 @@ struct Cost: ParsableCommand {
     func run() throws {
         let lab = global.lab
         let table = try prices.map { try PriceTable.load(from: URL(fileURLWithPath: $0)) } ?? .euWest1
-        let names = sessions.isEmpty ? Status.configuredSessions(lab) : sessions
+        let names = sessions.isEmpty ? lab.files.configuredSessions() : sessions
         let registry = FileManager.default.fileExists(atPath: lab.databasePath) ? try lab.openRegistry() : nil
         let rows = try names.map { s -> Row in
             let e = try SessionCost.estimate(s, files: lab.files, registry: registry, prices: table)

@@ -39,7 +39,7 @@ struct Status: AsyncParsableCommand {
     func run() async throws {
         let lab = global.lab
         let provisioner = lab.provisioner()
-        let names = sessions.isEmpty ? Self.configuredSessions(lab) : sessions
+        let names = sessions.isEmpty ? lab.files.configuredSessions() : sessions
         let registry = FileManager.default.fileExists(atPath: lab.databasePath) ? try lab.openRegistry() : nil
         let counts = try registry?.participantCounts() ?? [:]
         var rows: [Row] = []
@@ -69,6 +69,4 @@ struct Status: AsyncParsableCommand {
         }))
         for r in rows { if let e = r.config_error { Terminal.error(e) } }
     }
-
-    static func configuredSessions(_ lab: Lab) -> [String] { lab.files.configuredSessions() }
 }

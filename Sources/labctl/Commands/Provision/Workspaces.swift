@@ -16,7 +16,7 @@ struct Workspaces: AsyncParsableCommand {
     func run() async throws {
         let lab = global.lab
         let withState = Set(lab.provisioner().workspaces())
-        let configured = Set(Status.configuredSessions(lab))
+        let configured = Set(lab.files.configuredSessions())
         let rows = withState.union(configured).sorted().map { Row(workspace: $0, has_config: configured.contains($0), has_state: withState.contains($0)) }
         if json { return try JSONOutput.print(rows) }
         print(TextTable(header: ["WORKSPACE", "CONFIG", "STATE"]).render(rows.map { [$0.workspace, $0.has_config ? "yes" : "missing", $0.has_state ? "yes" : "-"] }))
