@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Static checks of terraform/: fmt -check and validate of both stacks (offline
+# Static checks of terraform/: fmt -check and validate of every stack (offline
 # with LABCTL_TF_PLUGIN_DIR). Works on a temporary copy so the tree stays clean.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,7 +16,7 @@ else
   echo "tf-check: set LABCTL_TF_PLUGIN_DIR to the provider mirror (or LABCTL_TF_ONLINE=1 to use the registry)" >&2
   exit 2
 fi
-for stack in network session; do
+for stack in network session preflight; do
   TF_CLI_CONFIG_FILE=/dev/null terraform -chdir="$tmp/tf/$stack" init -backend=false -input=false -no-color "${plugin_args[@]}" >/dev/null
   TF_CLI_CONFIG_FILE=/dev/null terraform -chdir="$tmp/tf/$stack" validate -no-color
 done

@@ -1,0 +1,129 @@
+# What already runs under the project's tags, without the checked sessions'
+# own resources (those are part of what the sessions need).
+locals {
+  project_tags = {
+    Project   = var.project
+    ManagedBy = "labctl"
+  }
+  live_states = ["pending", "running"]
+  # A filter needs at least one value; no session is called "-".
+  checked_sessions = length(var.sessions) > 0 ? var.sessions : ["-"]
+}
+
+data "aws_instances" "project" {
+  instance_tags        = local.project_tags
+  instance_state_names = local.live_states
+}
+
+data "aws_instances" "checked" {
+  instance_tags        = local.project_tags
+  instance_state_names = local.live_states
+
+  filter {
+    name   = "tag:Session"
+    values = local.checked_sessions
+  }
+}
+
+# Grouped by the types labctl knows, so a class of 1,000 nodes costs one call
+# per type; instances of any other type are described one by one.
+data "aws_instances" "by_type" {
+  for_each = toset(var.instance_types)
+
+  instance_tags        = local.project_tags
+  instance_state_names = local.live_states
+
+  filter {
+    name   = "instance-type"
+    values = [each.key]
+  }
+}
+
+locals {
+  other_ids   = setsubtract(data.aws_instances.project.ids, data.aws_instances.checked.ids)
+  typed_ids   = flatten([for d in data.aws_instances.by_type : d.ids])
+  untyped_ids = setsubtract(local.other_ids, local.typed_ids)
+}
+
+data "aws_instance" "untyped" {
+  for_each = local.untyped_ids
+
+  instance_id = each.key
+}
+
+data "aws_ec2_instance_type" "untyped" {
+  for_each = toset([for i in data.aws_instance.untyped : i.instance_type if !contains(var.instance_types, i.instance_type)])
+
+  instance_type = each.key
+}
+
+data "aws_security_groups" "project" {
+  tags = local.project_tags
+}
+
+data "aws_security_groups" "checked" {
+  tags = local.project_tags
+
+  filter {
+    name   = "tag:Session"
+    values = local.checked_sessions
+  }
+}
+
+# Root volumes carry the cluster's tags (Cluster, Role), not the provider's
+# default tags; grouped by size like the instances.
+locals {
+  root_volume_filters = {
+    "volume-type" = ["gp3"]
+    "tag:Role"    = ["master", "worker"]
+    "tag-key"     = ["Cluster"]
+  }
+}
+
+data "aws_ebs_volumes" "all" {
+  dynamic "filter" {
+    for_each = local.root_volume_filters
+    content {
+      name   = filter.key
+      values = filter.value
+    }
+  }
+}
+
+data "aws_ebs_volumes" "by_size" {
+  for_each = toset([for s in var.volume_sizes : tostring(s)])
+
+  dynamic "filter" {
+    for_each = merge(local.root_volume_filters, { size = [each.key] })
+    content {
+      name   = filter.key
+      values = filter.value
+    }
+  }
+}
+
+# The checked sessions' own volumes, found by the instances they are attached
+# to (in chunks: a filter takes a bounded number of values).
+data "aws_ebs_volumes" "checked" {
+  for_each = { for i, chunk in chunklist(sort(data.aws_instances.checked.ids), 100) : tostring(i) => chunk }
+
+  filter {
+    name   = "attachment.instance-id"
+    values = each.value
+  }
+}
+
+locals {
+  checked_volume_ids = toset(flatten([for d in data.aws_ebs_volumes.checked : d.ids]))
+  sized_volume_ids   = toset(flatten([for d in data.aws_ebs_volumes.by_size : d.ids]))
+  unsized_volume_ids = setsubtract(setsubtract(data.aws_ebs_volumes.all.ids, local.sized_volume_ids), local.checked_volume_ids)
+}
+
+data "aws_ebs_volume" "unsized" {
+  for_each = local.unsized_volume_ids
+
+  filter {
+    name   = "volume-id"
+    values = [each.key]
+  }
+}

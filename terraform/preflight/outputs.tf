@@ -1,0 +1,48 @@
+output "quotas" {
+  description = "Per check name: the quota's name, its value for the account and the AWS default."
+  value = {
+    for k, q in data.aws_servicequotas_service_quota.quota : k => {
+      name    = q.quota_name
+      value   = q.value
+      default = q.default_value
+    }
+  }
+}
+
+output "vcpus" {
+  description = "Default vCPUs per instance type (EC2 instance type data)."
+  value = merge(
+    { for t, d in data.aws_ec2_instance_type.type : t => d.default_vcpus },
+    { for t, d in data.aws_ec2_instance_type.untyped : t => d.default_vcpus },
+  )
+}
+
+output "zones" {
+  description = "Availability zones of the network's subnets (empty: the network is not deployed)."
+  value       = local.zones
+}
+
+output "offerings" {
+  description = "Per instance type, the network zones that offer it."
+  value = {
+    for t in var.instance_types : t => length(data.aws_ec2_instance_type_offerings.zones) == 0 ? [] : sort([
+      for i, offered in data.aws_ec2_instance_type_offerings.zones[0].instance_types :
+      data.aws_ec2_instance_type_offerings.zones[0].locations[i] if offered == t
+    ])
+  }
+}
+
+output "in_use" {
+  description = "Running under the project's tags, without the checked sessions: instances per type, security groups, gp3 GiB."
+  value = {
+    instances_by_type = merge(
+      { for t, d in data.aws_instances.by_type : t => length(setintersection(d.ids, local.other_ids)) },
+      { for t in distinct([for i in data.aws_instance.untyped : i.instance_type]) : t => length([for i in data.aws_instance.untyped : i if i.instance_type == t]) },
+    )
+    security_groups = length(setsubtract(data.aws_security_groups.project.ids, data.aws_security_groups.checked.ids))
+    gp3_gib = sum(concat([0],
+      [for s, d in data.aws_ebs_volumes.by_size : tonumber(s) * length(setsubtract(d.ids, local.checked_volume_ids))],
+      [for v in data.aws_ebs_volume.unsized : v.size],
+    ))
+  }
+}
