@@ -20,7 +20,7 @@ struct Labctl: AsyncParsableCommand {
 
         Exit codes: 0 ok, 1 the checked thing is not ok, 2 usage or environment error.
         """,
-        subcommands: [Keys.self, CreateConfig.self, ListSessions.self, Workspaces.self, Init.self, Plan.self, Apply.self,
+        subcommands: [Keys.self, CreateConfig.self, ListSessions.self, Workspaces.self, Init.self, Plan.self, Preflight.self, Apply.self,
                       Destroy.self, Output.self, Status.self, Switch.self, Unlock.self, Network.self, Cost.self,
                       Sheets.self, Serve.self, Open.self, Close.self, Demo.self, Verify.self]
     )

@@ -22,16 +22,19 @@ struct Apply: AsyncParsableCommand {
     @Flag(name: .shortAndLong, help: "Do not ask for confirmation.") var yes = false
     @Flag(name: .customLong("ssh-from-anywhere"), help: "Accept sessions whose allowed_ssh_cidrs open SSH to the whole internet (recorded in the audit log).")
     var sshFromAnywhere = false
+    @Flag(name: .customLong("skip-preflight"), help: "Do not check the account's quotas and the zones' instance types first (`labctl preflight`).")
+    var skipPreflight = false
 
     func run() async throws {
         let lab = global.lab
         let registry = try lab.openRegistry()
         try DeployPreflight.requireDeployable(options.sessions, files: lab.files, registry: registry)
         try DeployPreflight.requireSSHAccess(options.sessions, sshFromAnywhere: sshFromAnywhere, files: lab.files, registry: registry)
+        try await ApplyPreflight.require(options.sessions, skip: skipPreflight, lab: lab, registry: registry)
         if !yes { try Confirm.ask("Deploy \(options.sessions.joined(separator: ", ")) to AWS (this creates billable resources)?", expect: "yes") }
         let provisioner = lab.provisioner()
         let runner = SessionRunner(lab: lab, registry: registry, verb: .apply,
-                                   parallel: options.parallel ?? options.sessions.count, wait: !options.noWait)
+                                   parallel: options.parallelOrDefault, wait: !options.noWait)
         let outcomes = await runner.run(options.sessions) { session, _ in
             try await SessionDeployment.recordOutputs(session: session, provisioner: provisioner, registry: registry)
         }

@@ -1,0 +1,91 @@
+import Foundation
+
+/// What `terraform/preflight` asks AWS: the sessions checked, the instance types
+/// and volume sizes to group by, and the Service Quotas to read (by check name).
+public struct CapacityQuery: Sendable, Equatable {
+    public struct QuotaRef: Sendable, Equatable {
+        public var serviceCode: String
+        public var quotaCode: String
+        public init(serviceCode: String, quotaCode: String) {
+            self.serviceCode = serviceCode
+            self.quotaCode = quotaCode
+        }
+    }
+
+    public var region: String
+    public var project: String
+    public var networkName: String
+    public var sessions: [String]
+    public var instanceTypes: [String]
+    public var volumeSizes: [Int]
+    public var quotas: [String: QuotaRef]
+
+    public init(region: String, project: String, networkName: String, sessions: [String], instanceTypes: [String],
+                volumeSizes: [Int], quotas: [String: QuotaRef]) {
+        self.region = region
+        self.project = project
+        self.networkName = networkName
+        self.sessions = sessions
+        self.instanceTypes = instanceTypes
+        self.volumeSizes = volumeSizes
+        self.quotas = quotas
+    }
+
+    /// The stack's `.tfvars.json`.
+    func renderJSON() throws -> Data {
+        let object: [String: Any] = [
+            "region": region, "project": project, "network_name": networkName, "sessions": sessions,
+            "instance_types": instanceTypes, "volume_sizes": volumeSizes,
+            "quotas": quotas.mapValues { ["service_code": $0.serviceCode, "quota_code": $0.quotaCode] },
+        ]
+        return try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+    }
+}
+
+/// What the account has, as the stack's outputs report it.
+public struct AccountCapacity: Sendable, Equatable {
+    public struct Quota: Sendable, Equatable {
+        public var name: String
+        public var value: Double
+        public var defaultValue: Double
+    }
+
+    /// Read quotas by check name; a quota Service Quotas could not answer is in `unknownQuotas`.
+    public var quotas: [String: Quota]
+    /// Check name → why the quota is unknown (the provider's error).
+    public var unknownQuotas: [String: String]
+    /// Default vCPUs per instance type (the EC2 API's instance type data).
+    public var vcpus: [String: Int]
+    /// Availability zones of the network's subnets; empty when the network is not deployed.
+    public var zones: [String]
+    /// Instance type → the network zones that offer it.
+    public var offerings: [String: [String]]
+    /// Running under the project's tags, without the checked sessions' own resources.
+    public var instancesInUse: [String: Int]
+    public var securityGroupsInUse: Int
+    public var gp3GiBInUse: Int
+
+    /// Parses the `outputs` message of `terraform apply -json`.
+    static func parse(outputs: [String: Any], unknown: [String: String]) throws -> AccountCapacity {
+        func value(_ name: String) throws -> Any {
+            guard let o = outputs[name] as? [String: Any], let v = o["value"] else {
+                throw ProvisionError.unreadableOutputs(session: "preflight", reason: "output \(name) is missing")
+            }
+            return v
+        }
+        func int(_ any: Any?) -> Int { (any as? NSNumber)?.intValue ?? 0 }
+        let quotas = (try value("quotas") as? [String: [String: Any]] ?? [:]).mapValues {
+            Quota(name: $0["name"] as? String ?? "", value: ($0["value"] as? NSNumber)?.doubleValue ?? 0,
+                  defaultValue: ($0["default"] as? NSNumber)?.doubleValue ?? 0)
+        }
+        let inUse = try value("in_use") as? [String: Any] ?? [:]
+        return AccountCapacity(
+            quotas: quotas, unknownQuotas: unknown,
+            vcpus: (try value("vcpus") as? [String: Any] ?? [:]).mapValues { int($0) },
+            zones: try value("zones") as? [String] ?? [],
+            offerings: try value("offerings") as? [String: [String]] ?? [:],
+            instancesInUse: (inUse["instances_by_type"] as? [String: Any] ?? [:]).mapValues { int($0) },
+            securityGroupsInUse: int(inUse["security_groups"]),
+            gp3GiBInUse: int(inUse["gp3_gib"]))
+    }
+}
