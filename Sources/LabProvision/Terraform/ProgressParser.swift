@@ -6,6 +6,8 @@ public struct ProgressParser: Sendable {
     public private(set) var planned: Int?
     public private(set) var summary: String?
     public private(set) var errors: [String] = []
+    /// The first line saying AWS throttled an API call (the run is worth retrying).
+    public private(set) var throttled: String?
 
     public init() {}
 
@@ -14,6 +16,7 @@ public struct ProgressParser: Sendable {
 
     public mutating func consume(_ line: String) {
         let t = line.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "│ ", with: "")
+        if throttled == nil, Self.throttleMarkers.contains(where: { t.contains($0) }) { throttled = t }
         if var block = errorBlock, !t.hasPrefix("Error:") {
             if !t.isEmpty, !t.hasPrefix("on "), !t.hasPrefix("╵"), !t.hasPrefix("╷"), t.first?.isNumber != true {
                 block.append(t)
@@ -47,6 +50,9 @@ public struct ProgressParser: Sendable {
         if let planned, planned > 0, phase != "complete" { return "\(phase): \(done)/\(planned) resources" }
         return done > 0 ? "\(phase): \(done) resources" : phase
     }
+
+    /// AWS error codes of a throttled API call (EC2's, and the other services').
+    static let throttleMarkers = ["RequestLimitExceeded", "Throttling", "Rate exceeded", "TooManyRequestsException"]
 
     /// "Plan: 2 to add, 1 to change, 0 to destroy." → [2, 1, 0]
     static func numbers(in s: String) -> [Int] {

@@ -16,12 +16,20 @@ public struct TerraformBatch: Sendable {
         case warning(session: String, String)
         /// What the after-success step did (outputs recorded, pins cleared, …).
         case done(session: String, String)
+        /// AWS throttled the run; it starts again after `delay` seconds (run `attempt` of `of`).
+        case retrying(session: String, attempt: Int, of: Int, delay: TimeInterval, reason: String)
     }
+
+    /// Concurrent Terraform runs for one AWS account: each run makes up to 10 API calls
+    /// at a time (Terraform's -parallelism), and EC2 throttles an account, not a run.
+    public static let defaultParallel = 4
 
     public struct Outcome: Sendable {
         public var session: String
         public var result: Provisioner.Result?
         public var error: String?
+        /// Runs that AWS throttled and that were started again.
+        public var throttledRetries = 0
         public var ok: Bool { error == nil && (result?.succeeded ?? false) }
     }
 
@@ -31,8 +39,11 @@ public struct TerraformBatch: Sendable {
     public let verb: Provisioner.Verb
     public let parallel: Int
     public let waitForLock: Bool
+    public let retry: ThrottleRetry
 
-    public init(provisioner: Provisioner, registry: Registry, files: LabFiles, verb: Provisioner.Verb, parallel: Int, waitForLock: Bool) {
+    public init(provisioner: Provisioner, registry: Registry, files: LabFiles, verb: Provisioner.Verb, parallel: Int, waitForLock: Bool,
+                retry: ThrottleRetry = .fromEnvironment()) {
+        self.retry = retry
         self.provisioner = provisioner
         self.registry = registry
         self.files = files
@@ -61,22 +72,35 @@ public struct TerraformBatch: Sendable {
                     group.addTask { Outcome(session: session, result: nil, error: "\(error)") }
                     return
                 }
-                let verb = self.verb, provisioner = self.provisioner, wait = self.waitForLock, files = self.files
+                let verb = self.verb, provisioner = self.provisioner, wait = self.waitForLock, files = self.files, retry = self.retry
                 group.addTask {
                     onEvent(.starting(session: session))
+                    var retried = 0
                     do {
-                        let result = try await provisioner.run(verb, session: session, inputs: inputs, options: .init(waitForLock: wait),
+                        var result = try await provisioner.run(verb, session: session, inputs: inputs, options: .init(waitForLock: wait),
                                                                onBusy: { onEvent(.waiting(session: session, holder: $0)) },
                                                                onProgress: { onEvent(.progress(session: session, $0)) })
+                        // Throttled by AWS: wait and run again (bounded), rather than fail the session.
+                        while !result.succeeded, let why = result.progress.throttled, retried < retry.retries, !ChildProcesses.shared.interrupted {
+                            retried += 1
+                            let delay = retry.delay(afterAttempt: retried)
+                            onEvent(.retrying(session: session, attempt: retried + 1, of: retry.retries + 1, delay: delay, reason: why))
+                            try await Task.sleep(nanoseconds: UInt64(delay * 1_000_000_000))
+                            result = try await provisioner.run(verb, session: session, inputs: inputs, options: .init(waitForLock: wait),
+                                                               onBusy: { onEvent(.waiting(session: session, holder: $0)) },
+                                                               onProgress: { onEvent(.progress(session: session, $0)) })
+                        }
                         if !result.succeeded {
                             let why = result.progress.errors.first.map { ": \($0)" } ?? ""
+                            let throttled = result.progress.throttled == nil ? "" : " (still throttled by AWS after \(retried) retries: run it again later, or lower --parallel)"
                             return Outcome(session: session, result: result,
-                                           error: "terraform \(verb.rawValue) failed\(why) (log: \(files.display(result.log)))")
+                                           error: "terraform \(verb.rawValue) failed\(why)\(throttled) (log: \(files.display(result.log)))",
+                                           throttledRetries: retried)
                         }
                         if let done = try await afterSuccess(session, result) { onEvent(.done(session: session, done)) }
-                        return Outcome(session: session, result: result, error: nil)
+                        return Outcome(session: session, result: result, error: nil, throttledRetries: retried)
                     } catch {
-                        return Outcome(session: session, result: nil, error: "\(error)")
+                        return Outcome(session: session, result: nil, error: "\(error)", throttledRetries: retried)
                     }
                 }
             }

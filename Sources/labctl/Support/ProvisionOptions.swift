@@ -3,14 +3,18 @@ import Foundation
 import LabCore
 import LabProvision
 import LabStore
+import LabWorkflows
 
 /// Options shared by the Terraform verbs.
 struct SessionsOptions: ParsableArguments {
     @Argument(help: "One or more sessions (sessions/<name>.tfvars).")
     var sessions: [String]
 
-    @Option(help: "How many sessions run at once (default: all requested).")
+    @Option(help: "How many sessions run Terraform at once (default: \(TerraformBatch.defaultParallel), so that one account's EC2 API rate limits hold; throttled runs are retried).")
     var parallel: Int?
+
+    /// `--parallel`, or the default for one account (never more than the sessions named).
+    var parallelOrDefault: Int { parallel ?? min(sessions.count, TerraformBatch.defaultParallel) }
 
     @Flag(name: .customLong("no-wait"), help: "Fail at once if another labctl holds a session's lock, instead of waiting.")
     var noWait = false

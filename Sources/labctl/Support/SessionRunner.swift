@@ -29,7 +29,8 @@ struct SessionRunner {
             let r = o.result
             let resources = r.map { String($0.progress.done) } ?? "-"
             let time = r.map { String(format: "%.1fs", $0.elapsed) } ?? "-"
-            let detail = o.error ?? r.map { ($0.progress.summary ?? "") + " log: " + lab.display($0.log) } ?? ""
+            let retried = o.throttledRetries > 0 ? " (retried \(o.throttledRetries)× after AWS throttling)" : ""
+            let detail = (o.error ?? r.map { ($0.progress.summary ?? "") + " log: " + lab.display($0.log) } ?? "") + retried
             return [o.session, o.ok ? Terminal.green("ok") : Terminal.red("FAILED"), resources, time, detail]
         }))
     }
@@ -47,6 +48,8 @@ final class ProgressPrinter: @unchecked Sendable {
         case .waiting(let s, let holder): Terminal.note("[\(s)] waiting: session is \(holder)")
         case .warning(_, let message): Terminal.warning(message)
         case .done(let s, let what): Terminal.note("[\(s)] \(what)")
+        case let .retrying(s, attempt, of, delay, reason):
+            Terminal.warning("[\(s)] throttled by AWS (\(reason)); retrying in \(Int(delay.rounded())) s (run \(attempt) of \(of))")
         case .progress(let s, let p): if gate(s).shouldPrint(p) { Terminal.note("[\(s)] \(p.line)") }
         }
     }
