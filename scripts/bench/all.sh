@@ -7,7 +7,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 logs=${BENCH_LOGS:-/tmp/labctl-bench}; mkdir -p "$logs"
-if [ "${BENCH_QUICK:-0}" = 1 ]; then keys=2000; hosts=100; export BENCH_ROUNDS=1; else keys=10000; hosts=200; fi
+if [ "${BENCH_QUICK:-0}" = 1 ]; then keys=2000; hosts=100; scale="60 4 10"; export BENCH_ROUNDS=1; else keys=10000; hosts=200; scale="300 20 50"; fi
 scratch=${LABCTL_RELEASE_SCRATCH:-.build-release}
 export LABCTL_RELEASE_SCRATCH="$scratch"
 echo "== release build ($scratch)"
@@ -25,6 +25,8 @@ run keys-check scripts/bench/keys-check.sh "$keys"
 run intake scripts/bench/intake.sh 10
 run verify scripts/bench/verify.sh "$hosts"
 run provision scripts/bench/provision.sh
+# shellcheck disable=SC2086 # three sizes: BIG SESSIONS PER
+run apply-scale scripts/bench/apply-scale.sh $scale
 echo
 python3 - "$logs/rows.txt" <<'PY'
 import sys

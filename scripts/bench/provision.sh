@@ -39,8 +39,9 @@ now() { date +%s.%N; }
 for s in p1 p2 p3 q1 q2 q3 b1; do mk_session "$s" 2; done
 "$labctl" plan b1 >/dev/null 2>&1   # init once, outside the timings
 
-t0=$(now); "$labctl" apply p1 p2 p3 -y >/dev/null 2>&1; t1=$(now)
-for s in q1 q2 q3; do "$labctl" apply "$s" -y >/dev/null 2>&1; done; t2=$(now)
+# --skip-preflight: these rows time the Terraform runs; scripts/bench/apply-scale.sh times the preflight.
+t0=$(now); "$labctl" apply p1 p2 p3 -y --skip-preflight >/dev/null 2>&1; t1=$(now)
+for s in q1 q2 q3; do "$labctl" apply "$s" -y --skip-preflight >/dev/null 2>&1; done; t2=$(now)
 
 # labctl vs bare terraform for one session with the same inputs (var file rendered by labctl),
 # interleaved rounds so load changes on the machine hit both alike; medians reported.
@@ -48,7 +49,7 @@ for s in q1 q2 q3; do "$labctl" apply "$s" -y >/dev/null 2>&1; done; t2=$(now)
 rounds="${BENCH_ROUNDS:-3}"
 : > "$work/overhead.txt"
 for r in $(seq 1 "$rounds"); do
-  a=$(now); "$labctl" apply b1 -y >/dev/null 2>&1; b=$(now)
+  a=$(now); "$labctl" apply b1 -y --skip-preflight >/dev/null 2>&1; b=$(now)
   "$labctl" destroy b1 -y >/dev/null 2>&1
   c=$(now)
   TF_WORKSPACE=b1 terraform -chdir=terraform/session apply -input=false -auto-approve -no-color \

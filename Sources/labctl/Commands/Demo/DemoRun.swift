@@ -83,7 +83,8 @@ final class DemoRun: @unchecked Sendable {
 
         progress.begin("Applying \(sessionNames.joined(separator: ", ")) in parallel")
         Swift.print("")
-        try supervisor.labctl("apply", ["apply"] + sessionNames + ["-y"], output: .passThrough)
+        // The emulator has no account quotas to check (moto's Service Quotas knows only VPC codes).
+        try supervisor.labctl("apply", ["apply"] + sessionNames + ["-y", "--skip-preflight"], output: .passThrough)
         facts.resources = sessionNames.map { ($0, Self.stateSummary(lab.layout.localState($0))) }
         progress.end("\(facts.resources.map { "\($0.0): \($0.1.resources) resources, \($0.1.instances) instances" }.joined(separator: "; "))")
 
