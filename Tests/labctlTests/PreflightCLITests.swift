@@ -1,0 +1,88 @@
+import Foundation
+import LabTestSupport
+import XCTest
+
+/// `labctl preflight` and `apply`'s preflight through the built binary: real Terraform
+/// and the AWS provider against moto, a loopback Service Quotas stub with a small vCPU
+/// quota. No network is deployed: nothing may get as far as Terraform's apply.
+final class PreflightCLITests: XCTestCase {
+    nonisolated(unsafe) static var lab: TemporaryDirectory!
+    nonisolated(unsafe) static var moto: MotoServer!
+    nonisolated(unsafe) static var quotas: LoopbackTool!
+    nonisolated(unsafe) static var env: [String: String] = [:]
+
+    override class func setUp() {
+        do {
+            lab = try TemporaryDirectory("preflight-cli")
+            moto = try MotoServer(amisPath: RepositoryPaths.motoAMIs.path, directory: lab.url)
+            try lab.write("quotas.json", """
+                {"ec2/L-1216C47A": {"name": "Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances", "value": 6, "default": 5},
+                 "vpc/L-E79EC296": {"name": "VPC security groups per Region", "default": 2500},
+                 "vpc/L-0EA8095F": {"name": "Inbound or outbound rules per security group", "default": 60},
+                 "ebs/L-7A658B76": {"name": "Storage for General Purpose SSD (gp3) volumes, in TiB", "default": 50}}
+                """)
+            quotas = try LoopbackTool("servicequotas-stub.py", [lab.file("quotas.json").path], log: lab.file("quotas.log"))
+            env = moto.environment(extra: ["AWS_ENDPOINT_URL_SERVICE_QUOTAS": quotas.endpoint])
+            try RepositoryPaths.copyTerraform(to: lab.url)
+            try FileManager.default.createDirectory(at: lab.file("sessions"), withIntermediateDirectories: true)
+            try run(["create-config", "s1", "--workers", "1", "--ssh-from", "198.51.100.0/24"])
+            for n in ["ann.lee", "bob.kim"] {
+                let key = try KeyGen.generate(in: lab.url, name: n)
+                try run(["keys", "add", "s1", n, "--file", key.publicKeyPath])
+            }
+        } catch {
+            XCTFail("setup failed: \(error)")
+        }
+    }
+
+    override class func tearDown() {
+        quotas?.stop()
+        moto?.stop()
+        lab?.remove()
+    }
+
+    @discardableResult
+    static func run(_ args: [String]) throws -> Shell.Output {
+        let r = try LabctlBinary.run(args, env: env, directory: lab.url)
+        guard r.status == 0 else { throw TestSupportError("labctl \(args.joined(separator: " ")) failed: \(r.stdout)\(r.stderr)") }
+        return r
+    }
+
+    func labctl(_ args: [String]) throws -> Shell.Output { try LabctlBinary.run(args, env: Self.env, directory: Self.lab.url) }
+
+    func testApplyRefusesBeforeAnyTerraformApplyWhenVCPUsWouldBeExceeded() throws {
+        let r = try labctl(["apply", "s1", "-y"])
+        XCTAssertEqual(r.status, 1, r.stdout + r.stderr)
+        // 2 clusters × (t3.medium + t3.small) = 8 vCPUs against a quota of 6.
+        for part in ["Running On-Demand Standard", "L-1216C47A", "need 8", "is 6", "raise it by 2", "Nothing was deployed"] {
+            XCTAssertTrue(r.stderr.contains(part), "\(part) missing: \(r.stderr)")
+        }
+        let logs = (try? FileManager.default.contentsOfDirectory(atPath: Self.lab.file(".labctl/logs/s1").path)) ?? []
+        XCTAssertFalse(logs.contains { $0.hasSuffix("-apply.log") }, "no Terraform apply ran: \(logs)")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: Self.lab.file("terraform/session/terraform.tfstate.d/s1").path))
+        XCTAssertTrue(Self.quotas.logLines.contains("GetServiceQuota ec2/L-1216C47A"), "the quota came from Service Quotas: \(Self.quotas.logLines)")
+    }
+
+    func testPreflightJSONAndExitCode() throws {
+        let r = try labctl(["preflight", "s1", "--json"])
+        XCTAssertEqual(r.status, 1, r.stderr)
+        let rows = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [[String: Any]]
+        let vcpus = try XCTUnwrap(rows.first { $0["check"] as? String == "vcpus" })
+        XCTAssertEqual(vcpus["code"] as? String, "ec2/L-1216C47A")
+        XCTAssertEqual(vcpus["needed"] as? Int, 8)
+        XCTAssertEqual(vcpus["quota"] as? Int, 6)
+        XCTAssertEqual(vcpus["ok"] as? Bool, false)
+        // No network deployed: whether the zones offer the types is unknown, not ok.
+        let offered = try XCTUnwrap(rows.first { $0["check"] as? String == "offered t3.medium" })
+        XCTAssertTrue(offered["ok"] is NSNull, "\(offered)")
+        XCTAssertTrue(r.stderr.contains("raise it by 2"), r.stderr)
+    }
+
+    func testSkipPreflightSaysWhatItSkipped() throws {
+        // Without -y and without a terminal, apply stops at the confirmation, after the skip note.
+        let r = try labctl(["apply", "s1", "--skip-preflight"])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertTrue(r.stderr.contains("--skip-preflight: not checked for s1: On-Demand Standard vCPUs (L-1216C47A)"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("offered in the network's zones"), r.stderr)
+    }
+}
