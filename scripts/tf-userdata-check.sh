@@ -86,13 +86,13 @@ terraform -chdir="$WORK/tf/network" apply -auto-approve -no-color >"$WORK/logs/n
 # --- the configurations ---------------------------------------------------------------
 
 ssh-keygen -q -t ed25519 -N '' -C "labctl-operator@a-rather-long-session-name-for-sizing" -f "$WORK/keys/operator" || die "ssh-keygen failed"
-# make_vars SESSION WORKERS PARTICIPANTS: ids are as long as allowed (48) when
+# make_vars SESSION WORKERS PARTICIPANTS PREFIX: pod CIDRs are /PREFIX; ids are as long as allowed (48) when
 # PARTICIPANTS > 1, keys carry long comments, CAs are P-256 like labctl's own
 # (LabProvision's ClusterCA), with a long subject.
 make_vars() {
   python3 - "$WORK" "$@" <<'PY' || die "make_vars $1 failed"
 import json, secrets, string, subprocess, sys
-work, session, workers, count = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+work, session, workers, count, prefix = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
 alphabet = string.ascii_lowercase + string.digits
 def read(p):
     with open(p) as f:
@@ -107,7 +107,7 @@ for n in range(count):
                     "-keyout", key + "-ca.key", "-out", key + "-ca.crt"], check=True, capture_output=True)
     pub = subprocess.run(f"openssl x509 -pubkey -noout -in {key}-ca.crt | openssl pkey -pubin -outform der | openssl dgst -sha256 -r",
                          shell=True, check=True, capture_output=True, text=True).stdout.split()[0]
-    participants[pid] = {"public_key": read(key + ".pub").strip(), "pod_cidr": f"10.{112 + n}.0.0/16"}
+    participants[pid] = {"public_key": read(key + ".pub").strip(), "pod_cidr": f"10.{112 + n}.0.0/{prefix}"}
     secrets_[pid] = {
         "join_token": "".join(secrets.choice(alphabet) for _ in range(6)) + "." + "".join(secrets.choice(alphabet) for _ in range(16)),
         "ca_cert_pem": read(key + "-ca.crt"), "ca_key_pem": read(key + "-ca.key"), "ca_cert_hash": "sha256:" + pub,
@@ -119,10 +119,11 @@ with open(f"{work}/vars/{session}.tfvars.json", "w") as f:
     json.dump(doc, f, indent=2)
 PY
 }
-# session  workers  participants
-CONFIGS=("zero 0 1" "two 2 1" "twenty 20 1" "crowd 1 12")
+# session  workers  participants  pod CIDR prefix (/16: clusters from before
+# LABCTL_POD_CIDR_PREFIX; /21: its default, a 21-node cluster in the smallest network)
+CONFIGS=("zero 0 1 16" "two 2 1 16" "twenty 20 1 21" "crowd 1 12 21")
 for c in "${CONFIGS[@]}"; do
-  # shellcheck disable=SC2086 # three words on purpose
+  # shellcheck disable=SC2086 # four words on purpose
   make_vars $c
 done
 
@@ -172,7 +173,7 @@ PY
 
 expected_instances=0
 for c in "${CONFIGS[@]}"; do
-  read -r _ w n <<<"$c"
+  read -r _ w n _ <<<"$c"
   expected_instances=$((expected_instances + n * (1 + w)))
 done
 if python3 - "$WORK" "$expected_instances" "${CONFIGS[@]%% *}" <<'PY'; then
@@ -240,6 +241,30 @@ for c in "${CONFIGS[@]}"; do
       fail "$s $role: shellcheck ($scripts scripts, expected $((2 * n)))" "${shell_bad[*]:-}"
     fi
   done
+done
+
+# --- node CIDR mask: every node of a small pod network gets a range ------------------------
+# kubeadm's controller manager gives each node a /24; a /21 has 8 of them, so a
+# 21-node cluster needs /26 node ranges (--node-cidr-mask-size) or it logs
+# CIDRNotAvailable. /16 clusters keep kubeadm's default and unchanged user data.
+
+for c in "${CONFIGS[@]}"; do
+  read -r s w _ prefix <<<"$c"
+  bad=()
+  for d in "$WORK/userdata/$s-"*"-master"; do
+    script=$(grep -l 'kubeadm init' "$d"/script-* 2>/dev/null | head -n 1)
+    [ -n "$script" ] || { bad+=("$(basename "$d"): no bootstrap script"); continue; }
+    if [ "$prefix" -gt 19 ]; then
+      mask=$(grep -o 'node-cidr-mask-size=[0-9]*' "$script" | head -n 1 | cut -d= -f2)
+      grep -q -- '--patches /etc/kubernetes/labctl-patches' "$script" || bad+=("$(basename "$d"): kubeadm init without --patches")
+      if [ -z "$mask" ] || [ $((1 << (mask - prefix))) -lt $((1 + w)) ]; then
+        bad+=("$(basename "$d"): node mask '${mask:-none}' leaves no range for each of $((1 + w)) nodes in a /$prefix")
+      fi
+    elif grep -q 'labctl-patches' "$script"; then
+      bad+=("$(basename "$d"): a /$prefix pod network got a node-mask patch (its user data must not change)")
+    fi
+  done
+  if [ ${#bad[@]} -eq 0 ]; then pass "$s: node CIDR ranges fit $((1 + w)) node(s) in a /$prefix pod network"; else fail "$s: node CIDR mask" "${bad[*]}"; fi
 done
 
 # --- the worker's wait for its master is bounded -------------------------------------------

@@ -2,15 +2,24 @@ import Foundation
 import Hummingbird
 
 /// The peer of scripts/bench/intake.sh: a bare Hummingbird 2 application with
-/// one route, `GET /join/{code}`, answering a fixed page of the size labctl's
-/// join form has — no middleware, no database, no rendering. The benchmark
-/// compares labctl's `GET /join/<code>` against it in the same run.
+/// two routes, `GET /join/{code}`, answering a fixed page of the size labctl's
+/// join form has, and `POST /api/v1/join/{code}`, reading the body and answering
+/// 201 with a fixed JSON of the size of labctl's answer — no middleware, no
+/// parsing, no database, no rendering. The benchmark compares labctl's routes
+/// against these in the same run.
 /// Usage: intake-bench-peer PORT
 let port = CommandLine.arguments.count > 1 ? Int(CommandLine.arguments[1]) ?? 0 : 0
 let page = ByteBuffer(string: String(repeating: "<p>labctl join form stand-in</p>\n", count: 70))
 let router = Router()
 router.get("/join/:code") { _, _ in
     Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: page))
+}
+let created = ByteBuffer(string: #"{"participant":"firstname.lastname","session":"bench-post","discrete_id":"firstname.la","#
+    + #""fingerprint":"SHA256:0000000000000000000000000000000000000000000","edit_token":"0000000000000000000000000000000000000000000","#
+    + #""edit_url":"http://127.0.0.1:8080/me/0000000000000000000000000000000000000000000"}"#)
+router.post("/api/v1/join/:code") { request, _ in
+    _ = try await request.body.collect(upTo: 16 * 1024)
+    return Response(status: .created, headers: [.contentType: "application/json"], body: .init(byteBuffer: created))
 }
 let app = Application(
     router: router,

@@ -41,6 +41,11 @@ public struct IntakeHTTPError: Error, Sendable, Equatable {
         .init(.tooManyRequests, "rate-limited", "too many submissions from your address; wait \(seconds) s and try again.", retryAfterSeconds: seconds)
     }
 
+    static func sessionBusy(retryAfter seconds: Int) -> Self {
+        .init(.tooManyRequests, "session-busy", "this session is taking more submissions than it allows per minute; wait \(seconds) s and try again, or tell your trainer.",
+              retryAfterSeconds: seconds)
+    }
+
     static func keyRefused(_ refusal: KeyRefusal) -> Self {
         .init(.unprocessableContent, "key-refused", "key refused: \(refusal.message)", reason: refusal.code)
     }
@@ -59,8 +64,10 @@ public struct IntakeHTTPError: Error, Sendable, Equatable {
             return .init(.conflict, "key-in-use", "this key is already registered in session \(session). Every participant needs their own key: create one with ssh-keygen -t ed25519 and send the .pub file. Registered it yourself earlier? Use your personal link.")
         case .registry(.nameTaken(let name, let session)):
             return .init(.conflict, "name-taken", "\(name) is already registered in session \(session). If that is you, use the personal link you got when you registered; otherwise ask your trainer.")
-        case .registry(.pool):
-            return .init(.serviceUnavailable, "lab-full", "the lab has no free cluster network left for this session; tell your trainer.")
+        case .registry(.pool(let pool)):
+            // The participant can do nothing about it; the trainer finds the setting to widen in the log and the dashboard.
+            return .init(.serviceUnavailable, "lab-full", "the lab is full: tell the trainer (every cluster network of this lab is taken).",
+                         reason: pool.isExhausted ? "pod-network-pool-exhausted" : "pod-network-pool")
         case .registry(let other):
             return .init(.conflict, "refused", other.description)
         case .storage:

@@ -13,8 +13,12 @@ final class IntakeService: Sendable {
     let adminTokenDigest: String
     /// The lab directory's files, when the server knows it (`labctl serve` always does).
     let files: LabFiles?
+    /// Refused submissions, unknown codes and tokens, per client address.
     let submissionLimiter: RateLimiter
+    /// Submissions per session, whoever sends them: a leaked link cannot flood a session.
+    let sessionLimiter: RateLimiter
     let loginLimiter: RateLimiter
+    let joinCodes: JoinCodeCache
     let forms: FormProtection
     private let base: Mutex<String>
 
@@ -25,6 +29,8 @@ final class IntakeService: Sendable {
         files = dependencies.settings.labRoot.map(LabFiles.init(root:))
         writer = SubmissionWriter(registry: dependencies.registry)
         submissionLimiter = RateLimiter(perMinute: dependencies.settings.submissionsPerMinute)
+        sessionLimiter = RateLimiter(perMinute: dependencies.settings.sessionSubmissionsPerMinute)
+        joinCodes = JoinCodeCache(registry: dependencies.registry)
         loginLimiter = RateLimiter(perMinute: dependencies.settings.loginAttemptsPerMinute)
         forms = FormProtection(secureCookies: dependencies.settings.isTLS)
         base = Mutex(dependencies.settings.baseURL())
@@ -45,6 +51,13 @@ final class IntakeService: Sendable {
         guard let files else { return nil }
         // Trusted: Mustache escapes every value it puts into the template.
         return try OwnSheet(files: files, registry: registry).html(for: participant).map { HTML(stringLiteral: $0) }
+    }
+
+    /// Takes one submission from `session`'s budget, or refuses with 429.
+    func admitSubmission(to session: String) throws {
+        if case .failure(let wait) = sessionLimiter.take(session) {
+            throw IntakeHTTPError.sessionBusy(retryAfter: wait.seconds)
+        }
     }
 
     /// Whether `token` is the admin token (digests compared in constant time).

@@ -7,8 +7,11 @@ public struct IntakeSettings: Sendable {
     /// The address participants and trainers use, for links (`https://lab.example.org`).
     /// Default: `http://host:port`. An `https` URL also makes cookies `Secure` and adds HSTS.
     public var publicURL: String?
-    /// Per-client submissions (join, key replacement) per minute; also the burst.
+    /// Per-client refused requests per minute (failed submissions, unknown codes or
+    /// tokens); also the burst. Accepted submissions do not count: a room shares one address.
     public var submissionsPerMinute: Int
+    /// Per-session submissions per minute, whatever their address; also the burst.
+    public var sessionSubmissionsPerMinute: Int
     /// Per-client dashboard login attempts per minute.
     public var loginAttemptsPerMinute: Int
     /// How long a dashboard login lasts.
@@ -17,12 +20,13 @@ public struct IntakeSettings: Sendable {
     public var labRoot: URL?
 
     public init(host: String = "127.0.0.1", port: Int = 8080, publicURL: String? = nil,
-                submissionsPerMinute: Int = 60, loginAttemptsPerMinute: Int = 10,
+                submissionsPerMinute: Int = 60, sessionSubmissionsPerMinute: Int = 1_200, loginAttemptsPerMinute: Int = 10,
                 loginLifetime: TimeInterval = 12 * 3600, labRoot: URL? = nil) {
         self.host = host
         self.port = port
         self.publicURL = publicURL
         self.submissionsPerMinute = submissionsPerMinute
+        self.sessionSubmissionsPerMinute = sessionSubmissionsPerMinute
         self.loginAttemptsPerMinute = loginAttemptsPerMinute
         self.loginLifetime = loginLifetime
         self.labRoot = labRoot

@@ -7,24 +7,23 @@ import LabCore
 /// transaction (a batch of web submissions) costs one scan, not one per row.
 /// Only valid inside the transaction it was first used in.
 struct RegistrationAllocator {
-    /// The pool's networks, lowest first, as stored in `participant.podCIDR`.
-    let networks: [String]
-    private var usedNetworks: Set<String>?
-    /// Every network below this index is known to be in use.
+    let pool: PodCIDRPool
+    /// Networks in use (of any size), read once per transaction.
+    private var usage: PodNetworkUsage?
+    /// Every candidate below this index is known to be in use.
     private var cursor = 0
     /// Taken discrete ids that start with a given first name, per session.
     private var takenIDs: [String: Set<String>] = [:]
 
-    init(networks: [String]) { self.networks = networks }
+    init(pool: PodCIDRPool) { self.pool = pool }
 
     /// The lowest free pod network; does not reserve it (see `didAdd`).
     mutating func network(_ db: Database) throws -> String {
-        if usedNetworks == nil {
-            usedNetworks = Set(try String.fetchAll(db, sql: "SELECT podCIDR FROM participant"))
-        }
-        while cursor < networks.count, usedNetworks!.contains(networks[cursor]) { cursor += 1 }
-        guard cursor < networks.count else { throw RegistryError.pool(.exhausted(size: networks.count)) }
-        return networks[cursor]
+        if usage == nil { usage = try PodNetworkRows.usage(db) }
+        let candidates = pool.candidates
+        while cursor < candidates.count, usage!.overlaps(candidates[cursor]) { cursor += 1 }
+        guard cursor < candidates.count else { throw RegistryError.pool(pool.exhausted) }
+        return candidates[cursor].description
     }
 
     /// The discrete id for `name` in `session`. Only ids that start with the
@@ -43,7 +42,7 @@ struct RegistrationAllocator {
     /// Records a participant the transaction added (call only once its savepoint
     /// or transaction step succeeded, so a rolled-back row reserves nothing).
     mutating func didAdd(_ record: ParticipantRecord, first: String) {
-        usedNetworks?.insert(record.podCIDR)
+        if let network = IPv4CIDR(record.podCIDR) { usage?.insert(network) }
         takenIDs[Self.bucket(record.session, first)]?.insert(record.discreteID)
     }
 

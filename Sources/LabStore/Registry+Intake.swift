@@ -94,9 +94,9 @@ extension Registry {
     /// then may a result be acknowledged. Throws if the commit itself failed
     /// (then nothing in the batch happened).
     public func applyIntake(_ operations: [IntakeOperation]) async throws -> [Result<IntakeOutcome, IntakeRefusal>] {
-        let networks = self.networks
+        let pool = self.pool
         return try await database.write { db in
-            var allocator = RegistrationAllocator(networks: networks)
+            var allocator = RegistrationAllocator(pool: pool)
             var results: [Result<IntakeOutcome, IntakeRefusal>] = []
             results.reserveCapacity(operations.count)
             for operation in operations {

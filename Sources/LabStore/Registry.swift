@@ -8,9 +8,8 @@ import LabCore
 public final class Registry: Sendable {
     public let database: DatabasePool
     public let path: String
-    private let pool: PodCIDRPool
-    /// The pool's networks as text, lowest first (computed once).
-    let networks: [String]
+    /// Where new participants' pod networks come from.
+    public let pool: PodCIDRPool
 
     /// Opens (creating if needed) the database at `path`: its folder is made
     /// 0700 and the file 0600, since it will hold session secrets.
@@ -19,7 +18,6 @@ public final class Registry: Sendable {
         do throws(PoolError) {
             if let pool { self.pool = pool } else { self.pool = try PodCIDRPool() }
         } catch { throw RegistryError.pool(error) }
-        networks = self.pool.candidates.map(\.description)
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent().path
         let fm = FileManager.default
@@ -81,9 +79,9 @@ public final class Registry: Sendable {
                          key: SSHPublicKey, via interface: Interface,
                          existing policy: ExistingNamePolicy = .replaceKey) throws -> RegistrationOutcome {
         try SessionName.validate(session)
-        let networks = self.networks
+        let pool = self.pool
         return try database.write { db in
-            var allocator = RegistrationAllocator(networks: networks)
+            var allocator = RegistrationAllocator(pool: pool)
             return try Self.register(session: session, name: name, displayName: displayName, email: email, key: key,
                                      via: interface, existing: policy, allocator: &allocator, db)
         }
@@ -136,6 +134,7 @@ public final class Registry: Sendable {
                                        discreteID: try allocator.discreteID(for: name, session: session, db),
                                        podCIDR: cidr, createdAt: now, updatedAt: now)
         try record.insert(db)
+        try PodNetworkRows.insert(participantID: record.id!, network: cidr, db)
         var keyRecord = KeyRecord(id: nil, participantID: record.id!, session: session, keyLine: key.openSSHLine,
                                   fingerprint: fingerprint, active: true, addedAt: now, replacedAt: nil)
         try keyRecord.insert(db)

@@ -79,7 +79,7 @@ final class AdminTests: XCTestCase, @unchecked Sendable {
             XCTAssertTrue(page.text.contains("state-closed"))
             XCTAssertTrue(page.text.contains("/join/\(code)"))
             let detail = try await client.execute(uri: "/admin/sessions/s1", method: .get, headers: [.cookie: "labctl_admin=\(cookie)"])
-            for text in ["p0.q", "p0.q", "10.112.0.0/16", "SHA256:", "Remove", "Close intake", "Download keys", "Cost estimate"] {
+            for text in ["p0.q", "p0.q", "10.112.0.0/21", "SHA256:", "Remove", "Close intake", "Download keys", "Cost estimate"] {
                 XCTAssertTrue(detail.text.contains(text), "session page lacks \(text)")
             }
             // Log out: the cookie stops working.
@@ -137,7 +137,7 @@ final class AdminTests: XCTestCase, @unchecked Sendable {
             let people = try XCTUnwrap(detail.json["participants"] as? [[String: Any]])
             XCTAssertEqual(people.first?["discrete_id"] as? String, "jane.do")
             XCTAssertEqual(people.first?["fingerprint"] as? String, key.fingerprint)
-            XCTAssertEqual(people.first?["pod_cidr"] as? String, "10.112.0.0/16")
+            XCTAssertEqual(people.first?["pod_cidr"] as? String, "10.112.0.0/21")
             let keys = try await client.execute(uri: "/api/v1/admin/sessions/s1/keys", method: .get, headers: bearer)
             XCTAssertEqual(keys.text, key.line.split(separator: " ").prefix(2).joined(separator: " ") + " jane.doe\n")
             let closed = try await client.execute(uri: "/api/v1/admin/sessions/s1/close", method: .post, headers: bearer)

@@ -156,23 +156,51 @@ final class JoinAPITests: XCTestCase, @unchecked Sendable {
         XCTAssertEqual(try f.registry.participants(in: "s1").count, 0)
     }
 
-    func testSubmissionsOverTheClientsBudgetAre429WithRetryAfter() async throws {
+    func testRefusalsOverTheClientsBudgetAre429WithRetryAfterButAcceptedSubmissionsAreFree() async throws {
         let f = try IntakeFixture(settings: IntakeSettings(submissionsPerMinute: 3))
         let code = try f.open()
         try await f.application().test(.router) { client in
-            for i in 0..<3 {
+            // Ten accepted submissions from one address: more than the budget, none refused.
+            for i in 0..<10 {
                 let r = try await self.post(client, code, ["first_name": "P\(i)", "last_name": "Q", "public_key": TestKeys.ed25519().line])
-                XCTAssertEqual(r.status, .created)
+                XCTAssertEqual(r.status, .created, "accepted submission \(i)")
             }
-            let limited = try await self.post(client, code, ["first_name": "P9", "last_name": "Q", "public_key": TestKeys.ed25519().line])
+            // Three refusals spend the budget: a private key, a bad code, a taken name.
+            let key = try await self.post(client, code, ["first_name": "X", "last_name": "Y", "public_key": "-----BEGIN OPENSSH PRIVATE KEY-----"])
+            XCTAssertEqual(key.status, .unprocessableContent)
+            let unknown = try await client.execute(uri: "/join/\(SecretToken.generate(byteCount: 16).value)", method: .get).status
+            XCTAssertEqual(unknown, .notFound)
+            let taken = try await self.post(client, code, ["first_name": "P0", "last_name": "Q", "public_key": TestKeys.ed25519().line])
+            XCTAssertEqual(taken.status, .conflict)
+            let limited = try await self.post(client, code, ["first_name": "P99", "last_name": "Q", "public_key": TestKeys.ed25519().line])
             XCTAssertEqual(limited.status, .tooManyRequests)
             XCTAssertEqual(limited.json["error"] as? String, "rate-limited")
             let retry = try XCTUnwrap(limited.headers[.retryAfter].flatMap(Int.init))
             XCTAssertTrue((1...20).contains(retry), "one token refills in 20 s at 3/min, got \(retry)")
-            // Reading the form is not limited.
-            let v1 = try await client.execute(uri: "/join/\(code)", method: .get).status
-            XCTAssertEqual(v1, .ok)
+            // Guessing codes stops too.
+            let guess = try await client.execute(uri: "/join/\(SecretToken.generate(byteCount: 16).value)", method: .get).status
+            XCTAssertEqual(guess, .tooManyRequests)
         }
-        XCTAssertEqual(try f.registry.participants(in: "s1").count, 3)
+        XCTAssertEqual(try f.registry.participants(in: "s1").count, 10)
+    }
+
+    func testTheSessionsCapStopsAFloodFromAnyAddress() async throws {
+        let f = try IntakeFixture(settings: IntakeSettings(sessionSubmissionsPerMinute: 5))
+        let code = try f.open()
+        let other = try f.open("s2")
+        try await f.application().test(.router) { client in
+            for i in 0..<5 {
+                let r = try await self.post(client, code, ["first_name": "P\(i)", "last_name": "Q", "public_key": TestKeys.ed25519().line])
+                XCTAssertEqual(r.status, .created)
+            }
+            let capped = try await self.post(client, code, ["first_name": "P5", "last_name": "Q", "public_key": TestKeys.ed25519().line])
+            XCTAssertEqual(capped.status, .tooManyRequests)
+            XCTAssertEqual(capped.json["error"] as? String, "session-busy")
+            XCTAssertNotNil(capped.headers[.retryAfter])
+            // Another session has its own budget, and the address is not blamed.
+            let elsewhere = try await self.post(client, other, ["first_name": "P5", "last_name": "Q", "public_key": TestKeys.ed25519().line])
+            XCTAssertEqual(elsewhere.status, .created)
+        }
+        XCTAssertEqual(try f.registry.participants(in: "s1").count, 5)
     }
 }

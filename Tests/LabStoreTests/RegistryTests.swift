@@ -28,7 +28,7 @@ final class RegistryTests: RegistryTestCase {
         let outcome = try registry.register(session: "s1", name: name("john.doe"), email: "j@example.org", key: key("j"), via: .cli)
         guard case .added(let p) = outcome else { return XCTFail("\(outcome)") }
         XCTAssertEqual(p.discreteID, "john.do")
-        XCTAssertEqual(p.podCIDR, "10.112.0.0/16")
+        XCTAssertEqual(p.podCIDR, "10.112.0.0/21")
         XCTAssertEqual(p.record.displayName, "John Doe")
         XCTAssertEqual(try registry.participants(in: "s1").map(\.name), ["john.doe"])
     }
@@ -87,20 +87,20 @@ final class RegistryTests: RegistryTestCase {
     func testPodCIDRsUniqueAcrossSessionsAndReleasedOnRemoval() throws {
         let a = try registry.register(session: "s1", name: name("a.a"), key: key("1"), via: .cli).participant
         let b = try registry.register(session: "s2", name: name("b.b"), key: key("2"), via: .cli).participant
-        XCTAssertEqual([a.podCIDR, b.podCIDR], ["10.112.0.0/16", "10.113.0.0/16"])
+        XCTAssertEqual([a.podCIDR, b.podCIDR], ["10.112.0.0/21", "10.112.8.0/21"])
         try registry.removeParticipant(session: "s1", name: "a.a", via: .cli)
         let c = try registry.register(session: "s2", name: name("c.c"), key: key("3"), via: .cli).participant
-        XCTAssertEqual(c.podCIDR, "10.112.0.0/16", "the released network is handed out again")
+        XCTAssertEqual(c.podCIDR, "10.112.0.0/21", "the released network is handed out again")
         XCTAssertThrowsError(try registry.removeParticipant(session: "s1", name: "a.a", via: .cli)) {
             XCTAssertEqual($0 as? RegistryError, .noSuchParticipant(name: "a.a", session: "s1"))
         }
     }
 
     func testExhaustedPoolIsAClearError() throws {
-        registry = try Registry(path: dir.file("small.sqlite").path, pool: try PodCIDRPool(spec: "172.20.0.0/16"))
+        registry = try Registry(path: dir.file("small.sqlite").path, pool: try PodCIDRPool(spec: "172.20.0.0/16", clusterPrefix: 16))
         _ = try registry.register(session: "s1", name: name("a.a"), key: key("1"), via: .cli)
         XCTAssertThrowsError(try registry.register(session: "s1", name: name("b.b"), key: key("2"), via: .cli)) {
-            XCTAssertEqual($0 as? RegistryError, .pool(.exhausted(size: 1)))
+            XCTAssertEqual($0 as? RegistryError, .pool(.exhausted(size: 1, pool: "172.20.0.0/16", clusterPrefix: 16)))
         }
         XCTAssertEqual(try registry.participants(in: "s1").count, 1, "nothing half-written")
     }

@@ -109,7 +109,7 @@ final class KeysCLITests: XCTestCase {
         let key = try KeyGen.generate(in: lab.url, name: "zoe", comment: "zoe@laptop")
         var r = try labctl(["keys", "add", "session-1", "Zoë Müller-Lüdenscheidt", "--file", key.publicKeyPath, "--email", "zoe@example.org"])
         XCTAssertEqual(r.status, 0, r.stderr)
-        XCTAssertTrue(r.stdout.contains("added zoe.muller-ludenscheidt to session-1: id zoe.mu, pod CIDR 10.112.0.0/16"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("added zoe.muller-ludenscheidt to session-1: id zoe.mu, pod CIDR 10.112.0.0/21"), r.stdout)
         r = try labctl(["keys", "add", "session-1", "other.person", "--key", key.publicLine])
         XCTAssertEqual(r.status, 1)
         XCTAssertTrue(r.stderr.contains("already registered to zoe.mu"), r.stderr)

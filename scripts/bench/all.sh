@@ -22,7 +22,7 @@ run() { # name command...
 }
 : >"$logs/rows.txt"
 run keys-check scripts/bench/keys-check.sh "$keys"
-run intake scripts/bench/intake.sh 10
+run intake scripts/bench/intake.sh 10      # GET /join and POST /api/v1/join (1,000 participants) rows
 run verify scripts/bench/verify.sh "$hosts"
 run provision scripts/bench/provision.sh
 # shellcheck disable=SC2086 # three sizes: BIG SESSIONS PER

@@ -1,8 +1,14 @@
 #!/usr/bin/env bash
-# Benchmark: labctl's join page (`GET /join/<code>`: database lookup, rendering, security
+# Benchmark: labctl's join page (`GET /join/<code>`: code lookup, rendering, security
 # headers) against a bare Hummingbird route serving a page of the same size
 # (Benchmarks/IntakeBenchPeer), both release builds, same wrk load, same run.
-#   scripts/bench/intake.sh [SECONDS=10]   (CONNECTIONS=64, THREADS=2)
+# Then the submissions: 1,000 distinct participants (valid ed25519 keys, made here)
+# posted to `POST /api/v1/join/<code>` of one session over 64 keep-alive connections
+# (scripts/bench/post-load.py), against the peer's bare POST route with the same bodies;
+# a warm-up round, then BENCH_ROUNDS measured rounds (median reported), each into a new
+# session, whose rows are counted in SQLite afterwards (lost = acknowledged but not stored,
+# duplicated = stored more than once or stored without an acknowledgement).
+#   scripts/bench/intake.sh [SECONDS=10]   (CONNECTIONS=64, THREADS=2, BENCH_ROUNDS=3)
 # Prints "figure|labctl|peer|ratio|target" rows on its last lines for scripts/bench/all.sh.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -31,9 +37,55 @@ rate "http://127.0.0.1:$p1/join/$code" >/dev/null   # warm-up, not counted
 rate "http://127.0.0.1:$p2/join/x" >/dev/null
 ours=$(rate "http://127.0.0.1:$p1/join/$code")
 peer=$(rate "http://127.0.0.1:$p2/join/x")
-python3 - "$ours" "$peer" "$conns" "$secs" <<'PY'
-import sys
-ours, peer, conns, secs = float(sys.argv[1]), float(sys.argv[2]), sys.argv[3], sys.argv[4]
+
+# --- POST: 1,000 distinct participants into one session, per round ---
+participants=1000; rounds=${BENCH_ROUNDS:-3}
+python3 - "$work" "$participants" "$rounds" <<'PY'
+import json, sys
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ed25519
+work, n, rounds = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+for r in range(rounds + 1):  # round 0 is the warm-up
+    with open(f"{work}/post-{r}.jsonl", "w") as f:
+        for i in range(n):
+            key = ed25519.Ed25519PrivateKey.generate().public_key().public_bytes(
+                serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH).decode()
+            f.write(json.dumps({"first_name": f"r{r}p{i}", "last_name": "bench", "public_key": key + f" r{r}p{i}@laptop"}) + "\n")
+PY
+: >"$work/post-results"
+for r in $(seq 0 "$rounds"); do
+  session=bench-post-$r
+  "$bin/labctl" create-config "$session" --ssh-from 198.51.100.0/24 >/dev/null
+  pcode=$("$bin/labctl" open "$session" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["join_url"].rsplit("/",1)[1])')
+  scripts/bench/post-load.py "$p1" "/api/v1/join/$pcode" "$work/post-$r.jsonl" "$conns" >"$work/post-labctl-$r.json"
+  scripts/bench/post-load.py "$p2" "/api/v1/join/x" "$work/post-$r.jsonl" "$conns" >"$work/post-peer-$r.json"
+  [ "$r" = 0 ] || echo "$r $session" >>"$work/post-results"
+done
+
+python3 - "$ours" "$peer" "$conns" "$secs" "$work" "$LABCTL_ROOT/.labctl/lab.sqlite" "$participants" <<'PY'
+import json, sqlite3, statistics, sys
+ours, peer, conns, secs, work, db, n = float(sys.argv[1]), float(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5], sys.argv[6], int(sys.argv[7])
 print(f"GET /join: labctl {ours:,.0f} req/s, bare Hummingbird {peer:,.0f} req/s ({conns} connections, {secs} s each)")
+rows = []
+con = sqlite3.connect(db)
+for line in open(f"{work}/post-results"):
+    r, session = line.split()
+    lab = json.load(open(f"{work}/post-labctl-{r}.json"))
+    bare = json.load(open(f"{work}/post-peer-{r}.json"))
+    stored = [name for (name,) in con.execute("SELECT name FROM participant WHERE session = ?", (session,))]
+    acked = [a for a in lab["accepted"] if a]
+    lost = len(set(acked) - set(stored))
+    duplicated = (len(stored) - len(set(stored))) + len(set(stored) - set(acked)) + (len(acked) - len(set(acked)))
+    rows.append((lab, bare, len(stored), lost, duplicated))
+    print(f"POST round {r} ({session}): labctl {lab['accepted_per_s']:,.0f} accepted/s p50 {lab['p50_ms']:.1f} ms p99 {lab['p99_ms']:.1f} ms "
+          f"statuses {lab['statuses']}; bare {bare['accepted_per_s']:,.0f}/s p99 {bare['p99_ms']:.1f} ms; "
+          f"SQLite: {len(stored)} rows, {lost} lost, {duplicated} duplicated")
+med = sorted(rows, key=lambda x: x[0]["accepted_per_s"])[len(rows) // 2]
+lab, bare = med[0], med[1]
+worst_p99 = max(x[0]["p99_ms"] for x in rows)
+stored_all, lost_all, dup_all = sum(x[2] for x in rows), sum(x[3] for x in rows), sum(x[4] for x in rows)
 print(f"GET /join throughput|{ours:,.0f} req/s|{peer:,.0f} req/s bare Hummingbird|{ours/peer:.2f}x|>= 0.5x")
+print(f"POST /api/v1/join: {n} participants, {conns} conns (median of {len(rows)})|{lab['accepted_per_s']:,.0f} accepted/s|{bare['accepted_per_s']:,.0f}/s bare route|{lab['accepted_per_s']/bare['accepted_per_s']:.2f}x|>= 2,000/s")
+print(f"POST /api/v1/join: p99 latency (median round; worst {worst_p99:.1f} ms)|{lab['p99_ms']:.1f} ms|{bare['p99_ms']:.1f} ms bare route|{lab['p99_ms']/max(bare['p99_ms'], 0.001):.2f}x|<= 25 ms")
+print(f"POST /api/v1/join: rows in SQLite after {len(rows)} x {n}|{stored_all} stored, {lost_all} lost, {dup_all} duplicated|{len(rows) * n} sent|-|0 lost, 0 duplicated")
 PY

@@ -59,8 +59,8 @@ resource "aws_instance" "master" {
     }
 
     precondition {
-      condition     = pow(2, 24 - tonumber(split("/", each.value.pod_cidr)[1])) >= 1 + var.worker_count
-      error_message = "The pod CIDR ${each.value.pod_cidr} of participant ${each.key} has room for ${pow(2, 24 - tonumber(split("/", each.value.pod_cidr)[1]))} node range(s) of /24 (kubeadm's node mask), but the cluster has ${1 + var.worker_count} nodes; give it a shorter prefix such as /16."
+      condition     = pow(2, local.node_cidr_mask[each.key] - tonumber(split("/", each.value.pod_cidr)[1])) >= 1 + var.worker_count
+      error_message = "The pod CIDR ${each.value.pod_cidr} of participant ${each.key} has room for ${pow(2, local.node_cidr_mask[each.key] - tonumber(split("/", each.value.pod_cidr)[1]))} node range(s) of /${local.node_cidr_mask[each.key]} (the controller manager's node mask), but the cluster has ${1 + var.worker_count} nodes; give it a shorter prefix such as /21 (LABCTL_POD_CIDR_PREFIX)."
     }
 
     precondition {

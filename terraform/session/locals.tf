@@ -27,6 +27,14 @@ locals {
     )
   }
 
+  # kubeadm turns on the controller manager's node CIDR allocation with a /24
+  # per node. A pod network of /20 or smaller (labctl hands out /21s) has
+  # fewer than 21 of those, so it gets /26s (Calico's block size) instead and
+  # nodes past the 16th raise no CIDRNotAvailable. /19 and larger keep kubeadm's
+  # default, and their user data stays byte for byte what it was (no rebuild
+  # of clusters that got a /16 earlier).
+  node_cidr_mask = { for id, p in var.participants : id => tonumber(split("/", p.pod_cidr)[1]) > 19 ? 26 : 24 }
+
   cluster_name = { for id in keys(var.participants) : id => "${local.session}-${id}" }
 
   # Tags that identify a participant's cluster; Project, Session and ManagedBy
@@ -76,6 +84,7 @@ locals {
         participant    = id
         cluster        = local.cluster_name[id]
         pod_cidr       = p.pod_cidr
+        node_cidr_mask = local.node_cidr_mask[id]
         join_token     = var.cluster_secrets[id].join_token
         single_node    = var.worker_count == 0
         calico_version = var.calico_version

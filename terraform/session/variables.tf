@@ -207,13 +207,13 @@ variable "participants" {
     error_message = "Every participant pod_cidr must be an IPv4 CIDR block such as 10.244.0.0/16."
   }
 
-  # kubeadm runs the controller manager with --allocate-node-cidrs and its
-  # default node mask /24: a longer pod CIDR stops it allocating node ranges.
+  # kubeadm runs the controller manager with --allocate-node-cidrs; the node
+  # mask is /24, or /26 for pod CIDRs of /20 and smaller (locals.tf).
   validation {
     condition = alltrue([for p in values(var.participants) :
       try(tonumber(split("/", p.pod_cidr)[1]) >= 8 && tonumber(split("/", p.pod_cidr)[1]) <= 24, false)
     ])
-    error_message = "Every participant pod_cidr must be between /8 and /24 (kubeadm gives every node a /24 out of it; /16 to /20 is typical)."
+    error_message = "Every participant pod_cidr must be between /8 and /24 (every node gets a /24 or /26 range out of it; labctl hands out /21 by default)."
   }
 
   validation {

@@ -12,6 +12,7 @@ struct AdminSessionsPage {
     var rows: [Row]
     var csrf: String
     var notice: String?
+    var podPool: PodPoolSummary?
 
     func render() -> HTML {
         let body: HTML = rows.isEmpty
@@ -34,6 +35,7 @@ struct AdminSessionsPage {
         return Layout.page(title: "Sessions", nav: AdminNav.bar(csrf: csrf), """
         \(Layout.notice(notice))
         \(body)
+        \(podPool?.render() ?? "")
         <h2>Open intake for a session</h2>
         <form method="post" action="/admin/open">
         <input type="hidden" name="csrf" value="\(csrf)">

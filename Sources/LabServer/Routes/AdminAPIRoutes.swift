@@ -101,11 +101,13 @@ struct AdminAPIRoutes {
         do { try SessionName.validate(name) } catch { throw IntakeHTTPError.malformed(error.description) }
         let rotate = request.uri.queryParameters["rotate"].map { $0 == "true" || $0 == "1" } ?? false
         let record = try service.registry.openIntake(session: name, rotate: rotate, via: .admin)
+        service.joinCodes.invalidate()
         return Responses.json(IntakeJSON(session: name, intake: "open", join_url: service.joinURL(code: record.code)))
     }
 
     @Sendable func close(_ request: Request, context: Context) async throws -> Response {
         let name = try context.parameters.require("session")
+        defer { service.joinCodes.invalidate() }
         guard try service.registry.closeIntake(session: name, via: .admin) != nil else {
             throw IntakeHTTPError(.notFound, "not-found", "intake for \(name) was never opened.")
         }

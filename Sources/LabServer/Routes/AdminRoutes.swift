@@ -80,7 +80,8 @@ struct AdminRoutes {
                                   joinURL: $0.join_url, clusters: $0.clusters, ready: $0.ready)
         }
         return Responses.html(AdminSessionsPage(rows: rows, csrf: context.adminCSRF ?? "",
-                                                notice: request.uri.queryParameters["error"].flatMap { Self.errors[String($0)] }).render())
+                                                notice: request.uri.queryParameters["error"].flatMap { Self.errors[String($0)] },
+                                                podPool: try PodPoolSummary(registry: service.registry)).render())
     }
 
     @Sendable func session(_ request: Request, context: Context) async throws -> Response {
@@ -130,6 +131,7 @@ struct AdminRoutes {
             return Responses.redirect(to: "/admin?error=bad-session-name")
         }
         try service.registry.openIntake(session: name, via: .admin)
+        service.joinCodes.invalidate()
         return back(name, done: "opened")
     }
 
@@ -139,6 +141,7 @@ struct AdminRoutes {
         guard try SessionOverview(service: service).detail(name) != nil else { throw IntakeHTTPError.notFound }
         let rotate = fields["rotate"] == "1"
         try service.registry.openIntake(session: name, rotate: rotate, via: .admin)
+        service.joinCodes.invalidate()
         return back(name, done: rotate ? "rotated" : "opened")
     }
 
@@ -146,6 +149,7 @@ struct AdminRoutes {
         let name = try context.parameters.require("session")
         try await checkForm(request, context)
         try service.registry.closeIntake(session: name, via: .admin)
+        service.joinCodes.invalidate()
         return back(name, done: "closed")
     }
 

@@ -5,21 +5,24 @@ import LabStore
 
 /// The participant's entry: `GET /join/<code>` (the form), `POST /join/<code>`
 /// (the form's submission, answered with a redirect to the personal page) and
-/// `POST /api/v1/join/<code>` (JSON). Submissions are rate limited per client.
+/// `POST /api/v1/join/<code>` (JSON). Refused requests are limited per client address,
+/// submissions per session.
 struct JoinRoutes {
     typealias Context = IntakeRequestContext
     let service: IntakeService
 
     func add(to router: Router<Context>) {
-        router.get("/join/:code", use: page)
-        let limited = router.group().add(middleware: RateLimitMiddleware(limiter: service.submissionLimiter))
+        // Refused requests (bad codes, refused keys, malformed forms) spend the address's
+        // budget; accepted submissions do not, so a room behind one NAT address can join.
+        let limited = router.group().add(middleware: AbuseLimitMiddleware(limiter: service.submissionLimiter))
+        limited.get("/join/:code", use: page)
         limited.post("/join/:code", use: submitForm)
         limited.post("/api/v1/join/:code", use: submitJSON)
     }
 
     @Sendable func page(_ request: Request, context: Context) async throws -> Response {
         let code = try context.parameters.require("code")
-        guard let session = try await service.registry.openSession(forCode: code) else { throw IntakeHTTPError.notFound }
+        guard let session = try await service.joinCodes.session(forCode: code) else { throw IntakeHTTPError.notFound }
         let (csrf, cookie) = service.forms.token(for: request)
         var response = Responses.html(JoinPage(session: session, code: code, csrf: csrf).render())
         if let cookie { response.setCookie(cookie) }
@@ -30,7 +33,7 @@ struct JoinRoutes {
         let code = try context.parameters.require("code")
         let fields = try await FormFields.read(request)
         try service.forms.verifyDoubleSubmit(request, formToken: fields["csrf"])
-        guard let session = try await service.registry.openSession(forCode: code) else { throw IntakeHTTPError.notFound }
+        guard let session = try await service.joinCodes.session(forCode: code) else { throw IntakeHTTPError.notFound }
         do {
             let keyText: String
             switch fields.publicKeyText {
@@ -39,6 +42,7 @@ struct JoinRoutes {
             }
             let submission = try Submission(firstName: fields["first_name"], lastName: fields["last_name"],
                                             email: fields["email"], publicKey: keyText)
+            try service.admitSubmission(to: session)
             let (_, token) = try await enroll(submission, code: code, via: .web)
             return Responses.redirect(to: "/me/\(token.value)?welcome=1")
         } catch let error as IntakeHTTPError where error.status != .notFound {
@@ -70,9 +74,10 @@ struct JoinRoutes {
 
     @Sendable func submitJSON(_ request: Request, context: Context) async throws -> Response {
         let code = try context.parameters.require("code")
-        guard let session = try await service.registry.openSession(forCode: code), !session.isEmpty else { throw IntakeHTTPError.notFound }
+        guard let session = try await service.joinCodes.session(forCode: code), !session.isEmpty else { throw IntakeHTTPError.notFound }
         let input: JoinRequest = try await JSONBody.decode(request, shape: "{\"first_name\", \"last_name\", \"email\"?, \"public_key\"}")
         let submission = try Submission(firstName: input.first_name, lastName: input.last_name, email: input.email, publicKey: input.public_key)
+        try service.admitSubmission(to: session)
         let (participant, token) = try await enroll(submission, code: code, via: .api)
         return Responses.json(JoinResponse(participant: participant.name, session: participant.record.session,
                                            discrete_id: participant.discreteID, fingerprint: participant.fingerprint,

@@ -12,9 +12,9 @@ struct ParticipantRoutes {
     let service: IntakeService
 
     func add(to router: Router<Context>) {
-        router.get("/me/:token", use: page)
-        router.get("/api/v1/me", use: showJSON)
-        let limited = router.group().add(middleware: RateLimitMiddleware(limiter: service.submissionLimiter))
+        let limited = router.group().add(middleware: AbuseLimitMiddleware(limiter: service.submissionLimiter))
+        limited.get("/me/:token", use: page)
+        limited.get("/api/v1/me", use: showJSON)
         limited.post("/me/:token/key", use: replaceForm)
         limited.put("/api/v1/me/key", use: replaceJSON)
     }

@@ -40,6 +40,20 @@ final class RateLimiter: Sendable {
         }
     }
 
+    /// Whether `client` has a token left, without taking it.
+    func check(_ client: String, now: ContinuousClock.Instant = .now) -> Result<Void, RetryAfter> {
+        buckets.withLock { buckets in
+            guard let bucket = buckets[client] else { return .success(()) }
+            let elapsed = now - bucket.updated
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            let tokens = min(capacity, bucket.tokens + seconds * refillPerSecond)
+            guard tokens >= 1 else {
+                return .failure(RetryAfter(seconds: Int(((1 - tokens) / refillPerSecond).rounded(.up))))
+            }
+            return .success(())
+        }
+    }
+
     private func prune(_ buckets: inout [String: Bucket], now: ContinuousClock.Instant) {
         let fullAfter = Duration.seconds(capacity / refillPerSecond)
         buckets = buckets.filter { now - $0.value.updated < fullAfter }

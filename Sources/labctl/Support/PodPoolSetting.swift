@@ -1,7 +1,8 @@
 import Foundation
 import LabCore
 
-/// The pod CIDR pool from `LABCTL_POD_CIDR_POOL` (and the VPC from `LABCTL_VPC_CIDR`).
+/// The pod CIDR pool from `LABCTL_POD_CIDR_POOL`, each cluster's network size
+/// from `LABCTL_POD_CIDR_PREFIX` (default /21) and the VPC from `LABCTL_VPC_CIDR`.
 enum PodPoolSetting {
     static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws -> PodCIDRPool {
         var vpc = PodCIDRPool.defaultVPC
@@ -11,6 +12,18 @@ enum PodPoolSetting {
             }
             vpc = parsed
         }
-        return try PodCIDRPool(spec: env["LABCTL_POD_CIDR_POOL"], vpc: vpc)
+        var prefix = PodCIDRPool.defaultClusterPrefix
+        if let text = env[PodCIDRPool.prefixSetting], !text.isEmpty {
+            let digits = text.hasPrefix("/") ? String(text.dropFirst()) : text
+            guard let parsed = Int(digits) else {
+                throw LabFailure.usage("\(PodCIDRPool.prefixSetting) '\(text)' is not a prefix length; set it to a number such as \(PodCIDRPool.defaultClusterPrefix) (one /\(PodCIDRPool.defaultClusterPrefix) per cluster).")
+            }
+            prefix = parsed
+        }
+        do {
+            return try PodCIDRPool(spec: env[PodCIDRPool.poolSetting], vpc: vpc, clusterPrefix: prefix)
+        } catch {
+            throw LabFailure.usage(error.description)
+        }
     }
 }

@@ -28,8 +28,10 @@ struct Serve: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Port to listen on (0: any free one). Default: $LABCTL_PORT, else 8080.", valueName: "port")) var port: Int?
     @Option(name: .customLong("public-url"), help: ArgumentHelp("The address participants use, for links. Default: $LABCTL_PUBLIC_URL, else http://host:port.", valueName: "url"))
     var publicURL: String?
-    @Option(name: .customLong("submissions-per-minute"), help: ArgumentHelp("Per-client submission budget (and burst). Default: $LABCTL_SUBMISSIONS_PER_MINUTE, else 60.", valueName: "n"))
+    @Option(name: .customLong("submissions-per-minute"), help: ArgumentHelp("Refused requests (bad codes, refused keys, malformed forms) per client address per minute, and burst; accepted submissions do not count, so a room behind one NAT address can join. Default: $LABCTL_SUBMISSIONS_PER_MINUTE, else 60.", valueName: "n"))
     var submissionsPerMinute: Int?
+    @Option(name: .customLong("session-submissions-per-minute"), help: ArgumentHelp("Submissions per session per minute from all addresses, and burst. Default: $LABCTL_SESSION_SUBMISSIONS_PER_MINUTE, else 1200.", valueName: "n"))
+    var sessionSubmissionsPerMinute: Int?
     @Flag(name: .customLong("new-admin-token"), help: "Generate a new admin token (the old one and its logins stop working).")
     var newAdminToken = false
 
@@ -42,6 +44,10 @@ struct Serve: AsyncParsableCommand {
         if let n = try submissionsPerMinute ?? Self.integer("LABCTL_SUBMISSIONS_PER_MINUTE", environment) {
             guard n > 0 else { throw LabFailure.usage("--submissions-per-minute must be at least 1.") }
             settings.submissionsPerMinute = n
+        }
+        if let n = try sessionSubmissionsPerMinute ?? Self.integer("LABCTL_SESSION_SUBMISSIONS_PER_MINUTE", environment) {
+            guard n > 0 else { throw LabFailure.usage("--session-submissions-per-minute must be at least 1.") }
+            settings.sessionSubmissionsPerMinute = n
         }
         let registry = try lab.openRegistry()
         let admin: AdminToken.Resolution
