@@ -22,12 +22,15 @@ struct Apply: AsyncParsableCommand {
     @Flag(name: .shortAndLong, help: "Do not ask for confirmation.") var yes = false
     @Flag(name: .customLong("ssh-from-anywhere"), help: "Accept sessions whose allowed_ssh_cidrs open SSH to the whole internet (recorded in the audit log).")
     var sshFromAnywhere = false
+    @Flag(name: .customLong("no-end"), help: "Deploy sessions without session_end: no dead-man switch, never reaped (recorded in the audit log; status shows it in red).")
+    var noEnd = false
 
     func run() async throws {
         let lab = global.lab
         let registry = try lab.openRegistry()
         try DeployPreflight.requireDeployable(options.sessions, files: lab.files, registry: registry)
         try DeployPreflight.requireSSHAccess(options.sessions, sshFromAnywhere: sshFromAnywhere, files: lab.files, registry: registry)
+        try SessionEndPolicy.requireEnd(options.sessions, noEnd: noEnd, files: lab.files, registry: registry)
         if !yes { try Confirm.ask("Deploy \(options.sessions.joined(separator: ", ")) to AWS (this creates billable resources)?", expect: "yes") }
         let provisioner = lab.provisioner()
         let runner = SessionRunner(lab: lab, registry: registry, verb: .apply,
