@@ -14,7 +14,7 @@ public struct SessionConfig: Equatable, Sendable {
     public var allowedAPICIDRs: [String] = []
     /// All assignments as read, for passing through and for `file:line` messages.
     public var values: [String: TFValue] = [:]
-    /// `session_end`, `shutdown_grace`, `budget_usd`.
+    /// `session_end` and `shutdown_grace`.
     public var lifetime = SessionLifetime()
 
     public init(sessionName: String) { self.sessionName = sessionName }

@@ -1,13 +1,11 @@
 import Foundation
 
 /// The lifetime settings of `sessions/<s>.tfvars`:
-/// `session_end` (see `SessionEnd`), `shutdown_grace` (how long after the end the
-/// instances power themselves off and `reap` destroys the session; default 2 h) and
-/// `budget_usd` (the session's AWS Budget limit; default: the cost estimate × a margin).
+/// `session_end` (see `SessionEnd`) and `shutdown_grace` (how long after the end the
+/// instances power themselves off and `reap` destroys the session; default 2 h).
 public struct SessionLifetime: Equatable, Sendable {
     public static let endKey = "session_end"
     public static let graceKey = "shutdown_grace"
-    public static let budgetKey = "budget_usd"
     public static let defaultGrace: TimeInterval = 2 * 3600
 
     /// nil: no end set (apply needs `--no-end` then).
@@ -15,18 +13,16 @@ public struct SessionLifetime: Equatable, Sendable {
     /// Set when `session_end` is there but unusable: `file:line: …` and how to fix it.
     public var endProblem: String?
     public var grace: TimeInterval = SessionLifetime.defaultGrace
-    public var budgetUSD: Double?
 
-    public init(end: SessionEnd? = nil, grace: TimeInterval = SessionLifetime.defaultGrace, budgetUSD: Double? = nil) {
+    public init(end: SessionEnd? = nil, grace: TimeInterval = SessionLifetime.defaultGrace) {
         self.end = end
         self.grace = grace
-        self.budgetUSD = budgetUSD
     }
 
     /// When the instances power off and the session may be reaped: end + grace.
     public var shutdownAt: Date? { end.map { $0.date.addingTimeInterval(grace) } }
 
-    /// Reads the three keys; a bad grace or budget is an error, an unreadable end only
+    /// Reads both keys; a bad grace is an error, an unreadable end only
     /// recorded (old tfvars carried free text there, and read-only commands still work).
     static func read(_ values: [String: (value: TFValue, line: Int)], file: String) throws(SessionConfigError) -> SessionLifetime {
         var lifetime = SessionLifetime()
@@ -42,12 +38,6 @@ public struct SessionLifetime: Equatable, Sendable {
                 throw .wrongType(file: file, line: line, name: graceKey, expected: "a duration such as \"2h\" or \"90m\"")
             }
             lifetime.grace = seconds
-        }
-        if let (value, line) = values[budgetKey], value != .null {
-            guard case .number(let d) = value, d > 0 else {
-                throw .wrongType(file: file, line: line, name: budgetKey, expected: "a positive number of US dollars (e.g. 150)")
-            }
-            lifetime.budgetUSD = d
         }
         return lifetime
     }

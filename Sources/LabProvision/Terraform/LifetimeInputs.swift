@@ -7,24 +7,14 @@ public struct LifetimeInputs: Sendable, Equatable {
     public var expiresAt: String?
     /// The dead-man timer's `OnCalendar=` (`2026-12-04 18:00:00 UTC`): end + grace; nil: no timer.
     public var shutdownAt: String?
-    /// The session's AWS Budget: monthly limit and who is told at 80 % and 100 %.
-    public var budgetLimitUSD: Double?
-    public var budgetEmail: String?
 
-    public init(expiresAt: String? = nil, shutdownAt: String? = nil, budgetLimitUSD: Double? = nil, budgetEmail: String? = nil) {
+    public init(expiresAt: String? = nil, shutdownAt: String? = nil) {
         self.expiresAt = expiresAt
         self.shutdownAt = shutdownAt
-        self.budgetLimitUSD = budgetLimitUSD
-        self.budgetEmail = budgetEmail
     }
 
-    /// Empty strings / 0 mean "none" to Terraform (its defaults), so an old var file still works.
+    /// Empty strings mean "none" to Terraform (its defaults), so an old var file still works.
     var variables: [String: Any] {
-        [
-            "expires_at": expiresAt ?? "",
-            "shutdown_at": shutdownAt ?? "",
-            "budget_limit_usd": budgetLimitUSD ?? 0,
-            "budget_email": budgetEmail ?? "",
-        ]
+        ["expires_at": expiresAt ?? "", "shutdown_at": shutdownAt ?? ""]
     }
 }

@@ -4,7 +4,7 @@ import LabProvision
 import LabStore
 
 /// The end of a session as data: what `apply` requires, what Terraform gets
-/// (tags, timer, budget) and how much time is left (status, dashboard).
+/// (tags and the dead-man timer) and how much time is left (status, dashboard).
 public enum SessionEndPolicy {
     /// Where a session stands relative to its end.
     public enum Standing: Equatable, Sendable {
@@ -17,6 +17,17 @@ public enum SessionEndPolicy {
         case endingSoon(left: TimeInterval)
         /// The end has passed; `reapable` once end + grace has passed too.
         case ended(ago: TimeInterval, reapable: Bool)
+
+        /// The stable name `--json` and the dashboard use.
+        public var key: String {
+            switch self {
+            case .noEnd: return "no_end"
+            case .unreadable: return "unreadable"
+            case .running: return "running"
+            case .endingSoon: return "ending_soon"
+            case .ended: return "ended"
+            }
+        }
 
         public var needsAttention: Bool {
             switch self {
@@ -84,21 +95,6 @@ public enum SessionEndPolicy {
             inputs.expiresAt = end.utcRFC3339
             inputs.shutdownAt = SessionEnd.systemdCalendar(end.date.addingTimeInterval(lifetime.grace))
         }
-        inputs.budgetLimitUSD = try SessionBudget.limit(session, config: config, files: files, registry: registry)
-        inputs.budgetEmail = config.values["trainer_email"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
         return inputs
-    }
-}
-
-/// The monthly limit of a session's AWS Budget: `budget_usd`, or the estimate for a
-/// day and a half of the whole session running (alerts at 80 % and 100 % of it).
-public enum SessionBudget {
-    public static let margin = 1.5
-    public static let hours = 24.0
-
-    public static func limit(_ session: String, config: SessionConfig, files: LabFiles, registry: Registry) throws -> Double {
-        if let fixed = config.lifetime.budgetUSD { return fixed }
-        let estimate = try SessionCost.estimate(session, files: files, registry: registry)
-        return max(1, (estimate.perSessionHour.total * hours * margin).rounded(.up))
     }
 }

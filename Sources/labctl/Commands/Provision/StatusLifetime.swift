@@ -7,21 +7,11 @@ import LabWorkflows
 enum StatusLifetime {
     static func fill(_ row: inout Status.Row, _ lifetime: SessionLifetime, now: Date = Date()) {
         let standing = SessionEndPolicy.standing(lifetime, now: now)
-        row.lifetime = key(standing)
+        row.lifetime = standing.key
         row.session_end = lifetime.end?.utcRFC3339
         row.seconds_left = lifetime.end.map { Int($0.date.timeIntervalSince(now).rounded(.down)) }
         if case .ended(_, let due) = standing { row.reap_due = due }
         row.end_problem = lifetime.endProblem
-    }
-
-    static func key(_ s: SessionEndPolicy.Standing) -> String {
-        switch s {
-        case .noEnd: return "no_end"
-        case .unreadable: return "unreadable"
-        case .running: return "running"
-        case .endingSoon: return "ending_soon"
-        case .ended: return "ended"
-        }
     }
 
     /// The standing again from the row (the row is what `--json` prints).
