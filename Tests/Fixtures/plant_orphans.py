@@ -11,7 +11,10 @@ def run(tags):
     r = ec2.run_instances(ImageId=ami, InstanceType="t3.medium", MinCount=1, MaxCount=1,
                           TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": k, "Value": v} for k, v in tags.items()]}])
     return r["Instances"][0]["InstanceId"]
+tagged = run({"Project": "k8s-training", "Session": "ghost", "ExpiresAt": "2099-01-01T00:00:00Z"})
+described = ec2.describe_instances(InstanceIds=[tagged])["Reservations"][0]["Instances"][0]
 print(json.dumps({
-    "tagged": run({"Project": "k8s-training", "Session": "ghost", "ExpiresAt": "2099-01-01T00:00:00Z"}),
+    "tagged": tagged,
+    "tagged_has_public_ip": bool(described.get("PublicIpAddress")),
     "untagged": run({"Name": "someone-elses"}),
 }))

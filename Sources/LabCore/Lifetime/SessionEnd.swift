@@ -118,9 +118,15 @@ public struct SessionEnd: Equatable, Sendable, CustomStringConvertible {
     static func zoneLabel(_ zone: TimeZone, at date: Date) -> String {
         let offset = zone.secondsFromGMT(for: date)
         if zone.identifier == "UTC" || zone.identifier == "GMT" { return "UTC" }
-        if zone.identifier.contains("/"), let abbreviation = zone.abbreviation(for: date),
-           abbreviation.first?.isLetter == true, !abbreviation.hasPrefix("GMT") {
-            return abbreviation
+        if zone.identifier.contains("/") {
+            // ICU knows the common abbreviations per locale; en_GB names Europe's (CET, CEST),
+            // where TimeZone.abbreviation on Linux only says "GMT+1".
+            let f = DateFormatter()
+            f.locale = Locale(identifier: "en_GB")
+            f.timeZone = zone
+            f.dateFormat = "zzz"
+            let abbreviation = f.string(from: date)
+            if abbreviation.first?.isLetter == true, !abbreviation.hasPrefix("GMT"), !abbreviation.hasPrefix("UTC") { return abbreviation }
         }
         if offset == 0 { return "UTC" }
         let sign = offset < 0 ? "-" : "+"

@@ -82,9 +82,14 @@ public struct SweepOrphans: Sendable {
                 if kind == "instance", let i = read.instances[id], ["terminated", "shutting-down"].contains(i.state) { continue }
                 let session = r.tags["Session"]
                 var reasons: [Reason] = []
-                if session == nil { reasons.append(.noSessionTag) }
-                else if !registered.contains(session!) { reasons.append(.unregisteredSession) }
-                if let known, !known.contains(id), !known.contains(r.arn) { reasons.append(.unknownToTerraform) }
+                let unknown = known.map { !$0.contains(id) && !$0.contains(r.arn) }
+                if let session {
+                    if !registered.contains(session) { reasons.append(.unregisteredSession) }
+                } else if unknown ?? (r.tags["Network"] == nil) {
+                    // The network stack's resources carry no Session tag; anything else without one is lost.
+                    reasons.append(.noSessionTag)
+                }
+                if unknown == true { reasons.append(.unknownToTerraform) }
                 if let e = r.tags["ExpiresAt"], let end = SessionEnd.parse(e), end.date.addingTimeInterval(grace) < now { reasons.append(.expired) }
                 guard !reasons.isEmpty else { accounted += 1; continue }
                 found.append(Resource(arn: r.arn, id: id, kind: kind, region: scope.region, session: session, reasons: reasons,
