@@ -16,7 +16,7 @@ else
   echo "tf-check: set LABCTL_TF_PLUGIN_DIR to the provider mirror (or LABCTL_TF_ONLINE=1 to use the registry)" >&2
   exit 2
 fi
-for stack in network session preflight; do
+for stack in network session preflight sweep; do
   TF_CLI_CONFIG_FILE=/dev/null terraform -chdir="$tmp/tf/$stack" init -backend=false -input=false -no-color "${plugin_args[@]}" >/dev/null
   TF_CLI_CONFIG_FILE=/dev/null terraform -chdir="$tmp/tf/$stack" validate -no-color
 done

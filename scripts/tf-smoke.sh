@@ -511,7 +511,8 @@ def session_checks(session):
         if r["mode"] != "managed":
             continue
         t = (r.get("values") or {}).get("tags_all") or {}
-        if t.get("Session") != session:
+        # terraform_data (the bootstrap hashes of lifetime.tf) lives in state only: no tags.
+        if t.get("Session") != session and r["type"] != "terraform_data":
             foreign.append(r["address"])
         key = r.get("index")
         pid = key.split("/")[0].split("|")[0] if isinstance(key, str) else None

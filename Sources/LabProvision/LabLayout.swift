@@ -10,7 +10,7 @@ public struct LabLayout: Sendable {
     public var terraformDirectory: URL { root.appendingPathComponent("terraform") }
     public var sessionStack: URL { terraformDirectory.appendingPathComponent("session") }
     public var networkStack: URL { terraformDirectory.appendingPathComponent("network") }
-    var labctlDirectory: URL { root.appendingPathComponent(".labctl") }
+    public var labctlDirectory: URL { root.appendingPathComponent(".labctl") }
 
     public func sessionFile(_ session: String) -> URL { root.appendingPathComponent("sessions/\(session).tfvars") }
     /// Participants and secrets rendered from SQLite (0600, never committed).

@@ -22,7 +22,8 @@ struct Labctl: AsyncParsableCommand {
         """,
         subcommands: [Keys.self, CreateConfig.self, ListSessions.self, Workspaces.self, Init.self, Plan.self, Preflight.self, Apply.self,
                       Destroy.self, Output.self, Status.self, Switch.self, Unlock.self, Network.self, Cost.self,
-                      Sheets.self, Serve.self, Open.self, Close.self, Demo.self, Verify.self]
+                      Sheets.self, Serve.self, Open.self, Close.self, Demo.self, Verify.self,
+                      Reap.self, Extend.self, Sweep.self]
     )
 
     /// Maps errors to labctl's exit codes: usage errors are 2 (ArgumentParser would say 64).

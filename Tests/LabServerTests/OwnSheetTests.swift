@@ -15,7 +15,7 @@ final class OwnSheetTests: XCTestCase {
         let config = try LabctlBinary.run(["create-config", "s1", "--root", lab.path, "--ssh-from", "203.0.113.0/24"])
         XCTAssertEqual(config.status, 0, config.stderr)
         let tfvars = lab.appendingPathComponent("sessions/s1.tfvars")
-        let extra = "session_end = \"Friday 4 December 2026, 17:00 CET\"\ntrainer_name = \"Renée Trainer\"\ntrainer_email = \"renee@example.org\"\n"
+        let extra = "session_end = \"2026-12-04 17:00 Europe/Berlin\"\ntrainer_name = \"Renée Trainer\"\ntrainer_email = \"renee@example.org\"\n"
         try (String(contentsOf: tfvars, encoding: .utf8) + extra).write(to: tfvars, atomically: true, encoding: .utf8)
         let code = try f.open()
 

@@ -25,7 +25,7 @@ final class PreflightCLITests: XCTestCase {
             env = moto.environment(extra: ["AWS_ENDPOINT_URL_SERVICE_QUOTAS": quotas.endpoint])
             try RepositoryPaths.copyTerraform(to: lab.url)
             try FileManager.default.createDirectory(at: lab.file("sessions"), withIntermediateDirectories: true)
-            try run(["create-config", "s1", "--workers", "1", "--ssh-from", "198.51.100.0/24"])
+            try run(["create-config", "s1", "--workers", "1", "--ssh-from", "198.51.100.0/24", "--end", "2099-06-01T17:00:00+02:00"])
             for n in ["ann.lee", "bob.kim"] {
                 let key = try KeyGen.generate(in: lab.url, name: n)
                 try run(["keys", "add", "s1", n, "--file", key.publicKeyPath])

@@ -20,8 +20,8 @@ final class ProvisioningTests: XCTestCase {
             env = moto.environment()
             try RepositoryPaths.copyTerraform(to: lab.url)
             try FileManager.default.createDirectory(at: lab.file("sessions"), withIntermediateDirectories: true)
-            try run(["create-config", "s1", "--workers", "1", "--ssh-from", "198.51.100.0/24"])
-            try run(["create-config", "s2", "--workers", "0", "--master-type", "t3.large", "--ssh-from", "198.51.100.0/24"])
+            try run(["create-config", "s1", "--workers", "1", "--ssh-from", "198.51.100.0/24", "--end", "2099-06-01T17:00:00+02:00"])
+            try run(["create-config", "s2", "--workers", "0", "--master-type", "t3.large", "--ssh-from", "198.51.100.0/24", "--end", "2099-06-01T17:00:00+02:00"])
             for s in ["s1", "s2"] {
                 let url = lab.file("sessions/\(s).tfvars")
                 let text = try String(contentsOf: url, encoding: .utf8)
@@ -187,7 +187,7 @@ final class ProvisioningTests: XCTestCase {
     }
 
     func testRefusesSessionsWithoutParticipantsOrWithAMismatchedName() throws {
-        try Self.run(["create-config", "empty", "--ssh-from", "198.51.100.0/24"])
+        try Self.run(["create-config", "empty", "--ssh-from", "198.51.100.0/24", "--end", "2099-06-01T17:00:00+02:00"])
         var r = try labctl(["apply", "empty", "-y"])
         XCTAssertEqual(r.status, 2)
         XCTAssertTrue(r.stderr.contains("No participant SSH keys for session empty: add some with `labctl keys add empty"), r.stderr)
@@ -202,7 +202,7 @@ final class ProvisioningTests: XCTestCase {
     /// Ctrl-C reaches labctl only: it forwards SIGINT to Terraform and waits, so no state lock is left.
     func testZYInterruptIsForwardedAndLeavesNoStateLock() throws {
         let key = try KeyGen.generate(in: Self.lab.url, name: "s3-key")
-        try Self.run(["create-config", "s3", "--workers", "0", "--ssh-from", "198.51.100.0/24"])
+        try Self.run(["create-config", "s3", "--workers", "0", "--ssh-from", "198.51.100.0/24", "--end", "2099-06-01T17:00:00+02:00"])
         let url = Self.lab.file("sessions/s3.tfvars")
         try (String(contentsOf: url, encoding: .utf8) + "ami_id = \"\(Self.amiID)\"\n").write(to: url, atomically: true, encoding: .utf8)
         try Self.run(["keys", "add", "s3", "eve.ng", "--file", key.publicKeyPath])

@@ -33,7 +33,7 @@ final class S3BackendTests: XCTestCase {
         """.write(to: lab.file("terraform/backend.s3.hcl"), atomically: true, encoding: .utf8)
         try FileManager.default.createDirectory(at: lab.file("sessions"), withIntermediateDirectories: true)
         func labctl(_ args: [String]) throws -> Shell.Output { try LabctlBinary.run(args, env: env, directory: lab.url) }
-        XCTAssertEqual(try labctl(["create-config", "remote", "--workers", "0", "--ssh-from", "198.51.100.0/24"]).status, 0)
+        XCTAssertEqual(try labctl(["create-config", "remote", "--workers", "0", "--ssh-from", "198.51.100.0/24", "--end", "2099-06-01T17:00:00+02:00"]).status, 0)
         let url = lab.file("sessions/remote.tfvars")
         try (String(contentsOf: url, encoding: .utf8) + "ami_id = \"ami-0a1b2c3d4e5f60718\"\n").write(to: url, atomically: true, encoding: .utf8)
         let key = try KeyGen.generate(in: lab.url, name: "k")

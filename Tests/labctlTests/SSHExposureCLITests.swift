@@ -36,7 +36,7 @@ final class SSHExposureCLITests: XCTestCase {
     }
 
     func testApplyRefusesNoRangeAndEveryoneUnlessToldAndAuditsTheOverride() throws {
-        XCTAssertEqual(try labctl(["create-config", "s1", "--ssh-from", "0.0.0.0/0"]).status, 0)
+        XCTAssertEqual(try labctl(["create-config", "s1", "--ssh-from", "0.0.0.0/0", "--end", "2099-06-01T17:00:00+02:00"]).status, 0)
         let key = try KeyGen.generate(in: lab.url, name: "k")
         XCTAssertEqual(try labctl(["keys", "add", "s1", "ann.lee", "--file", key.publicKeyPath]).status, 0)
 

@@ -31,7 +31,7 @@ final class SheetsCLITests: XCTestCase {
 
         let txt = try lab.read("zoe.muller-ludenscheidt.txt")
         XCTAssertTrue(txt.contains("runs Kubernetes 1.33"), "the version comes from the session's tfvars")
-        XCTAssertTrue(txt.contains("It is available until Friday 4 December 2026, 17:00 CET"))
+        XCTAssertTrue(txt.contains("It is available until Friday 4 December 2026, 17:00 CET. Your cluster switches itself off at Friday 4 December 2026, 19:00 CET and is deleted"), txt)
         XCTAssertTrue(txt.contains("Questions: Renée Trainer <renee@example.org>"))
         XCTAssertTrue(txt.contains("  ssh -i ~/.ssh/id_ed25519 ubuntu@203.0.113.10\n"))
         XCTAssertTrue(txt.contains("  [x] kubeadm: pass (3/3 Ready)"))

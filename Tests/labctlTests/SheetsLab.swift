@@ -33,7 +33,7 @@ struct SheetsLab {
         try dir.write("sessions/\(session).tfvars", """
             session_name       = "\(session)"
             kubernetes_version = "1.33"
-            session_end   = "Friday 4 December 2026, 17:00 CET"
+            session_end   = "2026-12-04 17:00 Europe/Berlin"
             trainer_name  = "Renée Trainer"
             trainer_email = "renee@example.org"
 

@@ -53,7 +53,7 @@ cp -R "$repo/terraform" "$lab/terraform"
 find "$lab/terraform" \( -name .terraform -o -name terraform.tfstate.d \) -prune -exec rm -rf {} + ; find "$lab/terraform" -name '.terraform.lock.hcl' -delete
 cd "$lab"
 mk_session() { # name participants
-  "$labctl" create-config "$1" --workers 0 --ssh-from 198.51.100.0/24 >/dev/null
+  "$labctl" create-config "$1" --workers 0 --ssh-from 198.51.100.0/24 --end 2099-06-01T17:00:00+02:00 >/dev/null
   echo "ami_id = \"$ami\"" >> "sessions/$1.tfvars"
   mkdir -p "participants/$1"
   for i in $(seq 1 "$2"); do ssh-keygen -q -t ed25519 -N '' -C '' -f "$work/keys-$1-$i"; mv "$work/keys-$1-$i.pub" "participants/$1/user$i.$1.pub"; done

@@ -28,7 +28,7 @@ cp -R "$repo/terraform" "$lab/terraform"
 find "$lab/terraform" \( -name .terraform -o -name terraform.tfstate.d \) -prune -exec rm -rf {} + ; find "$lab/terraform" -name '.terraform.lock.hcl' -delete
 cd "$lab"
 mk_session() { # name participants
-  "$labctl" create-config "$1" --workers 1 --ssh-from 198.51.100.0/24 >/dev/null
+  "$labctl" create-config "$1" --workers 1 --ssh-from 198.51.100.0/24 --end 2099-06-01T17:00:00+02:00 >/dev/null
   echo "ami_id = \"$ami\"" >> "sessions/$1.tfvars"
   for i in $(seq 1 "$2"); do
     ssh-keygen -q -t ed25519 -N '' -f "$work/$1-$i" && "$labctl" keys add "$1" "user$i.$1" --file "$work/$1-$i.pub" >/dev/null

@@ -8,9 +8,14 @@ resource "aws_instance" "master" {
   key_name                    = aws_key_pair.participant[each.key].key_name
   associate_public_ip_address = true
 
-  # cloud-init runs once per instance: a changed bootstrap means a new node.
+  # cloud-init runs once per instance: a changed bootstrap means a new node
+  # (through terraform_data.master_bootstrap, see lifetime.tf).
   user_data                   = local.master_user_data[each.key]
   user_data_replace_on_change = true
+
+  # Dead-man switch: the timer in the user data powers the node off at the
+  # session's end + grace; powered off, it terminates and its disk goes with it.
+  instance_initiated_shutdown_behavior = "terminate"
 
   # IMDSv2 only, and its answers die after one hop: pods (one hop behind the
   # node) get no token, so they cannot read the user data with the CA key.
@@ -46,7 +51,9 @@ resource "aws_instance" "master" {
   lifecycle {
     # A newer Ubuntu AMI must not rebuild running clusters mid-training;
     # new nodes pick it up, existing ones are replaced only on purpose.
-    ignore_changes = [ami]
+    # user_data: `labctl extend` moves the end without a rebuild (lifetime.tf).
+    ignore_changes       = [ami, user_data]
+    replace_triggered_by = [terraform_data.master_bootstrap[each.key]]
 
     precondition {
       condition     = !local.pod_overlaps_vpc[each.key]
@@ -83,6 +90,8 @@ resource "aws_instance" "worker" {
   user_data                   = local.worker_user_data[each.key]
   user_data_replace_on_change = true
 
+  instance_initiated_shutdown_behavior = "terminate"
+
   # IMDSv2 only, and its answers die after one hop: pods (one hop behind the
   # node) get no token, so they cannot read the user data with the CA key.
   metadata_options {
@@ -115,7 +124,8 @@ resource "aws_instance" "worker" {
   })
 
   lifecycle {
-    ignore_changes = [ami]
+    ignore_changes       = [ami, user_data]
+    replace_triggered_by = [terraform_data.worker_bootstrap[each.key]]
 
     precondition {
       condition     = length(local.worker_user_data[each.key]) <= 16384

@@ -70,8 +70,8 @@ locals {
 
   # The master bootstrap sees worker_count only as single_node: scaling
   # workers between positive counts leaves the masters untouched.
-  master_user_data = {
-    for id, p in var.participants : id => templatefile("${path.module}/templates/master.yaml.tftpl", {
+  master_user_data_vars = {
+    for id, p in var.participants : id => {
       session         = local.session
       participant     = id
       cluster         = local.cluster_name[id]
@@ -89,8 +89,11 @@ locals {
         single_node    = var.worker_count == 0
         calico_version = var.calico_version
       })
-    })
+    }
   }
+  # With and without the dead-man timer's time (lifetime.tf says why both).
+  master_user_data             = { for id, v in local.master_user_data_vars : id => templatefile("${path.module}/templates/master.yaml.tftpl", merge(v, { shutdown_at = var.shutdown_at, dead_man_files = local.dead_man_files })) }
+  master_user_data_without_end = { for id, v in local.master_user_data_vars : id => templatefile("${path.module}/templates/master.yaml.tftpl", merge(v, { shutdown_at = "", dead_man_files = local.dead_man_files_without_end })) }
 }
 
 locals {
@@ -98,8 +101,8 @@ locals {
   # end of its own package installation) before its cloud-init ends in error.
   worker_join_wait_seconds = 1200
 
-  worker_user_data = {
-    for key, w in local.workers : key => templatefile("${path.module}/templates/worker.yaml.tftpl", {
+  worker_user_data_vars = {
+    for key, w in local.workers : key => {
       session         = local.session
       participant     = w.participant
       cluster         = local.cluster_name[w.participant]
@@ -116,6 +119,14 @@ locals {
         ca_cert_hash      = trimprefix(var.cluster_secrets[w.participant].ca_cert_hash, "sha256:")
         join_wait_seconds = local.worker_join_wait_seconds
       })
-    })
+    }
   }
+  worker_user_data             = { for key, v in local.worker_user_data_vars : key => templatefile("${path.module}/templates/worker.yaml.tftpl", merge(v, { shutdown_at = var.shutdown_at, dead_man_files = local.dead_man_files })) }
+  worker_user_data_without_end = { for key, v in local.worker_user_data_vars : key => templatefile("${path.module}/templates/worker.yaml.tftpl", merge(v, { shutdown_at = "", dead_man_files = local.dead_man_files_without_end })) }
+}
+
+locals {
+  # The dead-man switch's units and the helper `labctl extend` calls (lifetime.tf).
+  dead_man_files             = templatefile("${path.module}/templates/dead-man-switch.yaml.tftpl", { shutdown_at = var.shutdown_at })
+  dead_man_files_without_end = templatefile("${path.module}/templates/dead-man-switch.yaml.tftpl", { shutdown_at = "" })
 }

@@ -13,6 +13,7 @@ provider "aws" {
       Project   = var.project
       Session   = var.session_name
       ManagedBy = "labctl"
+      ExpiresAt = local.expires_tag
     })
   }
 }

@@ -14,6 +14,8 @@ public struct SessionConfig: Equatable, Sendable {
     public var allowedAPICIDRs: [String] = []
     /// All assignments as read, for passing through and for `file:line` messages.
     public var values: [String: TFValue] = [:]
+    /// `session_end` and `shutdown_grace`.
+    public var lifetime = SessionLifetime()
 
     public init(sessionName: String) { self.sessionName = sessionName }
 
@@ -65,6 +67,7 @@ public struct SessionConfig: Equatable, Sendable {
             }
         }
         config.values = Dictionary(assignments.map { ($0.name, $0.value) }, uniquingKeysWith: { _, b in b })
+        config.lifetime = try SessionLifetime.read(byName.mapValues { ($0.value, $0.line) }, file: file)
         return config
     }
 

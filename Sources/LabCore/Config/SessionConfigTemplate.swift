@@ -6,7 +6,7 @@ public enum SessionConfigTemplate {
     /// - Parameter sshFrom: the sources allowed to reach SSH (the training room's public range); never empty in practice.
     public static func render(session: String, workers: Int, masterType: String, workerType: String,
                               region: String, sshFrom: [String], kubernetesVersion: String = defaultKubernetesVersion,
-                              date: String) -> String {
+                              date: String, end: SessionEnd? = nil) -> String {
         let ssh = sshFrom.map { "\"\($0)\"" }.joined(separator: ", ")
         return """
         # Training session "\(session)" — created by `labctl create-config` on \(date).
@@ -36,6 +36,22 @@ public enum SessionConfigTemplate {
         allowed_api_cidrs = []
         # NodePorts (30000-32767) stay closed unless you list sources here.
         nodeport_cidrs = []
+
+        \(lifetimeBlock(end))
+        """
+    }
+
+    /// The session's end: every instance powers itself off at end + grace and
+    /// `labctl reap` destroys the session; the sheets promise exactly that.
+    static func lifetimeBlock(_ end: SessionEnd?) -> String {
+        let line = end.map { "session_end = \"\($0.text)\" # \($0.human)" }
+            ?? "# session_end = \"2026-12-04T17:00:00+01:00\" # required by `labctl apply` (or --no-end)"
+        return """
+        # When the session ends (RFC 3339 with offset, or "2026-12-04 17:00 Europe/Berlin").
+        # At end + shutdown_grace every instance switches itself off and terminates, and
+        # `labctl reap` destroys the session; move it with `labctl extend`.
+        \(line)
+        shutdown_grace = "2h"
 
         """
     }

@@ -28,6 +28,8 @@ public struct SessionInputs: Sendable {
     public var session: String
     public var operatorPublicKey: String
     public var clusters: [Cluster]
+    /// The session's end for tags and the instances' dead-man timer (see `LifetimeInputs`).
+    public var lifetime = LifetimeInputs()
 
     public init(session: String, operatorPublicKey: String, clusters: [Cluster]) {
         self.session = session
@@ -35,7 +37,8 @@ public struct SessionInputs: Sendable {
         self.clusters = clusters
     }
 
-    /// The `.tfvars.json` text: `session_name`, `participants`, `cluster_secrets`, `operator_public_key`.
+    /// The `.tfvars.json` text: `session_name`, `participants`, `cluster_secrets`, `operator_public_key`,
+    /// and the lifetime variables.
     public func renderJSON() throws -> Data {
         var participants: [String: Any] = [:]
         var secrets: [String: Any] = [:]
@@ -49,7 +52,7 @@ public struct SessionInputs: Sendable {
             "operator_public_key": operatorPublicKey,
             "participants": participants,
             "cluster_secrets": secrets,
-        ]
+        ].merging(lifetime.variables) { a, _ in a }
         return try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
     }
 }

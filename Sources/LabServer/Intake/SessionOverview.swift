@@ -1,6 +1,7 @@
 import Foundation
 import LabCore
 import LabStore
+import LabWorkflows
 
 /// What the dashboard and the admin API show about sessions, read from the store.
 struct SessionOverview {
@@ -13,6 +14,11 @@ struct SessionOverview {
         var join_url: String?
         var clusters: Int
         var ready: Int
+        /// The end (UTC RFC 3339) and where the session stands: running, ending_soon, ended, no_end, unreadable.
+        var session_end: String?
+        var lifetime: String?
+        /// "3h 20m left", "ended 2h ago", "no end (never switched off)".
+        var lifetime_text: String?
     }
 
     /// Every session in the registry, plus those with only a `sessions/<name>.tfvars`.
@@ -34,6 +40,7 @@ struct SessionOverview {
                            join_url: intake.flatMap { $0.isOpen ? service.joinURL(code: $0.code) : nil },
                            clusters: try registry.clusters(session: name).count,
                            ready: try registry.verifications(session: name).filter(\.ready).count)
+                .withLifetime(service.settings.labRoot.flatMap { try? LabFiles(root: $0).sessionConfig(name).lifetime })
         }
     }
 
@@ -76,5 +83,18 @@ struct SessionOverview {
             let fields = p.key.keyLine.split(separator: " ", maxSplits: 2)
             return fields.prefix(2).joined(separator: " ") + " " + p.name + "\n"
         }.joined()
+    }
+}
+
+extension SessionOverview.Summary {
+    /// The session's end as `labctl status` shows it (nil: no tfvars to read).
+    func withLifetime(_ lifetime: SessionLifetime?, now: Date = Date()) -> Self {
+        guard let lifetime else { return self }
+        var copy = self
+        let standing = SessionEndPolicy.standing(lifetime, now: now)
+        copy.session_end = lifetime.end?.utcRFC3339
+        copy.lifetime = standing.key
+        copy.lifetime_text = SessionEndPolicy.describe(standing)
+        return copy
     }
 }

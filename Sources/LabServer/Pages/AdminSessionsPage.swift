@@ -7,6 +7,9 @@ struct AdminSessionsPage {
         var joinURL: String?
         var clusters: Int
         var ready: Int
+        /// Time left or since the end; `endAlert` (no end, last hour, ended) shows it in red.
+        var end: String? = nil
+        var endAlert = false
     }
 
     var rows: [Row]
@@ -19,14 +22,15 @@ struct AdminSessionsPage {
             ? "<p>No sessions yet. Open intake for one below, or create it with <code>labctl create-config NAME</code>.</p>"
             : """
             <table id="sessions">
-            <thead><tr><th>Session</th><th>Participants</th><th>Intake</th><th>Join link</th><th>Clusters</th><th>Ready</th></tr></thead>
+            <thead><tr><th>Session</th><th>Participants</th><th>Intake</th><th>Join link</th><th>Clusters</th><th>Ready</th><th>End</th></tr></thead>
             <tbody>
             \(rows.map { row -> HTML in
                 """
                 <tr><td><a href="/admin/sessions/\(row.session)">\(row.session)</a></td><td>\(row.participants)</td>
                 <td class="state-\(row.intake.rawValue)">\(row.intake.label)</td>
                 <td>\(row.joinURL.map { url -> HTML in "<code>\(url)</code>" } ?? "–")</td>
-                <td>\(row.clusters)</td><td>\(row.ready)</td></tr>
+                <td>\(row.clusters)</td><td>\(row.ready)</td>
+                <td class="\(row.endAlert ? "state-closed" : "")">\(row.end ?? "–")</td></tr>
                 """
             })
             </tbody>

@@ -5,8 +5,11 @@ import Foundation
 public struct SheetSession: Equatable, Sendable {
     /// The session name, e.g. `session-1`; also the prefix of the `~/.ssh/config` host alias.
     public var name: String
-    /// When the clusters are destroyed, as the trainer wrote it (free text, e.g. `2026-12-04 17:00 CET`).
+    /// When the session ends, in words (`Friday 4 December 2026, 17:00 CET`).
     public var endTime: String?
+    /// When the clusters switch themselves off and are deleted (end + grace), in words;
+    /// nil for a session without an end: no sheet then promises a deletion.
+    public var switchOffTime: String?
     public var trainerName: String?
     public var trainerEmail: String?
     /// Kubernetes minor version the clusters run, e.g. `1.34`.
@@ -15,7 +18,8 @@ public struct SheetSession: Equatable, Sendable {
     public var generatedAt: Date
 
     public init(name: String, endTime: String? = nil, trainerName: String? = nil, trainerEmail: String? = nil,
-                kubernetesVersion: String, generatedAt: Date = Date()) {
+                kubernetesVersion: String, generatedAt: Date = Date(), switchOffTime: String? = nil) {
+        self.switchOffTime = switchOffTime
         self.name = name
         self.endTime = endTime
         self.trainerName = trainerName

@@ -35,6 +35,7 @@ public enum TemplateContext {
             "generated_at": formatted(s.generatedAt),
         ]
         context["session_end"] = s.endTime
+        context["switch_off_at"] = s.switchOffTime
         context["trainer_name"] = s.trainerName
         context["trainer_email"] = s.trainerEmail
         return context

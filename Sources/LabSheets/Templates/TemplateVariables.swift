@@ -3,7 +3,7 @@
 public enum TemplateVariables {
     /// Session-wide: every template sees these.
     public static let session: [String] = [
-        "session", "session_end", "trainer_name", "trainer_email", "has_trainer",
+        "session", "session_end", "switch_off_at", "trainer_name", "trainer_email", "has_trainer",
         "kubernetes_version", "generated_at", "participants", "participant_count", "ready_count",
     ]
 

@@ -64,7 +64,11 @@ public struct TerraformBatch: Sendable {
                 guard !ChildProcesses.shared.interrupted, let session = queue.popFirst() else { return }
                 let inputs: SessionInputs?
                 do {
-                    inputs = verb == .output ? nil : try SessionInputsBuilder.build(session: session, registry: registry)
+                    var built = verb == .output ? nil : try SessionInputsBuilder.build(session: session, registry: registry)
+                    if verb != .output, verb != .destroy {
+                        built?.lifetime = try SessionEndPolicy.terraformInputs(session, files: files, registry: registry)
+                    }
+                    inputs = built
                     if verb != .output, verb != .destroy {
                         for w in try files.sessionConfig(session).warnings { onEvent(.warning(session: session, w)) }
                     }

@@ -47,12 +47,13 @@ public struct SheetInputs: Sendable {
             }
             return s.isEmpty ? nil : s
         }
+        let end = try SheetEnd.resolve(override: overrides.sessionEnd, lifetime: config.lifetime)
         let session = SheetSession(
             name: name,
-            endTime: try overrides.sessionEnd ?? string(tfvarsKeys.end),
+            endTime: end.endTime,
             trainerName: try overrides.trainerName ?? string(tfvarsKeys.trainerName),
             trainerEmail: try overrides.trainerEmail ?? string(tfvarsKeys.trainerEmail),
-            kubernetesVersion: config.kubernetesVersion, generatedAt: now)
+            kubernetesVersion: config.kubernetesVersion, generatedAt: now, switchOffTime: end.switchOff)
 
         var participants = try registry.participants(in: name)
         guard !participants.isEmpty else {

@@ -25,6 +25,8 @@ struct CreateConfig: ParsableCommand {
     @Option(help: "AWS region.") var region = "eu-west-1"
     @Option(name: .customLong("ssh-from"), help: ArgumentHelp("A source range allowed to reach SSH, e.g. the training room's public range (repeatable).", valueName: "CIDR"))
     var sshFrom: [String] = []
+    @Option(help: ArgumentHelp("When the session ends, with its zone: 2026-12-04T17:00:00+01:00 or \"2026-12-04 17:00 Europe/Berlin\". Required by apply (or apply --no-end).", valueName: "time"))
+    var end: String?
     @Flag(help: "Overwrite an existing file.") var force = false
 
     func validate() throws {
@@ -35,6 +37,7 @@ struct CreateConfig: ParsableCommand {
         for cidr in sshFrom where !SSHSources.isWellFormed(cidr) {
             throw ValidationError("--ssh-from '\(cidr)' is not a CIDR block (e.g. 203.0.113.0/24, or 203.0.113.10/32 for one address).")
         }
+        if let end, SessionEnd.parse(end) == nil { throw ValidationError(SessionEnd.problem(end, name: "--end")) }
     }
 
     func run() throws {
@@ -51,7 +54,8 @@ struct CreateConfig: ParsableCommand {
         try FileManager.default.createDirectory(at: lab.sessionsDirectory, withIntermediateDirectories: true)
         let date = ISO8601DateFormatter().string(from: Date()).prefix(10)
         let text = SessionConfigTemplate.render(session: session, workers: workers, masterType: masterType,
-                                                workerType: workerType, region: region, sshFrom: sources, date: String(date))
+                                                workerType: workerType, region: region, sshFrom: sources, date: String(date),
+                                                end: end.flatMap(SessionEnd.parse))
         try AtomicFile.write(Data(text.utf8), to: url, permissions: 0o644)
         print("\(Terminal.green(Terminal.ok)) wrote \(lab.display(url)) (\(workers) worker(s) per participant, \(masterType)/\(workerType), \(region), SSH from \(sources.joined(separator: ", ")))")
         if let suggested {
@@ -59,6 +63,9 @@ struct CreateConfig: ParsableCommand {
         }
         if SSHSources.opensToEveryone(sources) {
             Terminal.warning("SSH is open to the whole internet; `labctl apply \(session)` will ask for --ssh-from-anywhere.")
+        }
+        if end == nil {
+            Terminal.warning("no --end: `labctl apply \(session)` needs session_end in \(lab.display(url)) (or --no-end); set it with `labctl extend \(session) --until <time>` or edit the file.")
         }
         print("Next: add keys with `labctl keys import \(session)` or `labctl keys add \(session) first.last --file KEY.pub`.")
     }

@@ -34,6 +34,8 @@ struct Serve: AsyncParsableCommand {
     var sessionSubmissionsPerMinute: Int?
     @Flag(name: .customLong("new-admin-token"), help: "Generate a new admin token (the old one and its logins stop working).")
     var newAdminToken = false
+    @Option(name: .customLong("reap-every"), help: ArgumentHelp("Also run `labctl reap -y` on this schedule (e.g. 15m): destroys sessions past their end + grace.", valueName: "duration"))
+    var reapEvery: DurationArgument?
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
@@ -80,6 +82,8 @@ struct Serve: AsyncParsableCommand {
             lines.append("Stop with Ctrl-C or SIGTERM (requests in flight finish first).")
             FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
         }
+        let reaper = try reapEvery.map { try ServeReaper.start(every: $0.seconds, lab: lab) }
+        defer { reaper?.cancel() }
         do {
             try await app.runService()
         } catch {

@@ -24,12 +24,15 @@ struct Apply: AsyncParsableCommand {
     var sshFromAnywhere = false
     @Flag(name: .customLong("skip-preflight"), help: "Do not check the account's quotas and the zones' instance types first (`labctl preflight`).")
     var skipPreflight = false
+    @Flag(name: .customLong("no-end"), help: "Deploy sessions without session_end: no dead-man switch, never reaped (recorded in the audit log; status shows it in red).")
+    var noEnd = false
 
     func run() async throws {
         let lab = global.lab
         let registry = try lab.openRegistry()
         try DeployPreflight.requireDeployable(options.sessions, files: lab.files, registry: registry)
         try DeployPreflight.requireSSHAccess(options.sessions, sshFromAnywhere: sshFromAnywhere, files: lab.files, registry: registry)
+        try SessionEndPolicy.requireEnd(options.sessions, noEnd: noEnd, files: lab.files, registry: registry)
         try await ApplyPreflight.require(options.sessions, skip: skipPreflight, lab: lab, registry: registry)
         if !yes { try Confirm.ask("Deploy \(options.sessions.joined(separator: ", ")) to AWS (this creates billable resources)?", expect: "yes") }
         let provisioner = lab.provisioner()

@@ -34,6 +34,12 @@ struct Status: AsyncParsableCommand {
         var instances: [InstanceJSON]
         var recorded_clusters: Int
         var verified_ready: Int
+        /// The session's end (UTC RFC 3339), where it stands, seconds left (negative: ended).
+        var session_end: String?
+        var lifetime: String?
+        var seconds_left: Int?
+        var reap_due: Bool?
+        var end_problem: String?
     }
 
     func run() async throws {
@@ -51,6 +57,7 @@ struct Status: AsyncParsableCommand {
                 let c = try lab.sessionConfig(s)
                 row.region = c.region; row.master_instance_type = c.masterInstanceType
                 row.worker_instance_type = c.workerInstanceType; row.worker_count = c.workerCount
+                StatusLifetime.fill(&row, c.lifetime)
             } catch { row.config_error = (error as? LabFailure)?.message ?? "\(error)" }
             if let state = try await provisioner.readState(s) {
                 row.workspace = true
@@ -60,13 +67,14 @@ struct Status: AsyncParsableCommand {
             rows.append(row)
         }
         if json { return try JSONOutput.print(rows) }
-        print(TextTable(header: ["SESSION", "SIZE", "PARTICIPANTS", "WORKSPACE", "RESOURCES", "INSTANCES", "READY"]).render(rows.map { r in
+        print(TextTable(header: ["SESSION", "SIZE", "PARTICIPANTS", "WORKSPACE", "RESOURCES", "INSTANCES", "READY", "END"]).render(rows.map { r in
             let size = r.config_error == nil ? "\(r.master_instance_type ?? "?")+\(r.worker_count ?? 0)×\(r.worker_instance_type ?? "?")" : "config error"
             let running = r.instances.filter { $0.state == "running" }.count
             return [r.session, size, String(r.participants), r.workspace ? "yes" : "-", String(r.resources),
                     r.instances.isEmpty ? "-" : "\(running)/\(r.instances.count) running",
-                    r.recorded_clusters == 0 ? "-" : "\(r.verified_ready)/\(r.recorded_clusters)"]
+                    r.recorded_clusters == 0 ? "-" : "\(r.verified_ready)/\(r.recorded_clusters)", StatusLifetime.cell(r)]
         }))
         for r in rows { if let e = r.config_error { Terminal.error(e) } }
+        StatusLifetime.warn(rows)
     }
 }

@@ -1,0 +1,102 @@
+import Foundation
+import LabCore
+import LabProvision
+import LabStore
+
+/// `labctl reap`: destroys every deployed session whose end + grace has passed.
+/// Safe unattended (cron, a systemd timer, `serve --reap-every`): a session another
+/// labctl holds is left alone this round, a session without an end is only reported,
+/// Terraform's state is backed up before each destroy (Provisioner), and each destroy
+/// writes its own log under `.labctl/logs/<session>/`.
+public struct ReapSessions: Sendable {
+    public enum Action: String, Sendable, Encodable {
+        case destroyed, wouldDestroy = "would_destroy", failed, busy
+        /// Deployed, not due (yet), or never due: reported only.
+        case notDue = "not_due", noEnd = "no_end", unreadable
+    }
+
+    public struct Entry: Sendable, Encodable, Equatable {
+        public var session: String
+        public var action: Action
+        public var detail: String
+        /// The destroy's Terraform log, when one ran.
+        public var log: String?
+    }
+
+    public struct Outcome: Sendable {
+        public var entries: [Entry]
+        /// A destroy failed: exit 1.
+        public var failed: Bool { entries.contains { $0.action == .failed } }
+    }
+
+    public let provisioner: Provisioner
+    public let registry: Registry
+    public let files: LabFiles
+    public let parallel: Int
+
+    public init(provisioner: Provisioner, registry: Registry, files: LabFiles, parallel: Int = 2) {
+        self.provisioner = provisioner
+        self.registry = registry
+        self.files = files
+        self.parallel = parallel
+    }
+
+    /// `grace` replaces each session's `shutdown_grace` when given.
+    public func run(dryRun: Bool, grace: TimeInterval? = nil, now: Date = Date(),
+                    onEvent: @escaping @Sendable (TerraformBatch.Event) -> Void = { _ in }) async throws -> Outcome {
+        var entries: [Entry] = []
+        var due: [String] = []
+        let sessions = Set(files.configuredSessions()).union(provisioner.workspaces()).sorted()
+        for s in sessions {
+            guard let state = try? await provisioner.readState(s), state.resourceCount > 0 else { continue }
+            let lifetime: SessionLifetime
+            do { lifetime = try files.sessionConfig(s).lifetime } catch {
+                entries.append(Entry(session: s, action: .unreadable, detail: "\(state.resourceCount) resource(s) deployed, but \(error); fix the file or destroy it with `labctl destroy \(s)`"))
+                continue
+            }
+            let effectiveGrace = grace ?? lifetime.grace
+            switch SessionEndPolicy.standing(lifetime, now: now, grace: effectiveGrace) {
+            case .noEnd:
+                entries.append(Entry(session: s, action: .noEnd, detail: "deployed with no session_end (--no-end): never reaped; destroy it with `labctl destroy \(s)` when done"))
+            case .unreadable(let problem):
+                entries.append(Entry(session: s, action: .unreadable, detail: problem))
+            case .running(let left), .endingSoon(let left):
+                entries.append(Entry(session: s, action: .notDue, detail: "ends in \(SessionEndPolicy.span(left)), reaped \(LifetimeDuration.format(effectiveGrace)) after that"))
+            case .ended(let ago, let reapable):
+                if !reapable {
+                    entries.append(Entry(session: s, action: .notDue, detail: "ended \(SessionEndPolicy.span(ago)) ago; reaped once the grace of \(LifetimeDuration.format(effectiveGrace)) has passed"))
+                } else if let holder = busy(s) {
+                    entries.append(Entry(session: s, action: .busy, detail: "due, but \(holder) holds the session; left for the next run"))
+                } else if dryRun {
+                    entries.append(Entry(session: s, action: .wouldDestroy, detail: "ended \(SessionEndPolicy.span(ago)) ago (\(lifetime.end!.utcRFC3339)); \(state.resourceCount) resource(s)"))
+                } else {
+                    due.append(s)
+                }
+            }
+        }
+        guard !due.isEmpty else { return Outcome(entries: entries) }
+
+        let batch = TerraformBatch(provisioner: provisioner, registry: registry, files: files, verb: .destroy,
+                                   parallel: parallel, waitForLock: false)
+        let registry = self.registry
+        let outcomes = await batch.run(due, onEvent: onEvent) { session, _ in
+            try registry.recordAudit(session: session, action: "reaped", detail: "destroyed by labctl reap: end + grace had passed")
+            return try SessionDeployment.afterDestroy(session: session, forget: false, registry: registry)
+        }
+        for o in outcomes {
+            let log = o.result.map { files.display($0.log) }
+            entries.append(o.ok
+                ? Entry(session: o.session, action: .destroyed, detail: "destroyed; state backed up in .labctl/backups/", log: log)
+                : Entry(session: o.session, action: .failed, detail: o.error ?? "destroy failed", log: log))
+        }
+        return Outcome(entries: entries.sorted { $0.session < $1.session })
+    }
+
+    /// Who holds the session's lock, or nil when it is free (checked by taking it for a moment).
+    private func busy(_ session: String) -> String? {
+        let lock = FileLock(path: provisioner.layout.lockFile(session).path)
+        guard let free = try? lock.tryAcquire(holder: FileLock.describeSelf(verb: "reap check \(session)")) else { return nil }
+        if free { lock.release(); return nil }
+        return lock.currentHolder()
+    }
+}

@@ -1,0 +1,58 @@
+#!/usr/bin/env python3
+"""What the lifetime tests check on the AWS emulator, as JSON: per live instance its
+tags, DescribeInstanceAttribute(instanceInitiatedShutdownBehavior), the root volume's
+DeleteOnTermination, and the dead-man timer read from the decoded user data by a YAML
+parser (the write_files entry, the timer's OnCalendar= from its [Timer] section, the
+runcmd lines). Also the tags of security groups and key pairs.
+Endpoint from AWS_ENDPOINT_URL."""
+import base64, configparser, json, os, sys
+import boto3, yaml
+
+ec2 = boto3.client("ec2", endpoint_url=os.environ["AWS_ENDPOINT_URL"])
+out_dir = sys.argv[1] if len(sys.argv) > 1 else None
+
+def tags(obj):
+    return {t["Key"]: t["Value"] for t in obj.get("Tags", [])}
+
+instances = []
+for r in ec2.describe_instances()["Reservations"]:
+    for i in r["Instances"]:
+        state = i["State"]["Name"]
+        iid = i["InstanceId"]
+        entry = {"id": iid, "state": state, "tags": tags(i)}
+        if state == "terminated":
+            instances.append(entry)
+            continue
+        entry["shutdown_behavior"] = ec2.describe_instance_attribute(
+            InstanceId=iid, Attribute="instanceInitiatedShutdownBehavior")["InstanceInitiatedShutdownBehavior"]["Value"]
+        entry["delete_on_termination"] = [m["Ebs"]["DeleteOnTermination"] for m in i.get("BlockDeviceMappings", []) if "Ebs" in m]
+        raw = ec2.describe_instance_attribute(InstanceId=iid, Attribute="userData").get("UserData", {}).get("Value")
+        text = base64.b64decode(raw).decode() if raw else ""
+        if out_dir:
+            path = os.path.join(out_dir, iid + ".yaml")
+            with open(path, "w") as f:
+                f.write(text)
+            entry["user_data_file"] = path
+        doc = yaml.safe_load(text) or {}
+        files = {f["path"]: f.get("content", "") for f in doc.get("write_files", [])}
+        timer = files.get("/etc/systemd/system/labctl-shutdown.timer")
+        if timer is not None:
+            ini = configparser.ConfigParser(strict=False, interpolation=None)
+            ini.optionxform = str
+            ini.read_string(timer)
+            entry["timer_on_calendar"] = ini.get("Timer", "OnCalendar", fallback=None)
+        service = files.get("/etc/systemd/system/labctl-shutdown.service")
+        if service is not None:
+            ini = configparser.ConfigParser(strict=False, interpolation=None)
+            ini.optionxform = str
+            ini.read_string(service)
+            entry["service_exec_start"] = ini.get("Service", "ExecStart", fallback=None)
+        entry["runcmd"] = [" ".join(c) if isinstance(c, list) else c for c in doc.get("runcmd", [])]
+        entry["has_helper"] = "/usr/local/sbin/labctl-shutdown-at" in files
+        instances.append(entry)
+
+print(json.dumps({
+    "instances": instances,
+    "security_groups": [{"id": g["GroupId"], "tags": tags(g)} for g in ec2.describe_security_groups()["SecurityGroups"] if g["GroupName"] != "default"],
+    "key_pairs": [{"name": k["KeyName"], "tags": tags(k)} for k in ec2.describe_key_pairs()["KeyPairs"]],
+}))

@@ -1,0 +1,292 @@
+import Foundation
+import LabStore
+import LabTestSupport
+import XCTest
+
+/// Session lifetime on the emulator, with real Terraform, the real AWS provider and
+/// the built labctl: every instance tagged ExpiresAt, terminating on shutdown, with a
+/// dead-man timer in its user data that cloud-init and systemd accept; extend moves the
+/// end (tags by Terraform, no instance replaced, timers over SSH on loopback masters,
+/// an unreachable one reported); reap destroys the expired session only; sweep finds
+/// an orphan planted outside Terraform. The tests run in their letter order (reap last).
+final class LifetimeTests: XCTestCase {
+    nonisolated(unsafe) static var lab: TemporaryDirectory!
+    nonisolated(unsafe) static var moto: MotoServer!
+    nonisolated(unsafe) static var env: [String: String] = [:]
+    nonisolated(unsafe) static var applyResult: Shell.Output!
+    static let amiID = "ami-0a1b2c3d4e5f60718"
+    /// The ends as a trainer writes them, and what they are in UTC (worked out by hand).
+    static let currentEnd = "2099-06-01T17:00:00+02:00"
+    static let currentEndUTC = "2099-06-01T15:00:00Z"
+    static let currentSwitchOff = "2099-06-01 17:00:00 UTC" // + the default grace of 2 h
+    static let oldEnd = "2099-07-01 09:30 Europe/Berlin"
+    static let oldEndUTC = "2099-07-01T07:30:00Z"
+    static let oldSwitchOff = "2099-07-01 08:00:00 UTC" // shutdown_grace = "30m"
+
+    override class func setUp() {
+        do {
+            lab = try TemporaryDirectory("lifetime")
+            moto = try MotoServer(amisPath: RepositoryPaths.motoAMIs.path, directory: lab.url)
+            env = moto.environment()
+            try RepositoryPaths.copyTerraform(to: lab.url)
+            try FileManager.default.createDirectory(at: lab.file("sessions"), withIntermediateDirectories: true)
+            try run(["create-config", "cur", "--workers", "1", "--ssh-from", "198.51.100.0/24", "--end", currentEnd])
+            try run(["create-config", "old", "--workers", "0", "--ssh-from", "198.51.100.0/24", "--end", oldEnd])
+            for s in ["cur", "old"] {
+                let url = lab.file("sessions/\(s).tfvars")
+                var text = try String(contentsOf: url, encoding: .utf8) + "ami_id = \"\(amiID)\"\n"
+                if s == "old" { text = text.replacingOccurrences(of: "shutdown_grace = \"2h\"", with: "shutdown_grace = \"30m\"") }
+                try text.write(to: url, atomically: true, encoding: .utf8)
+            }
+            for (s, n) in [("cur", "ann.lee"), ("cur", "bob.kim"), ("old", "cy.dee")] {
+                let key = try KeyGen.generate(in: lab.url, name: "\(s)-\(n)")
+                try run(["keys", "add", s, n, "--file", key.publicKeyPath])
+            }
+            try run(["network", "apply", "-y"])
+            applyResult = try LabctlBinary.run(["apply", "cur", "old", "-y"], env: env, directory: lab.url)
+        } catch {
+            applyResult = Shell.Output(status: -1, stdout: "", stderr: "setup failed: \(error)")
+        }
+    }
+
+    override class func tearDown() {
+        moto?.stop()
+        lab?.remove()
+    }
+
+    @discardableResult
+    static func run(_ args: [String]) throws -> Shell.Output {
+        let r = try LabctlBinary.run(args, env: env, directory: lab.url)
+        guard r.status == 0 else { throw TestSupportError("labctl \(args.joined(separator: " ")) failed: \(r.stdout)\(r.stderr)") }
+        return r
+    }
+
+    func labctl(_ args: [String]) throws -> Shell.Output { try LabctlBinary.run(args, env: Self.env, directory: Self.lab.url) }
+
+    func fixture(_ script: String, _ args: [String] = []) throws -> [String: Any] {
+        let r = try Shell.run("python3", [RepositoryPaths.fixtures.appendingPathComponent(script).path] + args,
+                              environment: ProcessInfo.processInfo.environment.merging(Self.env) { _, b in b })
+        XCTAssertEqual(r.status, 0, r.stderr)
+        return try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+    }
+
+    func liveInstances(_ inventory: [String: Any], session: String) -> [[String: Any]] {
+        (inventory["instances"] as! [[String: Any]]).filter {
+            ($0["tags"] as? [String: String])?["Session"] == session && $0["state"] as? String != "terminated"
+        }
+    }
+
+    /// The class's apply must have worked; the tests fail (not skip) otherwise.
+    func requireApplied() throws {
+        guard Self.applyResult.status == 0 else {
+            throw TestSupportError("apply failed: \(Self.applyResult.stdout)\(Self.applyResult.stderr)")
+        }
+    }
+
+    // MARK: - apply
+
+    func testA_ApplyRefusesASessionWithoutEndUnlessNoEndAndExplainsOldFreeText() throws {
+        try Self.run(["create-config", "noend", "--ssh-from", "198.51.100.0/24"])
+        let key = try KeyGen.generate(in: Self.lab.url, name: "noend")
+        try Self.run(["keys", "add", "noend", "dee.dee", "--file", key.publicKeyPath])
+        var r = try labctl(["apply", "noend", "-y"])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertTrue(r.stderr.contains("sessions/noend.tfvars: no session_end"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("--no-end"), r.stderr)
+
+        // The free text older tfvars carried: refused with the exact replacement.
+        let url = Self.lab.file("sessions/noend.tfvars")
+        let text = try String(contentsOf: url, encoding: .utf8)
+        try (text + "session_end = \"Friday 4 December 2026, 17:00 CET\"\n").write(to: url, atomically: true, encoding: .utf8)
+        r = try labctl(["apply", "noend", "-y", "--no-end"])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertTrue(r.stderr.contains("session_end \"Friday 4 December 2026, 17:00 CET\" is not a point in time"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("session_end = \"2026-12-04 17:00 Europe/Berlin\""), r.stderr)
+        // status still reads the file and shows the problem.
+        r = try labctl(["status", "noend", "--json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let row = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]])?.first)
+        XCTAssertEqual(row["lifetime"] as? String, "unreadable")
+        try FileManager.default.removeItem(at: url)
+    }
+
+    // MARK: - tags, shutdown behaviour, dead-man timer
+
+    func testB_EveryInstanceCarriesExpiresAtAndTerminatesOnShutdownWithItsDisk() throws {
+        try requireApplied()
+        let inv = try fixture("lifetime_inventory.py")
+        for (session, expires, count) in [("cur", Self.currentEndUTC, 4), ("old", Self.oldEndUTC, 1)] {
+            let instances = liveInstances(inv, session: session)
+            XCTAssertEqual(instances.count, count, session)
+            for i in instances {
+                XCTAssertEqual((i["tags"] as! [String: String])["ExpiresAt"], expires, "\(i["id"]!)")
+                XCTAssertEqual(i["shutdown_behavior"] as? String, "terminate", "\(i["id"]!)")
+                XCTAssertEqual(i["delete_on_termination"] as? [Bool], [true], "\(i["id"]!)")
+            }
+        }
+        for kind in ["security_groups", "key_pairs"] {
+            for item in inv[kind] as! [[String: Any]] {
+                let tags = item["tags"] as! [String: String]
+                guard let session = tags["Session"] else { continue }
+                XCTAssertEqual(tags["ExpiresAt"], session == "cur" ? Self.currentEndUTC : Self.oldEndUTC, "\(kind) \(item)")
+            }
+        }
+    }
+
+    func testC_UserDataArmsADeadManTimerThatCloudInitAndSystemdAccept() throws {
+        try requireApplied()
+        let dir = Self.lab.file("userdata")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let inv = try fixture("lifetime_inventory.py", [dir.path])
+        for (session, switchOff) in [("cur", Self.currentSwitchOff), ("old", Self.oldSwitchOff)] {
+            for i in liveInstances(inv, session: session) {
+                let id = i["id"] as! String
+                let onCalendar = try XCTUnwrap(i["timer_on_calendar"] as? String, "\(id): no OnCalendar= in the timer unit")
+                // systemd's own parser: the next (only) elapse is the switch-off time.
+                let cal = try Shell.run("systemd-analyze", ["calendar", "--iterations=1", onCalendar])
+                XCTAssertEqual(cal.status, 0, cal.stdout + cal.stderr)
+                let next = cal.stdout.split(separator: "\n").first { $0.contains("Next elapse:") }
+                    .map { String($0.split(separator: ":", maxSplits: 1)[1]).trimmingCharacters(in: .whitespaces) }
+                XCTAssertEqual(next?.split(separator: " ").dropFirst().joined(separator: " "), switchOff, "\(id): \(cal.stdout)")
+                XCTAssertEqual(i["service_exec_start"] as? String, "/usr/bin/systemctl --no-block poweroff", id)
+                let runcmd = i["runcmd"] as! [String]
+                let arm = runcmd.firstIndex(of: "systemctl enable --now labctl-shutdown.timer")
+                let bootstrap = runcmd.firstIndex(of: "/usr/local/sbin/labctl-bootstrap")
+                XCTAssertNotNil(arm, "\(id): \(runcmd)")
+                XCTAssertLessThan(arm ?? .max, bootstrap ?? .min, "armed before the bootstrap can fail")
+                XCTAssertEqual(i["has_helper"] as? Bool, true)
+                let schema = try Shell.run("cloud-init", ["schema", "--config-file", i["user_data_file"] as! String])
+                XCTAssertEqual(schema.status, 0, "\(id): \(schema.stdout)\(schema.stderr)")
+            }
+        }
+    }
+
+    // MARK: - status
+
+    func testD_StatusShowsTimeLeftAndTheEnd() throws {
+        try requireApplied()
+        let r = try labctl(["status", "cur", "--json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let row = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]])?.first)
+        XCTAssertEqual(row["lifetime"] as? String, "running")
+        let left = try XCTUnwrap(row["seconds_left"] as? Int)
+        let expected = Int(ISO8601DateFormatter().date(from: Self.currentEndUTC)!.timeIntervalSinceNow)
+        XCTAssertLessThanOrEqual(abs(left - expected), 120)
+        let table = try labctl(["status", "cur"])
+        XCTAssertTrue(table.stdout.contains("left"), table.stdout)
+    }
+
+    // MARK: - extend
+
+    func testE_ExtendMovesTagsAndLoopbackTimersReplacesNoInstanceAndReportsAnUnreachableNode() throws {
+        try requireApplied()
+        let before = Set(liveInstances(try fixture("lifetime_inventory.py"), session: "cur").map { $0["id"] as! String })
+        let registry = try Registry(path: Self.lab.file(".labctl/lab.sqlite").path)
+        let secret = try XCTUnwrap(try registry.sessionSecret("cur"))
+        let ids = try registry.participants(in: "cur").map(\.discreteID)
+        XCTAssertEqual(ids.count, 2)
+        let master = try LoopbackMaster(directory: Self.lab.file("masters/\(ids[0])"), authorizedKeys: [secret.operatorPublicKey],
+                                        replay: .ready(workers: 1))
+        defer { master.stop() }
+        let closedPort = try FreePort.find()
+        let inventory: [String: Any] = [ids[0]: ["host": master.host, "port": master.port],
+                                        ids[1]: ["host": "127.0.0.1", "port": closedPort]]
+        let inventoryFile = Self.lab.file("extend-inventory.json")
+        try JSONSerialization.data(withJSONObject: inventory).write(to: inventoryFile)
+
+        let r = try labctl(["extend", "cur", "--until", "2099-06-02T18:30:00+02:00", "--inventory", inventoryFile.path,
+                            "--user", master.loginUser, "--host-timeout", "5s", "--json"])
+        XCTAssertEqual(r.status, 1, "one node unreachable: \(r.stdout)\(r.stderr)")
+        let report = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        XCTAssertEqual(report["terraform"] as? String, "applied", r.stderr)
+        XCTAssertEqual(report["shutdown_at"] as? String, "2099-06-02 18:30:00 UTC")
+        let nodes = report["nodes"] as! [[String: Any]]
+        let reached = try XCTUnwrap(nodes.first { $0["node"] as? String == "\(ids[0]) master" })
+        XCTAssertEqual(reached["ok"] as? Bool, true, "\(reached)")
+        let unreachable = try XCTUnwrap(nodes.first { $0["node"] as? String == "\(ids[1]) master" })
+        XCTAssertEqual(unreachable["ok"] as? Bool, false)
+        XCTAssertTrue((unreachable["detail"] as? String ?? "").contains("unreachable"), "\(unreachable)")
+        // The loopback master's helper was really called with the new time over SSH.
+        XCTAssertEqual(master.shutdownAt, "2099-06-02 18:30:00 UTC")
+
+        // tfvars, tags moved; not one instance replaced.
+        let tfvars = try String(contentsOf: Self.lab.file("sessions/cur.tfvars"), encoding: .utf8)
+        XCTAssertTrue(tfvars.contains("session_end = \"2099-06-02T18:30:00+02:00\""), tfvars)
+        let after = liveInstances(try fixture("lifetime_inventory.py"), session: "cur")
+        XCTAssertEqual(Set(after.map { $0["id"] as! String }), before, "extend replaced instances")
+        for i in after { XCTAssertEqual((i["tags"] as! [String: String])["ExpiresAt"], "2099-06-02T16:30:00Z") }
+        let logs = try FileManager.default.contentsOfDirectory(atPath: Self.lab.file(".labctl/logs/cur").path).filter { $0.hasSuffix("-apply.log") }.sorted()
+        let log = try String(contentsOf: Self.lab.file(".labctl/logs/cur/\(logs.last!)"), encoding: .utf8)
+        XCTAssertTrue(log.contains("0 added") && log.contains("0 destroyed"), log.suffix(400).description)
+
+        // Put the end back where the other tests expect it.
+        let back = try labctl(["extend", "cur", "--until", Self.currentEnd, "--no-apply", "--inventory", inventoryFile.path,
+                               "--user", master.loginUser, "--host-timeout", "2s", "--json"])
+        XCTAssertEqual(back.status, 1, back.stderr)
+        XCTAssertEqual(master.shutdownAt, Self.currentSwitchOff)
+        XCTAssertEqual(try labctl(["apply", "cur", "-y"]).status, 0)
+    }
+
+    // MARK: - reap
+
+    func testG_ReapDestroysTheExpiredSessionAndLeavesTheCurrentOne() throws {
+        try requireApplied()
+        // "old" ended yesterday.
+        let url = Self.lab.file("sessions/old.tfvars")
+        let yesterday = ISO8601DateFormatter().string(from: Date().addingTimeInterval(-86_400))
+        let text = try String(contentsOf: url, encoding: .utf8)
+            .replacingOccurrences(of: "session_end = \"\(Self.oldEnd)\"", with: "session_end = \"\(yesterday)\"")
+        XCTAssertTrue(text.contains(yesterday), text)
+        try text.write(to: url, atomically: true, encoding: .utf8)
+
+        var r = try labctl(["reap", "--dry-run", "--json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        var entries = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [[String: Any]]
+        XCTAssertEqual(entries.first { $0["session"] as? String == "old" }?["action"] as? String, "would_destroy")
+        XCTAssertEqual(entries.first { $0["session"] as? String == "cur" }?["action"] as? String, "not_due")
+        XCTAssertEqual(liveInstances(try fixture("lifetime_inventory.py"), session: "old").count, 1, "a dry run destroys nothing")
+
+        r = try labctl(["reap"])
+        XCTAssertEqual(r.status, 2, "no terminal and no -y: \(r.stderr)")
+
+        r = try labctl(["reap", "-y", "--json"])
+        XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+        entries = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [[String: Any]]
+        let old = try XCTUnwrap(entries.first { $0["session"] as? String == "old" })
+        XCTAssertEqual(old["action"] as? String, "destroyed", "\(old)")
+        XCTAssertTrue((old["log"] as? String ?? "").hasPrefix(".labctl/logs/old/"), "\(old)")
+        let inv = try fixture("lifetime_inventory.py")
+        XCTAssertEqual(liveInstances(inv, session: "old").count, 0)
+        XCTAssertEqual(liveInstances(inv, session: "cur").count, 4, "the current session is untouched")
+        let backups = try FileManager.default.contentsOfDirectory(atPath: Self.lab.file(".labctl/backups").path)
+        XCTAssertTrue(backups.contains { $0.hasPrefix("old-") }, "\(backups)")
+        let audit = try Registry(path: Self.lab.file(".labctl/lab.sqlite").path).auditLog(session: "old")
+        XCTAssertTrue(audit.contains { $0.action == "reaped" })
+
+        r = try labctl(["reap", "-y", "--json"])
+        entries = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [[String: Any]]
+        XCTAssertNil(entries.first { $0["session"] as? String == "old" }, "nothing left to reap: \(entries)")
+    }
+
+    // MARK: - sweep
+
+    func testF_SweepFindsAnOrphanWithTheProjectTagAndIgnoresOneWithout() throws {
+        try requireApplied()
+        let planted = try fixture("plant_orphans.py", [Self.amiID])
+        let tagged = planted["tagged"] as! String, untagged = planted["untagged"] as! String
+        let r = try labctl(["sweep", "--json"])
+        XCTAssertEqual(r.status, 1, r.stdout + r.stderr)
+        let report = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        let groups = report["groups"] as! [[String: Any]]
+        let ghost = try XCTUnwrap(groups.first { $0["session"] as? String == "ghost" }, "\(groups)")
+        let resource = try XCTUnwrap((ghost["resources"] as! [[String: Any]]).first { $0["id"] as? String == tagged })
+        XCTAssertEqual(Set(resource["reasons"] as! [String]), ["unregistered_session", "unknown_to_terraform"])
+        XCTAssertEqual(resource["delete_command"] as? String, "aws ec2 terminate-instances --region eu-west-1 --instance-ids \(tagged)")
+        // t3.medium running (and its public address, if the emulator gave it one): the price table's hourly prices.
+        let publicIP = planted["tagged_has_public_ip"] as! Bool
+        XCTAssertEqual(resource["hourly_usd"] as! Double, 0.0456 + (publicIP ? 0.005 : 0), accuracy: 1e-9)
+        XCTAssertFalse(r.stdout.contains(untagged), "an instance without the project tag is not ours")
+        for g in groups { XCTAssertNotEqual(g["session"] as? String, "cur", "a deployed session's resources are accounted for: \(g)") }
+        XCTAssertGreaterThan(report["accounted_for"] as? Int ?? 0, 0)
+    }
+}
