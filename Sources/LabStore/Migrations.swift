@@ -108,6 +108,7 @@ enum Migrations {
         IntakeMigrations.register(in: &m)
         SheetsMigrations.register(in: &m)
         ParticipantLinkMigrations.register(in: &m)
+        ParticipantStateMigrations.register(in: &m)
         return m
     }
 }

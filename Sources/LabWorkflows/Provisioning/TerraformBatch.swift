@@ -65,6 +65,8 @@ public struct TerraformBatch: Sendable {
                 group.addTask {
                     onEvent(.starting(session: session))
                     do {
+                        // Time-to-ready runs from here (the room table, `labctl status <session>`).
+                        if verb == .apply { try registry.recordApplyStart(session: session) }
                         let result = try await provisioner.run(verb, session: session, inputs: inputs, options: .init(waitForLock: wait),
                                                                onBusy: { onEvent(.waiting(session: session, holder: $0)) },
                                                                onProgress: { onEvent(.progress(session: session, $0)) })
