@@ -22,13 +22,17 @@ struct Apply: AsyncParsableCommand {
     @Flag(name: .shortAndLong, help: "Do not ask for confirmation.") var yes = false
     @Flag(name: .customLong("ssh-from-anywhere"), help: "Accept sessions whose allowed_ssh_cidrs open SSH to the whole internet (recorded in the audit log).")
     var sshFromAnywhere = false
+    @Flag(name: .customLong("replace-clusters"), help: "Accept a change that replaces participants' clusters (without it, apply plans first and refuses).")
+    var replaceClusters = false
 
     func run() async throws {
         let lab = global.lab
         let registry = try lab.openRegistry()
         try DeployPreflight.requireDeployable(options.sessions, files: lab.files, registry: registry)
         try DeployPreflight.requireSSHAccess(options.sessions, sshFromAnywhere: sshFromAnywhere, files: lab.files, registry: registry)
+        if !replaceClusters { try await ClassDayApplySteps.refuseClusterReplacement(options.sessions, lab: lab, registry: registry, wait: !options.noWait) }
         if !yes { try Confirm.ask("Deploy \(options.sessions.joined(separator: ", ")) to AWS (this creates billable resources)?", expect: "yes") }
+        try await ClassDayApplySteps.removeLeavingWorkerNodes(options.sessions, lab: lab, registry: registry)
         let provisioner = lab.provisioner()
         let runner = SessionRunner(lab: lab, registry: registry, verb: .apply,
                                    parallel: options.parallel ?? options.sessions.count, wait: !options.noWait)
