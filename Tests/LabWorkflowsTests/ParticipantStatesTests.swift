@@ -72,6 +72,11 @@ final class ParticipantStatesTests: XCTestCase {
         try lab.registry.recordApplyStart(session: lab.session)
         try OutputRecorder.record(try outputs([ann.discreteID: "i-ann1", bob.discreteID: "i-bob2"]), session: lab.session, registry: lab.registry)
         XCTAssertEqual(states(try SessionRoom.read(session: lab.session, registry: lab.registry)), ["ann.lee": .ready, "bob.ray": .provisioned])
+        // Bob's new master will present a new host key: his old pin is retired (audited), Ann's stays.
+        XCTAssertEqual(try lab.registry.hostKeys(session: lab.session).map(\.discreteID), [ann.discreteID])
+        let retired = try XCTUnwrap(try lab.registry.auditLog(session: lab.session).last { $0.action == "host-key-retired" })
+        XCTAssertEqual(retired.participant, "bob.ray")
+        XCTAssertTrue(retired.detail.contains(bobMaster.hostKeyFingerprint) && retired.detail.contains("i-bob1 -> i-bob2"), retired.detail)
         bobMaster.stop()
         let broken = try LoopbackMaster(directory: lab.dir.file("bob2"), authorizedKeys: [operatorKey, bobKey.publicLine],
                                         replay: .cloudInitError("package install failed"))
@@ -105,7 +110,9 @@ final class ParticipantStatesTests: XCTestCase {
         XCTAssertTrue(try lab.registry.stateHistory(session: lab.session).isEmpty)
         XCTAssertFalse(try lab.registry.enterState(session: lab.session, discreteID: ann.discreteID, .ready))
         // The next participant given the same discrete id starts afresh.
-        let (again, _) = try lab.add("ann.lee")
+        let againKey = try KeyGen.generate(in: lab.dir.file("keys"), name: "ann.lee-again")
+        let again = try lab.registry.register(session: lab.session, name: try ParticipantName(canonical: "ann.lee"),
+                                              key: try PublicKeyParser.parse(againKey.publicLine), via: .cli).participant
         XCTAssertEqual(try SessionRoom.read(session: lab.session, registry: lab.registry).participants.map(\.state), [.keyReceived])
         XCTAssertEqual(again.discreteID, ann.discreteID)
     }

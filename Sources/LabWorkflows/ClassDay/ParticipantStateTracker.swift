@@ -9,6 +9,7 @@ import LabVerify
 public enum ParticipantStateTracker {
     /// After outputs were recorded: a participant whose instances are new (or who had
     /// no cluster yet) is provisioned; one whose instances did not change keeps their state.
+    /// A replaced master's host-key pin is retired with an audit entry.
     public static func outputsRecorded(session: String, before: [ClusterRecord], after: [ClusterRecord],
                                        registry: Registry, at date: Date = Date()) throws {
         let previous = Dictionary(before.map { ($0.discreteID, $0) }, uniquingKeysWith: { a, _ in a })
@@ -18,6 +19,12 @@ public enum ParticipantStateTracker {
             let replaced = old?.masterInstanceID != c.masterInstanceID || old?.workerInstanceIDs != c.workerInstanceIDs
             let notYetDeployed = current[c.discreteID].map { $0 == .invited || $0 == .keyReceived } ?? true
             guard replaced || notYetDeployed else { continue }
+            // A new master instance has a new host key: the old pin and the old verdict
+            // describe a machine that is gone (kept in the audit log, not silently overwritten).
+            if let before = old?.masterInstanceID, let now = c.masterInstanceID, before != now {
+                try registry.retireHostKey(session: session, discreteID: c.discreteID, reason: "master replaced: \(before) -> \(now)")
+                try registry.forgetVerification(session: session, discreteID: c.discreteID)
+            }
             try registry.enterState(session: session, discreteID: c.discreteID, .provisioned, at: date,
                                     detail: c.masterInstanceID.map { "master \($0)" })
         }
