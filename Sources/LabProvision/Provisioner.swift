@@ -9,7 +9,13 @@ public struct Provisioner: Sendable {
     public struct Options: Sendable {
         public var waitForLock = true
         public var lockTimeout: TimeInterval = .infinity
-        public init(waitForLock: Bool = true) { self.waitForLock = waitForLock }
+        /// Resource addresses `apply` replaces (`-replace=`), and the only ones it touches
+        /// (`-target=`, so a rebuild applies nothing else pending): `labctl rebuild`.
+        public var replace: [String] = []
+        public init(waitForLock: Bool = true, replace: [String] = []) {
+            self.waitForLock = waitForLock
+            self.replace = replace
+        }
     }
 
     /// What one session's run did.
@@ -92,6 +98,7 @@ public struct Provisioner: Sendable {
             args = [verb == .refresh ? "apply" : verb.rawValue, "-input=false", "-no-color",
                     "-var-file=\(sessionFile.path)", "-var-file=\(varFile.path)"]
             if verb == .apply || verb == .destroy { args.append("-auto-approve") }
+            if verb == .apply || verb == .plan { args += options.replace.flatMap { ["-replace=\($0)", "-target=\($0)"] } }
             if verb == .refresh { args += ["-refresh-only", "-auto-approve"] }
             if verb == .destroy { try backupState(session) }
         }

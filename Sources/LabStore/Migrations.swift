@@ -109,6 +109,7 @@ enum Migrations {
         SheetsMigrations.register(in: &m)
         ParticipantLinkMigrations.register(in: &m)
         PodNetworkMigrations.register(in: &m)
+        ParticipantStateMigrations.register(in: &m)
         return m
     }
 }

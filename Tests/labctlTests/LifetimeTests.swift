@@ -43,7 +43,7 @@ final class LifetimeTests: XCTestCase {
                 try run(["keys", "add", s, n, "--file", key.publicKeyPath])
             }
             try run(["network", "apply", "-y"])
-            applyResult = try LabctlBinary.run(["apply", "cur", "old", "-y"], env: env, directory: lab.url)
+            applyResult = try LabctlBinary.run(["apply", "cur", "old", "-y", "--skip-preflight"], env: env, directory: lab.url)
         } catch {
             applyResult = Shell.Output(status: -1, stdout: "", stderr: "setup failed: \(error)")
         }
@@ -98,7 +98,7 @@ final class LifetimeTests: XCTestCase {
         let url = Self.lab.file("sessions/noend.tfvars")
         let text = try String(contentsOf: url, encoding: .utf8)
         try (text + "session_end = \"Friday 4 December 2026, 17:00 CET\"\n").write(to: url, atomically: true, encoding: .utf8)
-        r = try labctl(["apply", "noend", "-y", "--no-end"])
+        r = try labctl(["apply", "noend", "-y", "--no-end", "--skip-preflight"])
         XCTAssertEqual(r.status, 2)
         XCTAssertTrue(r.stderr.contains("session_end \"Friday 4 December 2026, 17:00 CET\" is not a point in time"), r.stderr)
         XCTAssertTrue(r.stderr.contains("session_end = \"2026-12-04 17:00 Europe/Berlin\""), r.stderr)
@@ -224,7 +224,7 @@ final class LifetimeTests: XCTestCase {
                                "--user", master.loginUser, "--host-timeout", "2s", "--json"])
         XCTAssertEqual(back.status, 1, back.stderr)
         XCTAssertEqual(master.shutdownAt, Self.currentSwitchOff)
-        XCTAssertEqual(try labctl(["apply", "cur", "-y"]).status, 0)
+        XCTAssertEqual(try labctl(["apply", "cur", "-y", "--skip-preflight"]).status, 0)
     }
 
     // MARK: - reap

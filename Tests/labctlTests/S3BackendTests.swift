@@ -40,7 +40,7 @@ final class S3BackendTests: XCTestCase {
         XCTAssertEqual(try labctl(["keys", "add", "remote", "ann.lee", "--file", key.publicKeyPath]).status, 0)
         var r = try labctl(["network", "apply", "-y"])
         XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
-        r = try labctl(["apply", "remote", "-y"])
+        r = try labctl(["apply", "remote", "-y", "--skip-preflight"])
         XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
 
         let list = try Shell.run("python3", ["-c", """

@@ -59,7 +59,7 @@ final class SSHExposureCLITests: XCTestCase {
         let text = try String(contentsOf: url, encoding: .utf8)
             .replacingOccurrences(of: "allowed_ssh_cidrs = [\"0.0.0.0/0\"]", with: "")
         try text.write(to: url, atomically: true, encoding: .utf8)
-        r = try labctl(["apply", "s1", "-y", "--ssh-from-anywhere"])
+        r = try labctl(["apply", "s1", "-y", "--ssh-from-anywhere", "--skip-preflight"])
         XCTAssertEqual(r.status, 2)
         for fragment in ["session s1 has no SSH source range", "sessions/s1.tfvars", "allowed_ssh_cidrs = [\"203.0.113.0/24\"]"] {
             XCTAssertTrue(r.stderr.contains(fragment), "\(fragment) missing in: \(r.stderr)")

@@ -58,6 +58,8 @@ struct SessionOverview {
         var verifications: [VerificationRecord]
         var hostKeys: [HostKeyRecord]
         var cost: CostSummary
+        /// Every participant's class-day state and the time to ready.
+        var room: SessionRoom?
     }
 
     /// One session; nil when the registry does not know it.
@@ -74,7 +76,8 @@ struct SessionOverview {
                       verifications: try registry.verifications(session: session),
                       hostKeys: try registry.hostKeys(session: session),
                       cost: CostSummary.of(session: session, participants: participants.count, clusters: clusters,
-                                          files: service.files, registry: registry))
+                                          files: service.files, registry: registry),
+                      room: try SessionRoom.read(session: session, registry: registry))
     }
 
     /// `ssh-ed25519 AAAA… first.last` per participant: the export download.

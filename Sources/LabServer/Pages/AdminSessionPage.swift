@@ -19,7 +19,8 @@ struct AdminSessionPage {
     var cost: CostSummary { detail.cost }
 
     func render() -> HTML {
-        Layout.page(title: session, heading: "Session \(session)", nav: AdminNav.bar(csrf: csrf), """
+        let room = detail.room.map(RoomTable.init)
+        return Layout.page(title: session, heading: "Session \(session)", nav: AdminNav.bar(csrf: csrf), refresh: room?.refreshSeconds, """
         \(Layout.notice(notice, kind: "ok"))
         \(Layout.notice(error))
         \(intakeSection)
@@ -27,6 +28,8 @@ struct AdminSessionPage {
         \(participantsTable)
         <p><a href="/admin/sessions/\(session)/keys">Download keys</a> (one <code>ssh-ed25519 … first.last</code> line each)
         \(form("export", label: "Write participants/\(session)/*.pub", cls: "small"))</p>
+        <h2>Room</h2>
+        \(room?.render() ?? "")
         <h2>Deployment and verification</h2>
         \(deploymentTable)
         <h2>Cost estimate</h2>

@@ -3,7 +3,8 @@ import Foundation
 /// The page frame every HTML response shares: no inline script or style, so
 /// the Content-Security-Policy can forbid both.
 enum Layout {
-    static func page(title: String, heading: String? = nil, nav: HTML = "", _ body: HTML) -> HTML {
+    /// `refresh`: seconds after which the browser reloads the page (no script needed).
+    static func page(title: String, heading: String? = nil, nav: HTML = "", refresh: Int? = nil, _ body: HTML) -> HTML {
         """
         <!doctype html>
         <html lang="en">
@@ -11,6 +12,7 @@ enum Layout {
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <meta name="referrer" content="same-origin">
+        \(refresh.map { "<meta http-equiv=\"refresh\" content=\"\($0)\">" as HTML } ?? "")
         <title>\(title) · labctl</title>
         <link rel="stylesheet" href="/static/style.css">
         </head>

@@ -4,11 +4,14 @@ import LabStore
 /// Records Terraform's cluster outputs as the inventory verify and sheets read.
 public enum OutputRecorder {
     public static func record(_ outputs: SessionOutputs, session: String, registry: Registry) throws {
-        try registry.recordClusters(session: session, outputs.clusters.map {
+        let before = try registry.clusters(session: session)
+        let after = outputs.clusters.map {
             ClusterRecord(session: session, discreteID: $0.discreteID, masterPublicIP: $0.masterPublicIP,
                           masterPrivateIP: $0.masterPrivateIP, workerPublicIPs: $0.workerPublicIPs,
                           workerPrivateIPs: $0.workerPrivateIPs, podCIDR: $0.podCIDR,
                           masterInstanceID: $0.masterInstanceID, workerInstanceIDs: $0.workerInstanceIDs)
-        })
+        }
+        try registry.recordClusters(session: session, after)
+        try ParticipantStateTracker.outputsRecorded(session: session, before: before, after: after, registry: registry)
     }
 }

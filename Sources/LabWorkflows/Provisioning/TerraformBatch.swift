@@ -81,6 +81,8 @@ public struct TerraformBatch: Sendable {
                     onEvent(.starting(session: session))
                     var retried = 0
                     do {
+                        // Time-to-ready runs from here (the room table, `labctl status <session>`).
+                        if verb == .apply { try registry.recordApplyStart(session: session) }
                         var result = try await provisioner.run(verb, session: session, inputs: inputs, options: .init(waitForLock: wait),
                                                                onBusy: { onEvent(.waiting(session: session, holder: $0)) },
                                                                onProgress: { onEvent(.progress(session: session, $0)) })

@@ -25,6 +25,8 @@ public struct SheetDelivery {
     public let inputs: SheetInputs
     public let renderer: SheetRenderer
     public let sender: MailAddress
+    /// Put before every subject, e.g. "[replacement] " when a rebuilt cluster's sheet goes out again.
+    public var subjectPrefix = ""
 
     public init(registry: Registry, inputs: SheetInputs, renderer: SheetRenderer, sender: MailAddress) {
         self.registry = registry
@@ -44,7 +46,9 @@ public struct SheetDelivery {
                 continue
             }
             do {
-                plan.mails.append((p, try renderer.mail(session: inputs.session, participant: p, from: sender)))
+                var mail = try renderer.mail(session: inputs.session, participant: p, from: sender)
+                mail.subject = subjectPrefix + mail.subject
+                plan.mails.append((p, mail))
             } catch {
                 plan.unrenderable += 1
                 onEvent(.notRenderable(participant: p.name, reason: "\(error)"))

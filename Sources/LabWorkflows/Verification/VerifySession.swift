@@ -86,6 +86,7 @@ public struct VerifySession: Sendable {
             ? await verifier.waitUntilReady(targets, timeout: timeout) { onRound($0 + notAttempted) }
             : await verifier.verify(targets, onReport: onReport)
         try registry.saveVerifications(reports.map { VerificationRecorder.record($0, session: session) })
+        try ParticipantStateTracker.verified(session: session, reports: reports, gaveUp: wait, registry: registry)
 
         let byID = Dictionary(uniqueKeysWithValues: (reports + unaddressed).map { ($0.target.participant, $0) })
         return Outcome(reports: selected.compactMap { byID[$0.discreteID] },

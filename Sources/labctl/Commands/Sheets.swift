@@ -50,6 +50,8 @@ struct Sheets: ParsableCommand {
     @Flag(help: "With --send: show who would be mailed; send and record nothing.") var dryRun = false
     @Option(help: ArgumentHelp("With --send: at most this many mails per minute.", valueName: "n")) var rate = 30
     @Flag(help: "With --send: mail again those already mailed.") var resend = false
+    @Flag(help: "With --send: mark the mails as replacing an earlier sheet (subject starts with [replacement]; after `labctl rebuild`).")
+    var replacement = false
 
     func validate() throws {
         for f in formats where SheetOutput.parse(f) == nil {
@@ -142,7 +144,8 @@ struct Sheets: ParsableCommand {
     func deliver(_ sheets: [SheetParticipant], inputs: SheetInputs, renderer: SheetRenderer, registry: Registry,
                  sender: MailAddress?, client: SMTPClient?) throws -> Int {
         guard let sender else { return 0 }
-        let delivery = SheetDelivery(registry: registry, inputs: inputs, renderer: renderer, sender: sender)
+        var delivery = SheetDelivery(registry: registry, inputs: inputs, renderer: renderer, sender: sender)
+        if replacement { delivery.subjectPrefix = "[replacement] " }
         let plan = try delivery.plan(sheets, resend: resend, onEvent: show)
         if dryRun {
             for (p, mail) in plan.mails { print("would send to \(p.name) <\(mail.to.address)>: \(mail.subject)") }

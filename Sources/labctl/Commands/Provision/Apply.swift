@@ -26,6 +26,8 @@ struct Apply: AsyncParsableCommand {
     var skipPreflight = false
     @Flag(name: .customLong("no-end"), help: "Deploy sessions without session_end: no dead-man switch, never reaped (recorded in the audit log; status shows it in red).")
     var noEnd = false
+    @Flag(name: .customLong("replace-clusters"), help: "Accept a change that replaces participants' clusters (without it, apply plans first and refuses).")
+    var replaceClusters = false
 
     func run() async throws {
         let lab = global.lab
@@ -34,7 +36,9 @@ struct Apply: AsyncParsableCommand {
         try DeployPreflight.requireSSHAccess(options.sessions, sshFromAnywhere: sshFromAnywhere, files: lab.files, registry: registry)
         try SessionEndPolicy.requireEnd(options.sessions, noEnd: noEnd, files: lab.files, registry: registry)
         try await ApplyPreflight.require(options.sessions, skip: skipPreflight, lab: lab, registry: registry)
+        if !replaceClusters { try await ClassDayApplySteps.refuseClusterReplacement(options.sessions, lab: lab, registry: registry, wait: !options.noWait) }
         if !yes { try Confirm.ask("Deploy \(options.sessions.joined(separator: ", ")) to AWS (this creates billable resources)?", expect: "yes") }
+        try await ClassDayApplySteps.removeLeavingWorkerNodes(options.sessions, lab: lab, registry: registry)
         let provisioner = lab.provisioner()
         let runner = SessionRunner(lab: lab, registry: registry, verb: .apply,
                                    parallel: options.parallelOrDefault, wait: !options.noWait)

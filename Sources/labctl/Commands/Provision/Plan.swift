@@ -19,6 +19,7 @@ struct Plan: AsyncParsableCommand {
         let outcomes = await SessionRunner(lab: lab, registry: registry, verb: .plan,
                                            parallel: options.parallel ?? options.sessions.count, wait: !options.noWait).run(options.sessions)
         SessionRunner.printSummary(outcomes, lab: lab)
+        try await PlanReplacements.print(outcomes.filter(\.ok).map(\.session), lab: lab, registry: registry, wait: !options.noWait)
         if outcomes.contains(where: { !$0.ok }) { throw LabFailure.silentNotOK }
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import LabCore
 import LabProvision
 import LabStore
+import LabWorkflows
 
 /// `labctl status [session…]`: config, participants, workspace, resources, instances.
 struct Status: AsyncParsableCommand {
@@ -13,6 +14,9 @@ struct Status: AsyncParsableCommand {
         local backend), so it is fast for many sessions. Without arguments: every session.
           labctl status
           labctl status session-1 --json
+        Naming sessions also prints each one's room: every participant's state (key-received,
+        provisioned, booting, ready, failed, rebuilt), since when, the last check, and the
+        session's time to ready (p50/p95 from apply start to verified ready).
         """
     )
 
@@ -40,6 +44,8 @@ struct Status: AsyncParsableCommand {
         var seconds_left: Int?
         var reap_due: Bool?
         var end_problem: String?
+        /// Per participant state and time-to-ready; only for sessions named on the command line.
+        var room: SessionRoom?
     }
 
     func run() async throws {
@@ -64,6 +70,7 @@ struct Status: AsyncParsableCommand {
                 row.resources = state.resourceCount
                 row.instances = state.instances.map { InstanceJSON(address: $0.address, id: $0.id, state: $0.state, public_ip: $0.publicIP, participant: $0.participant, role: $0.role) }
             }
+            if !sessions.isEmpty, let registry { row.room = try SessionRoom.read(session: s, registry: registry) }
             rows.append(row)
         }
         if json { return try JSONOutput.print(rows) }
@@ -74,6 +81,7 @@ struct Status: AsyncParsableCommand {
                     r.instances.isEmpty ? "-" : "\(running)/\(r.instances.count) running",
                     r.recorded_clusters == 0 ? "-" : "\(r.verified_ready)/\(r.recorded_clusters)", StatusLifetime.cell(r)]
         }))
+        for r in rows { if let room = r.room { print(StatusRoom.render(room)) } }
         for r in rows { if let e = r.config_error { Terminal.error(e) } }
         StatusLifetime.warn(rows)
     }

@@ -1,0 +1,78 @@
+import Foundation
+import LabCore
+import LabStore
+
+/// The room on class day: one row per participant (state, since when, the last check)
+/// and how long the session took to get ready. Read by `labctl status <session>` and
+/// the trainer dashboard.
+public struct SessionRoom: Sendable, Encodable {
+    public struct Row: Sendable, Encodable {
+        public var name: String
+        public var discreteID: String
+        public var state: ParticipantState
+        public var since: Date
+        /// What caused the state (failing check, instance id, key fingerprint).
+        public var detail: String?
+        public var lastCheck: Date?
+        /// "ready" or the first problem of the last verify.
+        public var lastCheckSummary: String?
+
+        enum CodingKeys: String, CodingKey {
+            case name, discreteID = "discrete_id", state, since, detail, lastCheck = "last_check", lastCheckSummary = "last_check_summary"
+        }
+
+        public func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(name, forKey: .name)
+            try c.encode(discreteID, forKey: .discreteID)
+            try c.encode(state, forKey: .state)
+            try c.encode(since, forKey: .since)
+            try c.encode(detail, forKey: .detail)
+            try c.encode(lastCheck, forKey: .lastCheck)
+            try c.encode(lastCheckSummary, forKey: .lastCheckSummary)
+        }
+    }
+
+    public var session: String
+    public var participants: [Row]
+    public var timeToReady: TimeToReady
+    /// Whether anything is still to wait for (the dashboard refreshes itself while so).
+    public var settled: Bool { participants.allSatisfy { $0.state.isReady } }
+
+    enum CodingKeys: String, CodingKey { case session, participants, timeToReady = "time_to_ready", settled }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(session, forKey: .session)
+        try c.encode(participants, forKey: .participants)
+        try c.encode(timeToReady, forKey: .timeToReady)
+        try c.encode(settled, forKey: .settled)
+    }
+
+    public static func read(session: String, registry: Registry) throws -> SessionRoom {
+        let people = try registry.participants(in: session)
+        var history: [String: [ParticipantStateRecord]] = [:]
+        for entry in try registry.stateHistory(session: session) { history[entry.discreteID, default: []].append(entry.record) }
+        let checks = Dictionary(try registry.verifications(session: session).map { ($0.discreteID, $0) }, uniquingKeysWith: { a, _ in a })
+        let starts = try registry.applyStarts(session: session)
+
+        var durations: [TimeInterval] = []
+        let rows = people.map { p -> Row in
+            let mine = history[p.discreteID] ?? []
+            if let d = TimeToReady.duration(history: mine.map { ($0.state, $0.enteredAt) }, applyStarts: starts) { durations.append(d) }
+            let check = checks[p.discreteID]
+            // No history only for a row the registry wrote outside its key table (never, today):
+            // the key's arrival is the best-known state.
+            return Row(name: p.name, discreteID: p.discreteID, state: mine.last?.state ?? .keyReceived,
+                       since: mine.last?.enteredAt ?? p.key.addedAt, detail: mine.last?.detail,
+                       lastCheck: check?.checkedAt,
+                       lastCheckSummary: check.map { $0.ready ? "ready" : Self.summary($0.checks) })
+        }
+        return SessionRoom(session: session, participants: rows, timeToReady: .of(durations))
+    }
+
+    static func summary(_ checks: CheckSet) -> String {
+        guard let (name, result) = checks.firstProblem else { return "ready" }
+        return "\(name.rawValue): \(result.reason ?? result.status.rawValue)"
+    }
+}

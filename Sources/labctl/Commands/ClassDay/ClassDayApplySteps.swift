@@ -1,0 +1,28 @@
+import Foundation
+import LabStore
+import LabWorkflows
+
+/// What `labctl apply` does for class day around Terraform (issue 14), kept out of
+/// Apply.swift so that file stays a list of steps.
+enum ClassDayApplySteps {
+    /// Before asking: refuses a change that would replace participants' clusters.
+    static func refuseClusterReplacement(_ sessions: [String], lab: Lab, registry: Registry, wait: Bool) async throws {
+        Interrupts.installForwarding() // Ctrl-C during the review's plan: Terraform releases its lock
+        try await ClusterReplacementGuard(provisioner: lab.provisioner(), registry: registry, waitForLock: wait)
+            .requireNoReplacement(sessions) { s, holder in Terminal.note("[\(s)] waiting: session is \(holder)") }
+    }
+
+    /// After confirming: fewer workers per cluster → remove the leaving workers' Node objects first.
+    static func removeLeavingWorkerNodes(_ sessions: [String], lab: Lab, registry: Registry) async throws {
+        for s in sessions {
+            let workers = try lab.sessionConfig(s).workerCount
+            for r in try await ShrinkWorkers(registry: registry).run(session: s, workers: workers) {
+                if let problem = r.problem {
+                    Terminal.warning("[\(s)] \(r.discreteID): Node objects \(r.nodes.joined(separator: ", ")) not removed: \(problem); remove them by hand (kubectl delete node) or verify will report them NotReady.")
+                } else {
+                    Terminal.note("[\(s)] \(r.discreteID): removed Node objects \(r.nodes.joined(separator: ", ")) before their instances go")
+                }
+            }
+        }
+    }
+}
