@@ -270,7 +270,7 @@ done
 # --- the worker's wait for its master is bounded -------------------------------------------
 
 worker_dir=$(find "$WORK/userdata" -maxdepth 1 -name 'two-p0-worker-1' | head -n 1)
-script="$worker_dir/script-1-labctl-bootstrap"
+script=$(ls "$worker_dir"/script-*-labctl-bootstrap 2>/dev/null | head -n 1)
 if [ ! -f "$script" ]; then
   fail "bounded worker wait" "no rendered worker bootstrap in $worker_dir"
 else

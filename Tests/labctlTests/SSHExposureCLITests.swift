@@ -47,7 +47,7 @@ final class SSHExposureCLITests: XCTestCase {
 
         // With the flag the refusal is gone and the decision audited; without a terminal
         // the confirmation question stops it before any Terraform runs.
-        r = try labctl(["apply", "s1", "--ssh-from-anywhere"])
+        r = try labctl(["apply", "s1", "--ssh-from-anywhere", "--skip-preflight"])
         XCTAssertEqual(r.status, 2)
         XCTAssertTrue(r.stderr.contains("no terminal to confirm"), r.stderr)
         let registry = try Registry(path: lab.file(".labctl/lab.sqlite").path)
