@@ -1,9 +1,10 @@
 import Foundation
 import LabCore
 
-/// Runs one command on many hosts over SSH (the verifier's connection code, its
-/// dedicated threads and per-host deadline): what `labctl extend` uses to move the
-/// dead-man timers. A host whose key differs from the pinned one gets no command.
+/// Runs commands on many hosts over SSH as the operator (the verifier's connection code,
+/// its dedicated threads and per-host deadline): `labctl extend` moving the dead-man
+/// timers, a smaller `worker_count` deleting Node objects. A host whose key differs
+/// from the pinned one gets no command.
 public struct RemoteCommand: Sendable {
     public struct Target: Sendable {
         /// What to call the host in reports (`ann.le master`, `ann.le worker-1`).
@@ -46,10 +47,15 @@ public struct RemoteCommand: Sendable {
 
     /// Runs `command` on every target; results in target order. Awaited without blocking a cooperative thread.
     public func run(_ command: String, on targets: [Target]) async -> [Result] {
+        await run(targets.map { ($0, command) })
+    }
+
+    /// Runs each job's own command on its target; results in job order.
+    public func run(_ jobs: [(target: Target, command: String)]) async -> [Result] {
         await withCheckedContinuation { continuation in
             Thread {
-                let results = Results(count: targets.count)
-                DedicatedThreads.forEach(count: targets.count, width: parallel) { i in results.set(i, runOne(command, targets[i])) }
+                let results = Results(count: jobs.count)
+                DedicatedThreads.forEach(count: jobs.count, width: parallel) { i in results.set(i, runOne(jobs[i].command, jobs[i].target)) }
                 continuation.resume(returning: results.all())
             }.start()
         }

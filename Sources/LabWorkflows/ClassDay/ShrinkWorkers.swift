@@ -56,25 +56,27 @@ public struct ShrinkWorkers: Sendable {
         }, uniquingKeysWith: { a, _ in a })
         let masters = addresses ?? recorded
         var results: [Result] = []
-        var jobs: [OperatorCommands.Job] = []
+        var jobs: [(target: RemoteCommand.Target, command: String)] = []
         for r in removals {
             guard let a = masters[r.discreteID] else {
                 results.append(Result(discreteID: r.discreteID, nodes: r.nodes, problem: "no master address"))
                 continue
             }
-            jobs.append(.init(participant: r.discreteID, host: a.host, port: a.port, command: Self.command(r.nodes)))
+            jobs.append((RemoteCommand.Target(label: "\(r.discreteID) master", host: a.host, port: a.port, pinnedParticipant: r.discreteID),
+                         Self.command(r.nodes)))
         }
-        let runner = OperatorCommands(user: user, identity: login, pinning: try RegistryHostKeyPins(registry: registry, session: session))
-        for (job, outcome) in zip(jobs, await runner.run(jobs)) {
-            let nodes = removals.first { $0.discreteID == job.participant }!.nodes
-            switch outcome {
-            case .success(let out) where out.exitStatus == 0:
-                results.append(Result(discreteID: job.participant, nodes: nodes, problem: nil))
-            case .success(let out):
-                let why = out.stderr.split(separator: "\n").first.map(String.init) ?? "exit \(out.exitStatus)"
-                results.append(Result(discreteID: job.participant, nodes: nodes, problem: "kubectl delete node failed: \(why)"))
-            case .failure(let e):
-                results.append(Result(discreteID: job.participant, nodes: nodes, problem: e.message))
+        let runner = RemoteCommand(user: user, identity: login, hostTimeout: 30, parallel: 16,
+                                   pinning: try RegistryHostKeyPins(registry: registry, session: session))
+        for outcome in await runner.run(jobs) {
+            let id = outcome.target.pinnedParticipant!
+            let nodes = removals.first { $0.discreteID == id }!.nodes
+            if let why = outcome.unreachable {
+                results.append(Result(discreteID: id, nodes: nodes, problem: why))
+            } else if outcome.exitStatus == 0 {
+                results.append(Result(discreteID: id, nodes: nodes, problem: nil))
+            } else {
+                let why = outcome.stderr.split(separator: "\n").first.map(String.init) ?? "exit \(outcome.exitStatus ?? -1)"
+                results.append(Result(discreteID: id, nodes: nodes, problem: "kubectl delete node failed: \(why)"))
             }
         }
         return results.sorted { $0.discreteID < $1.discreteID }
