@@ -83,18 +83,19 @@ public struct TerraformBatch: Sendable {
                     do {
                         // Time-to-ready runs from here (the room table, `labctl status <session>`).
                         if verb == .apply { try registry.recordApplyStart(session: session) }
-                        var result = try await provisioner.run(verb, session: session, inputs: inputs, options: .init(waitForLock: wait),
-                                                               onBusy: { onEvent(.waiting(session: session, holder: $0)) },
-                                                               onProgress: { onEvent(.progress(session: session, $0)) })
+                        let runOnce = {
+                            try await provisioner.run(verb, session: session, inputs: inputs, options: .init(waitForLock: wait),
+                                                      onBusy: { onEvent(.waiting(session: session, holder: $0)) },
+                                                      onProgress: { onEvent(.progress(session: session, $0)) })
+                        }
+                        var result = try await runOnce()
                         // Throttled by AWS: wait and run again (bounded), rather than fail the session.
                         while !result.succeeded, let why = result.progress.throttled, retried < retry.retries, !ChildProcesses.shared.interrupted {
                             retried += 1
                             let delay = retry.delay(afterAttempt: retried)
                             onEvent(.retrying(session: session, attempt: retried + 1, of: retry.retries + 1, delay: delay, reason: why))
                             try await Task.sleep(nanoseconds: UInt64(delay * 1_000_000_000))
-                            result = try await provisioner.run(verb, session: session, inputs: inputs, options: .init(waitForLock: wait),
-                                                               onBusy: { onEvent(.waiting(session: session, holder: $0)) },
-                                                               onProgress: { onEvent(.progress(session: session, $0)) })
+                            result = try await runOnce()
                         }
                         if !result.succeeded {
                             let why = result.progress.errors.first.map { ": \($0)" } ?? ""
