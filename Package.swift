@@ -62,7 +62,7 @@ let package = Package(
         .target(name: "LabVerify", dependencies: ["LabCore", "CLibSSH2"]),
         // Local stand-ins for what a rehearsal cannot have: the AWS emulator, loopback
         // sshd masters replaying a kubeadm node. Used by `labctl demo` and the tests.
-        .target(name: "LabRehearsal"),
+        .target(name: "LabRehearsal", dependencies: ["LabCore"]),
         // The use cases that join the libraries (enroll, Terraform inputs, outputs, verify and
         // record, sheets, delivery, cost). The executable and the server call these.
         .target(
@@ -84,7 +84,7 @@ let package = Package(
             path: "Benchmarks/IntakeBenchPeer"
         ),
         // Helpers shared by the test targets: real ssh-keygen, temp dirs, the built binary.
-        .target(name: "LabTestSupport", dependencies: ["LabRehearsal"], path: "Tests/LabTestSupport"),
+        .target(name: "LabTestSupport", dependencies: ["LabRehearsal", "LabCore"], path: "Tests/LabTestSupport"),
         .testTarget(name: "LabCoreTests", dependencies: ["LabCore", "LabTestSupport"]),
         .testTarget(name: "LabStoreTests", dependencies: ["LabStore", "LabCore", "LabTestSupport"]),
         .testTarget(name: "LabProvisionTests", dependencies: ["LabProvision", "LabCore", "LabStore", "LabTestSupport"]),

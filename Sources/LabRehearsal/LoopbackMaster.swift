@@ -1,4 +1,5 @@
 import Foundation
+import LabCore
 
 /// A participant's master for rehearsals and tests: a real OpenSSH `sshd` on a
 /// free 127.0.0.1 port, with its own ed25519 host key and config in `directory`.
@@ -23,7 +24,7 @@ public final class LoopbackMaster: @unchecked Sendable {
     public let directory: URL
     public let replay: NodeReplay
 
-    private var process: SpawnedProcess?
+    private var process: ChildProcess?
     private let lock = NSLock()
 
     public var hostKeyPath: URL { directory.appendingPathComponent("ssh_host_ed25519_key") }
@@ -67,7 +68,7 @@ public final class LoopbackMaster: @unchecked Sendable {
         let p = process
         process = nil
         lock.unlock()
-        p?.terminate()
+        p?.stop()
     }
 
     // MARK: sshd
@@ -82,14 +83,16 @@ public final class LoopbackMaster: @unchecked Sendable {
             let config = directory.appendingPathComponent("sshd_config")
             try Data(sshdConfig().utf8).write(to: config)
             _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
-            let p = try SpawnedProcess(executable: sshd, arguments: ["-D", "-e", "-f", config.path], log: logURL)
+            // Not in the Ctrl-C table: the demo and the tests stop their masters themselves.
+            let p = try ChildProcess(sshd, ["-D", "-e", "-f", config.path], output: .file(logURL, append: true),
+                                     error: .sameAsStdout, registry: nil)
             let deadline = Date().addingTimeInterval(10)
             while Date() < deadline, p.isRunning, !FreePort.canConnect(port: port) { usleep(10_000) }
             if p.isRunning && FreePort.canConnect(port: port) {
                 lock.lock(); process = p; lock.unlock()
                 return
             }
-            p.terminate()
+            p.stop()
             lastError = (try? String(contentsOf: logURL, encoding: .utf8)) ?? lastError
             // A build whose privilege-separation directory is not Debian's names it: create it, try again.
             if try PrivilegeSeparation.prepare(fromLog: lastError) { continue }
@@ -139,23 +142,10 @@ public final class LoopbackMaster: @unchecked Sendable {
         return String(fp)
     }
 
-    /// Runs a short tool with its output in a file (a pipe's write end can leak into
-    /// concurrently spawned sshd processes and keep the read from ever ending).
+    /// Runs a short tool and returns its exit status and stdout.
     private static func run(_ executable: String, _ arguments: [String]) -> (status: Int32, stdout: String) {
-        let outURL = FileManager.default.temporaryDirectory.appendingPathComponent("labctl-rehearsal-\(UUID().uuidString)")
-        guard FileManager.default.createFile(atPath: outURL.path, contents: nil),
-              let out = try? FileHandle(forWritingTo: outURL) else { return (-1, "") }
-        defer { try? FileManager.default.removeItem(at: outURL) }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: executable)
-        p.arguments = arguments
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        p.standardInput = FileHandle.nullDevice
-        do { try p.run() } catch { try? out.close(); return (-1, "") }
-        p.waitUntilExit()
-        try? out.close()
-        return (p.terminationStatus, (try? String(contentsOf: outURL, encoding: .utf8)) ?? "")
+        guard let child = try? ChildProcess(executable, arguments, output: .capture, registry: nil) else { return (-1, "") }
+        return (child.waitUntilExit().status, child.stdout)
     }
 
     private static func currentUser() -> String {

@@ -1,12 +1,12 @@
 import Foundation
+import LabCore
 
 /// A real `moto_server` (the AWS emulator) on a free loopback port, started
 /// by a test class or `labctl demo` and stopped afterwards. Terraform's AWS provider reaches
 /// it through `AWS_ENDPOINT_URL`; nothing else is ever dialled.
-// @unchecked Sendable: immutable after init; Foundation's `Process` is thread-safe for terminate/wait.
-public final class MotoServer: @unchecked Sendable {
+public final class MotoServer: Sendable {
     public let port: Int
-    private let process: Process
+    private let process: ChildProcess
     public let logURL: URL
 
     public var endpoint: String { "http://127.0.0.1:\(port)" }
@@ -16,16 +16,11 @@ public final class MotoServer: @unchecked Sendable {
         port = try FreePort.find()
         logURL = directory.appendingPathComponent("moto.log")
         FileManager.default.createFile(atPath: logURL.path, contents: nil)
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: try Executables.find("moto_server"))
-        process.arguments = ["-H", "127.0.0.1", "-p", String(port)]
         var env = ProcessInfo.processInfo.environment
         if let amisPath { env["MOTO_AMIS_PATH"] = amisPath }
-        process.environment = env
-        let log = try FileHandle(forWritingTo: logURL)
-        process.standardOutput = log
-        process.standardError = log
-        try process.run()
+        process = try ChildProcess(try Executables.find("moto_server"), ["-H", "127.0.0.1", "-p", String(port)],
+                                   environment: env, output: .file(logURL, append: true), error: .sameAsStdout,
+                                   registry: nil)
         try waitUntilListening(timeout: 60)
     }
 

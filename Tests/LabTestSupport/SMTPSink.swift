@@ -1,4 +1,5 @@
 import Foundation
+import LabCore
 
 /// A real SMTP server for a test: `Tests/tools/smtp-sink.py` (aiosmtpd) on a free
 /// 127.0.0.1 port. Started by the test, stopped by `stop()`; nothing outlives the test.
@@ -11,8 +12,7 @@ public final class SMTPSink {
 
     public let port: Int
     public let directory: TemporaryDirectory
-    private let process: Process
-    private let stdin: Pipe
+    private let process: ChildProcess
 
     /// Starts the sink and returns once it accepts connections (it says so on stdout).
     /// `reject`: recipients refused with 550. `user`/`password`: require nothing, but
@@ -23,26 +23,12 @@ public final class SMTPSink {
         for r in reject { arguments += ["--reject", r] }
         if let user { arguments += ["--user", user, "--password", password ?? ""] }
         for m in excludeAuth { arguments += ["--exclude-auth", m] }
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: Python.executable)
-        process.arguments = arguments
-        let out = Pipe()
-        stdin = Pipe()
-        process.standardOutput = out
-        process.standardInput = stdin
-        try process.run()
-        // The first line is READY <port>; reading it blocks until the server listens.
-        var line = Data()
-        while true {
-            let byte = out.fileHandleForReading.readData(ofLength: 1)
-            if byte.isEmpty || byte == Data("\n".utf8) { break }
-            line.append(byte)
-        }
-        let text = String(decoding: line, as: UTF8.self)
-        guard text.hasPrefix("READY "), let port = Int(text.dropFirst(6)) else {
-            process.terminate()
-            process.waitUntilExit()
-            throw TestSupportError("smtp-sink.py did not start (said '\(text)'); is python3-aiosmtpd installed? Run scripts/setup.sh.")
+        process = try ChildProcess(Python.executable, arguments, input: .pipe, output: .capture, error: .inherit, registry: nil)
+        // The first line is READY <port>, written once the server listens.
+        let said = process.waitForOutput(timeout: 60) { $0.firstIndex(of: "\n").map { i in String($0[..<i]) } } ?? process.stdout
+        guard said.hasPrefix("READY "), let port = Int(said.dropFirst(6)) else {
+            process.stop()
+            throw TestSupportError("smtp-sink.py did not start (said '\(said)'); is python3-aiosmtpd installed? Run scripts/setup.sh.")
         }
         self.port = port
     }
@@ -68,15 +54,10 @@ public final class SMTPSink {
 
     /// Closes the sink's stdin (it exits), waits for it and removes its folder.
     public func stop() {
-        try? stdin.fileHandleForWriting.close()
+        process.closeInput()
         process.waitUntilExit()
         directory.remove()
     }
 
-    deinit {
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
-        }
-    }
+    deinit { process.stop() }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import LabCore
 
 /// Runs real programs (ssh-keygen, labctl, terraform) from tests.
 public enum Shell {
@@ -18,29 +19,9 @@ public enum Shell {
     @discardableResult
     public static func run(_ executable: String, _ arguments: [String], input: Data? = nil,
                            environment: [String: String]? = nil, directory: URL? = nil) throws -> Output {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable.hasPrefix("/") ? executable : try which(executable))
-        process.arguments = arguments
-        if let environment { process.environment = environment }
-        if let directory { process.currentDirectoryURL = directory }
-        let out = Pipe(), err = Pipe(), inp = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = inp
-        try process.run()
-        if let input { inp.fileHandleForWriting.write(input) }
-        try inp.fileHandleForWriting.close()
-        // Read stderr on its own thread so a chatty child cannot block on a full pipe.
-        let errBox = DataBox()
-        let errDone = DispatchSemaphore(value: 0)
-        Thread { errBox.data = err.fileHandleForReading.readDataToEndOfFile(); errDone.signal() }.start()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        errDone.wait()
-        process.waitUntilExit()
-        let errData = errBox.data
-        return Output(status: process.terminationStatus,
-                      stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData, as: UTF8.self))
+        let child = try ChildProcess(executable, arguments, environment: environment, directory: directory,
+                                     input: .data(input ?? Data()), output: .capture, error: .capture)
+        return Output(status: child.waitUntilExit().status, stdout: child.stdout, stderr: child.stderr)
     }
 
     public static func which(_ name: String) throws -> String {
@@ -56,6 +37,3 @@ public struct TestSupportError: Error, CustomStringConvertible {
     public let description: String
     public init(_ description: String) { self.description = description }
 }
-
-// @unchecked Sendable: written by one reader thread, read after it finished.
-private final class DataBox: @unchecked Sendable { var data = Data() }

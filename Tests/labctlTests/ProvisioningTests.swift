@@ -1,4 +1,5 @@
 import Foundation
+import LabCore
 import LabStore
 import LabTestSupport
 import XCTest
@@ -167,23 +168,16 @@ final class ProvisioningTests: XCTestCase {
     }
 
     func testSecondLabctlOnTheSameSessionFailsFastNamingTheHolder() throws {
-        let first = Process()
-        first.executableURL = URL(fileURLWithPath: LabctlBinary.path)
-        first.arguments = ["plan", "s2"]
-        first.currentDirectoryURL = Self.lab.url
-        first.environment = ProcessInfo.processInfo.environment.merging(Self.env) { _, b in b }
-        first.standardOutput = FileHandle.nullDevice
-        first.standardError = FileHandle.nullDevice
-        try first.run()
-        defer { first.waitUntilExit() }
+        let first = try ChildProcess(LabctlBinary.path, ["plan", "s2"], environment: ProcessInfo.processInfo.environment.merging(Self.env) { _, b in b },
+                                     directory: Self.lab.url)
+        defer { first.stop(grace: 30) }
         let lockFile = Self.lab.file(".labctl/locks/session-s2.lock").path
         let deadline = Date().addingTimeInterval(30)
         while ((try? String(contentsOfFile: lockFile, encoding: .utf8)) ?? "").isEmpty, Date() < deadline { usleep(20_000) }
         let second = try labctl(["plan", "s2", "--no-wait"])
         XCTAssertEqual(second.status, 1)
         XCTAssertTrue(second.stdout.contains("busy: held by pid \(first.processIdentifier)"), second.stdout)
-        first.waitUntilExit()
-        XCTAssertEqual(first.terminationStatus, 0)
+        XCTAssertEqual(first.waitUntilExit(), .exited(0))
     }
 
     func testRefusesSessionsWithoutParticipantsOrWithAMismatchedName() throws {
@@ -206,14 +200,8 @@ final class ProvisioningTests: XCTestCase {
         let url = Self.lab.file("sessions/s3.tfvars")
         try (String(contentsOf: url, encoding: .utf8) + "ami_id = \"\(Self.amiID)\"\n").write(to: url, atomically: true, encoding: .utf8)
         try Self.run(["keys", "add", "s3", "eve.ng", "--file", key.publicKeyPath])
-        let apply = Process()
-        apply.executableURL = URL(fileURLWithPath: LabctlBinary.path)
-        apply.arguments = ["apply", "s3", "-y"]
-        apply.currentDirectoryURL = Self.lab.url
-        apply.environment = ProcessInfo.processInfo.environment.merging(Self.env) { _, b in b }
-        apply.standardOutput = FileHandle.nullDevice
-        apply.standardError = FileHandle.nullDevice
-        try apply.run()
+        let apply = try ChildProcess(LabctlBinary.path, ["apply", "s3", "-y"], environment: ProcessInfo.processInfo.environment.merging(Self.env) { _, b in b },
+                                     directory: Self.lab.url)
         let logs = Self.lab.file(".labctl/logs/s3")
         let deadline = Date().addingTimeInterval(120)
         func applying() -> Bool {
@@ -224,9 +212,9 @@ final class ProvisioningTests: XCTestCase {
         }
         while !applying(), Date() < deadline, apply.isRunning { usleep(50_000) }
         XCTAssertTrue(applying(), "terraform never started creating")
-        kill(apply.processIdentifier, SIGINT)
-        apply.waitUntilExit()
-        XCTAssertEqual(apply.terminationStatus, 1, "interrupted apply reports failure")
+        // As a terminal's Ctrl-C: SIGINT to labctl's process group, which labctl alone is in.
+        apply.signalGroup(SIGINT)
+        XCTAssertEqual(apply.waitUntilExit(), .exited(1), "interrupted apply reports failure")
         XCTAssertEqual(Self.processes(matching: "s3.tfvars"), [], "a Terraform child outlived labctl")
         XCTAssertFalse(FileManager.default.fileExists(atPath: Self.lab.file("terraform/session/terraform.tfstate.d/s3/.terraform.tfstate.lock.info").path))
         let cidr = try XCTUnwrap(try registry().participants(in: "s3").first?.podCIDR)

@@ -45,34 +45,13 @@ extension Provisioner {
     }
 
     /// Runs Terraform with stdout into a new 0600 file (stderr discarded): no pipe to
-    /// drain, no blocking read on the cooperative pool, nothing in a log.
+    /// drain, nothing in a log.
     static func runToPrivateFile(_ arguments: [String], settings: TerraformSettings, directory: URL, workspace: String?,
                                  output: URL) async throws -> Int32 {
         guard FileManager.default.createFile(atPath: output.path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
             throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: output.path])
         }
-        let handle = try FileHandle(forWritingTo: output)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try settings.resolvedExecutable())
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        process.environment = settings.environment(workspace: workspace)
-        process.standardOutput = handle
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        return try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { p in
-                try? handle.close()
-                ChildProcesses.shared.remove(p)
-                continuation.resume(returning: p.terminationStatus)
-            }
-            do {
-                try process.run()
-                ChildProcesses.shared.add(process)
-            } catch {
-                try? handle.close()
-                continuation.resume(throwing: error)
-            }
-        }
+        return try await TerraformProcess.runToPrivateFile(arguments, settings: settings, directory: directory,
+                                                            workspace: workspace, output: output)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import LabCore
 import LabProvision
 import LabStore
 import LabWorkflows
@@ -66,17 +67,9 @@ final class ProgressPrinter: @unchecked Sendable {
 /// Ctrl-C during Terraform runs: forward SIGINT to every child and let them
 /// finish (they release their state locks), instead of dying and orphaning them.
 enum Interrupts {
-    nonisolated(unsafe) private static var source: DispatchSourceSignal?
-
     static func installForwarding() {
-        guard source == nil else { return }
-        signal(SIGINT, SIG_IGN)
-        let s = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        s.setEventHandler {
+        ChildProcesses.shared.forwardInterrupts {
             Terminal.warning("interrupted: asking Terraform to stop and waiting for it to release its locks…")
-            ChildProcesses.shared.interruptAll()
         }
-        s.resume()
-        source = s
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import LabCore
 
 /// Runs the demo's steps as real `labctl` child processes against the demo's lab,
 /// keeps the log of each, and owns every process the demo starts so that all of
@@ -22,6 +23,7 @@ final class DemoSupervisor: @unchecked Sendable {
     private let lock = NSLock()
     private var cleanups: [(String, () -> Void)] = []
     private var cleanedUp = false
+    private var currentStep: ChildProcess?
 
     init(logDirectory: URL, environment: [String: String]) throws {
         // The running binary itself: the demo exercises the same labctl the user has.
@@ -38,48 +40,33 @@ final class DemoSupervisor: @unchecked Sendable {
         stepNumber += 1
         let log = logDirectory.appendingPathComponent(String(format: "%02d-%@.log", stepNumber, step))
         FileManager.default.createFile(atPath: log.path, contents: nil)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: labctl)
-        process.arguments = arguments
-        process.environment = environment
-        let stdoutURL = log.deletingPathExtension().appendingPathExtension("out")
-        if output != .passThrough {
-            FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
-            process.standardOutput = try FileHandle(forWritingTo: stdoutURL)
-        }
-        if output == .capture { process.standardError = try FileHandle(forWritingTo: log) }
-        try process.run()
-        process.waitUntilExit()
-        let stdout = output != .passThrough ? (try? String(contentsOf: stdoutURL, encoding: .utf8)) ?? "" : ""
-        if output != .passThrough {
+        let child = try ChildProcess(labctl, arguments, environment: environment,
+                                     output: output == .passThrough ? .inherit : .capture,
+                                     error: output == .capture ? .file(log, append: true) : .inherit)
+        setCurrentStep(child)
+        let end = child.waitUntilExit()
+        setCurrentStep(nil)
+        let stdout = output != .passThrough ? child.stdout : ""
+        if output != .passThrough, let handle = try? FileHandle(forWritingTo: log) {
             // One log per step: stderr first, then what it printed.
-            if let handle = try? FileHandle(forWritingTo: log) {
-                handle.seekToEndOfFile()
-                handle.write(Data(stdout.utf8))
-                try? handle.close()
-            }
-            try? FileManager.default.removeItem(at: stdoutURL)
+            handle.seekToEndOfFile()
+            handle.write(Data(stdout.utf8))
+            try? handle.close()
         }
-        guard process.terminationStatus == 0 else {
-            throw StepFailure(step: "labctl " + arguments.joined(separator: " "), status: process.terminationStatus, log: log)
+        guard end.succeeded else {
+            throw StepFailure(step: "labctl " + arguments.joined(separator: " "), status: end.status, log: log)
         }
         return stdout
     }
 
+    private func setCurrentStep(_ child: ChildProcess?) { lock.lock(); currentStep = child; lock.unlock() }
+
     /// Starts `labctl <arguments>` in the background (the intake service); its output goes to `<logs>/<name>.log`.
-    func background(_ name: String, _ arguments: [String], extraEnvironment: [String: String] = [:]) throws -> Process {
+    func background(_ name: String, _ arguments: [String], extraEnvironment: [String: String] = [:]) throws -> ChildProcess {
         let log = logDirectory.appendingPathComponent("\(name).log")
         FileManager.default.createFile(atPath: log.path, contents: nil)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: labctl)
-        process.arguments = arguments
-        process.environment = environment.merging(extraEnvironment) { _, b in b }
-        let handle = try FileHandle(forWritingTo: log)
-        process.standardOutput = handle
-        process.standardError = handle
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        return process
+        return try ChildProcess(labctl, arguments, environment: environment.merging(extraEnvironment) { _, b in b },
+                                output: .file(log, append: true), error: .sameAsStdout, registry: nil)
     }
 
     /// Registers something to stop; cleanups run once, newest first.
@@ -115,6 +102,16 @@ final class DemoSupervisor: @unchecked Sendable {
             var byte: UInt8 = 0
             guard read(readEnd, &byte, 1) == 1 else { return }
             FileHandle.standardError.write(Data("\n\(message())\n".utf8))
+            // The running step has its own process group, so the terminal's Ctrl-C did not
+            // reach it: pass it on (a `labctl apply` forwards it to Terraform), give it time
+            // to release its locks, then stop what the demo started.
+            lock.lock(); let step = currentStep; lock.unlock()
+            if let step {
+                step.signalGroup(SIGINT)
+                let deadline = Date().addingTimeInterval(120)
+                while step.isRunning && Date() < deadline { usleep(50_000) }
+                step.stop()
+            }
             cleanUp()
             exit(128 + Int32(byte))
         }
