@@ -84,7 +84,7 @@ let package = Package(
             path: "Benchmarks/IntakeBenchPeer"
         ),
         // Helpers shared by the test targets: real ssh-keygen, temp dirs, the built binary.
-        .target(name: "LabTestSupport", dependencies: ["LabRehearsal", "LabCore"], path: "Tests/LabTestSupport"),
+        .target(name: "LabTestSupport", dependencies: ["LabRehearsal", "LabCore", "LabStore"], path: "Tests/LabTestSupport"),
         .testTarget(name: "LabCoreTests", dependencies: ["LabCore", "LabTestSupport"]),
         .testTarget(name: "LabStoreTests", dependencies: ["LabStore", "LabCore", "LabTestSupport"]),
         .testTarget(name: "LabProvisionTests", dependencies: ["LabProvision", "LabCore", "LabStore", "LabTestSupport"]),

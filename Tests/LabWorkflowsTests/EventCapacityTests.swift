@@ -12,8 +12,7 @@ import XCTest
 final class EventCapacityTests: XCTestCase {
     /// Started by the first test, stopped in the class tearDown.
     final class Fixture: @unchecked Sendable { // @unchecked: written once by the first test, then only read
-        let lab: TemporaryDirectory
-        let moto: MotoServer
+        let lab: TestLab
         let quotas: LoopbackTool
         let registry: Registry
         let env: [String: String]
@@ -22,13 +21,12 @@ final class EventCapacityTests: XCTestCase {
 
         /// `runningSession`: apply s0 (one t3.large) so that something runs under the project's tags.
         init(runningSession: Bool) async throws {
-            lab = try TemporaryDirectory("event-capacity")
-            try RepositoryPaths.copyTerraform(to: lab.url)
-            moto = try MotoServer(amisPath: RepositoryPaths.motoAMIs.path, directory: lab.url)
+            lab = try TestLab("event-capacity")
             try Data("{}".utf8).write(to: lab.file("quotas.json"))
             quotas = try LoopbackTool("servicequotas-stub.py", [lab.file("quotas.json").path], log: lab.file("quotas.log"))
-            env = ProcessInfo.processInfo.environment.merging(moto.environment(extra: ["AWS_ENDPOINT_URL_SERVICE_QUOTAS": quotas.endpoint])) { _, b in b }
-            registry = try Registry(path: lab.file(".labctl/lab.sqlite").path)
+            lab.env["AWS_ENDPOINT_URL_SERVICE_QUOTAS"] = quotas.endpoint
+            env = lab.processEnvironment
+            registry = try lab.registry()
             try session("s0", "master_instance_type = \"t3.large\"\nworker_count = 0\n", people: 1)
             try session("s1", "worker_count = 1\n", people: 2)
             try session("s3", "worker_count = 1\nworker_instance_type = \"c8gb.large\"\n", people: 1)
@@ -74,7 +72,6 @@ final class EventCapacityTests: XCTestCase {
 
         func stop() {
             quotas.stop()
-            moto.stop()
             lab.remove()
         }
     }

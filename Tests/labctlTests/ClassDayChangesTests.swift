@@ -9,52 +9,31 @@ import XCTest
 /// a session-wide change that would replace clusters is shown by `plan` and refused
 /// by `apply` before Terraform applies anything.
 final class ClassDayChangesTests: XCTestCase {
-    nonisolated(unsafe) static var lab: TemporaryDirectory!
-    nonisolated(unsafe) static var moto: MotoServer!
-    nonisolated(unsafe) static var env: [String: String] = [:]
+    nonisolated(unsafe) static var lab: TestLab!
     nonisolated(unsafe) static var setupError: String?
-    static let amiID = "ami-0a1b2c3d4e5f60718"
 
     override class func setUp() {
         do {
-            lab = try TemporaryDirectory("classday-changes")
-            moto = try MotoServer(amisPath: RepositoryPaths.motoAMIs.path, directory: lab.url)
-            env = moto.environment()
-            try RepositoryPaths.copyTerraform(to: lab.url)
-            try FileManager.default.createDirectory(at: lab.file("sessions"), withIntermediateDirectories: true)
-            try run(["create-config", "s1", "--workers", "2", "--ssh-from", "198.51.100.0/24", "--end", "2099-06-01T17:00:00+02:00"])
-            let url = lab.file("sessions/s1.tfvars")
-            try (String(contentsOf: url, encoding: .utf8) + "ami_id = \"\(amiID)\"\n").write(to: url, atomically: true, encoding: .utf8)
-            for n in ["ann.lee", "bob.kim"] { try addKey(n) }
-            try run(["network", "apply", "-y"])
-            try run(["apply", "s1", "-y", "--skip-preflight"])
+            lab = try TestLab("classday-changes", sessions: [.init("s1", workers: 2, participants: ["ann.lee", "bob.kim"])])
+            try lab.applyNetwork()
+            try lab.run(["apply", "s1", "-y", "--skip-preflight"])
         } catch {
             setupError = "\(error)"
         }
     }
 
-    override class func tearDown() {
-        moto?.stop()
-        lab?.remove()
-    }
+    override class func tearDown() { lab?.remove() }
 
     override func setUpWithError() throws {
         if let e = Self.setupError { XCTFail("setup failed: \(e)") ; throw TestSupportError(e) }
     }
 
     @discardableResult
-    static func run(_ args: [String]) throws -> Shell.Output {
-        let r = try LabctlBinary.run(args, env: env, directory: lab.url)
-        guard r.status == 0 else { throw TestSupportError("labctl \(args.joined(separator: " ")) failed: \(r.stdout)\(r.stderr)") }
-        return r
-    }
+    static func run(_ args: [String]) throws -> Shell.Output { try lab.run(args) }
 
-    static func addKey(_ name: String) throws {
-        let key = try KeyGen.generate(in: lab.url, name: "s1-\(name)")
-        try run(["keys", "add", "s1", name, "--file", key.publicKeyPath])
-    }
+    static func addKey(_ name: String) throws { try lab.addParticipant(name, to: "s1") }
 
-    func labctl(_ args: [String]) throws -> Shell.Output { try LabctlBinary.run(args, env: Self.env, directory: Self.lab.url) }
+    func labctl(_ args: [String]) throws -> Shell.Output { try Self.lab.labctl(args) }
 
     var stateURL: URL { Self.lab.file("terraform/session/terraform.tfstate.d/s1/terraform.tfstate") }
 
@@ -88,7 +67,7 @@ final class ClassDayChangesTests: XCTestCase {
     func plannedChanges() throws -> [(address: String, actions: [String])] {
         let plan = try labctl(["plan", "s1"])
         XCTAssertEqual(plan.status, 0, plan.stdout + plan.stderr)
-        let env = ProcessInfo.processInfo.environment.merging(Self.env) { _, b in b }.merging(["TF_WORKSPACE": "s1", "TF_IN_AUTOMATION": "1"]) { _, b in b }
+        let env = Self.lab.processEnvironment.merging(["TF_WORKSPACE": "s1", "TF_IN_AUTOMATION": "1"]) { _, b in b }
         let stack = Self.lab.file("terraform/session")
         let planFile = Self.lab.file("test-plan.tfplan")
         defer { try? FileManager.default.removeItem(at: planFile) }

@@ -10,11 +10,8 @@ import XCTest
 /// an unreachable one reported); reap destroys the expired session only.
 /// The tests run in their letter order (reap last).
 final class LifetimeTests: XCTestCase {
-    nonisolated(unsafe) static var lab: TemporaryDirectory!
-    nonisolated(unsafe) static var moto: MotoServer!
-    nonisolated(unsafe) static var env: [String: String] = [:]
+    nonisolated(unsafe) static var lab: TestLab!
     nonisolated(unsafe) static var applyResult: Shell.Output!
-    static let amiID = "ami-0a1b2c3d4e5f60718"
     /// The ends as a trainer writes them, and what they are in UTC (worked out by hand).
     static let currentEnd = "2099-06-01T17:00:00+02:00"
     static let currentEndUTC = "2099-06-01T15:00:00Z"
@@ -25,47 +22,30 @@ final class LifetimeTests: XCTestCase {
 
     override class func setUp() {
         do {
-            lab = try TemporaryDirectory("lifetime")
-            moto = try MotoServer(amisPath: RepositoryPaths.motoAMIs.path, directory: lab.url)
-            env = moto.environment()
-            try RepositoryPaths.copyTerraform(to: lab.url)
-            try FileManager.default.createDirectory(at: lab.file("sessions"), withIntermediateDirectories: true)
-            try run(["create-config", "cur", "--workers", "1", "--ssh-from", "198.51.100.0/24", "--end", currentEnd])
-            try run(["create-config", "old", "--workers", "0", "--ssh-from", "198.51.100.0/24", "--end", oldEnd])
-            for s in ["cur", "old"] {
-                let url = lab.file("sessions/\(s).tfvars")
-                var text = try String(contentsOf: url, encoding: .utf8) + "ami_id = \"\(amiID)\"\n"
-                if s == "old" { text = text.replacingOccurrences(of: "shutdown_grace = \"2h\"", with: "shutdown_grace = \"30m\"") }
-                try text.write(to: url, atomically: true, encoding: .utf8)
-            }
-            for (s, n) in [("cur", "ann.lee"), ("cur", "bob.kim"), ("old", "cy.dee")] {
-                let key = try KeyGen.generate(in: lab.url, name: "\(s)-\(n)")
-                try run(["keys", "add", s, n, "--file", key.publicKeyPath])
-            }
-            try run(["network", "apply", "-y"])
-            applyResult = try LabctlBinary.run(["apply", "cur", "old", "-y", "--skip-preflight"], env: env, directory: lab.url)
+            lab = try TestLab("lifetime", sessions: [
+                .init("cur", workers: 1, end: currentEnd, participants: ["ann.lee", "bob.kim"]),
+                .init("old", workers: 0, end: oldEnd, participants: ["cy.dee"]),
+            ])
+            let old = lab.file("sessions/old.tfvars")
+            try String(contentsOf: old, encoding: .utf8).replacingOccurrences(of: "shutdown_grace = \"2h\"", with: "shutdown_grace = \"30m\"")
+                .write(to: old, atomically: true, encoding: .utf8)
+            try lab.applyNetwork()
+            applyResult = try lab.labctl(["apply", "cur", "old", "-y", "--skip-preflight"])
         } catch {
             applyResult = Shell.Output(status: -1, stdout: "", stderr: "setup failed: \(error)")
         }
     }
 
-    override class func tearDown() {
-        moto?.stop()
-        lab?.remove()
-    }
+    override class func tearDown() { lab?.remove() }
 
     @discardableResult
-    static func run(_ args: [String]) throws -> Shell.Output {
-        let r = try LabctlBinary.run(args, env: env, directory: lab.url)
-        guard r.status == 0 else { throw TestSupportError("labctl \(args.joined(separator: " ")) failed: \(r.stdout)\(r.stderr)") }
-        return r
-    }
+    static func run(_ args: [String]) throws -> Shell.Output { try lab.run(args) }
 
-    func labctl(_ args: [String]) throws -> Shell.Output { try LabctlBinary.run(args, env: Self.env, directory: Self.lab.url) }
+    func labctl(_ args: [String]) throws -> Shell.Output { try Self.lab.labctl(args) }
 
     func fixture(_ script: String, _ args: [String] = []) throws -> [String: Any] {
         let r = try Shell.run("python3", [RepositoryPaths.fixtures.appendingPathComponent(script).path] + args,
-                              environment: ProcessInfo.processInfo.environment.merging(Self.env) { _, b in b })
+                              environment: Self.lab.processEnvironment)
         XCTAssertEqual(r.status, 0, r.stderr)
         return try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
     }
@@ -181,18 +161,12 @@ final class LifetimeTests: XCTestCase {
     func testE_ExtendMovesTagsAndLoopbackTimersReplacesNoInstanceAndReportsAnUnreachableNode() throws {
         try requireApplied()
         let before = Set(liveInstances(try fixture("lifetime_inventory.py"), session: "cur").map { $0["id"] as! String })
-        let registry = try Registry(path: Self.lab.file(".labctl/lab.sqlite").path)
-        let secret = try XCTUnwrap(try registry.sessionSecret("cur"))
-        let ids = try registry.participants(in: "cur").map(\.discreteID)
+        let ids = try Self.lab.registry().participants(in: "cur").map(\.discreteID)
         XCTAssertEqual(ids.count, 2)
-        let master = try LoopbackMaster(directory: Self.lab.file("masters/\(ids[0])"), authorizedKeys: [secret.operatorPublicKey],
-                                        replay: .ready(workers: 1))
+        let started = try Self.lab.loopbackMasters(session: "cur", for: [ids[0]], unreachable: [ids[1]], replay: .ready(workers: 1))
+        let master = try XCTUnwrap(started.masters[ids[0]])
         defer { master.stop() }
-        let closedPort = try FreePort.find()
-        let inventory: [String: Any] = [ids[0]: ["host": master.host, "port": master.port],
-                                        ids[1]: ["host": "127.0.0.1", "port": closedPort]]
-        let inventoryFile = Self.lab.file("extend-inventory.json")
-        try JSONSerialization.data(withJSONObject: inventory).write(to: inventoryFile)
+        let inventoryFile = started.inventory
 
         // --no-apply: moto cannot update the tags of a security group rule (ModifySecurityGroupRules),
         // so the tag move is shown by the plan below instead of an apply.
@@ -262,7 +236,7 @@ final class LifetimeTests: XCTestCase {
         XCTAssertEqual(liveInstances(inv, session: "cur").count, 4, "the current session is untouched")
         let backups = try FileManager.default.contentsOfDirectory(atPath: Self.lab.file(".labctl/backups").path)
         XCTAssertTrue(backups.contains { $0.hasPrefix("old-") }, "\(backups)")
-        let audit = try Registry(path: Self.lab.file(".labctl/lab.sqlite").path).auditLog(session: "old")
+        let audit = try Self.lab.registry().auditLog(session: "old")
         XCTAssertTrue(audit.contains { $0.action == "reaped" })
 
         r = try labctl(["reap", "-y", "--json"])

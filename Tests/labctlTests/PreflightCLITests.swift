@@ -6,15 +6,12 @@ import XCTest
 /// and the AWS provider against moto, a loopback Service Quotas stub with a small vCPU
 /// quota. No network is deployed: nothing may get as far as Terraform's apply.
 final class PreflightCLITests: XCTestCase {
-    nonisolated(unsafe) static var lab: TemporaryDirectory!
-    nonisolated(unsafe) static var moto: MotoServer!
+    nonisolated(unsafe) static var lab: TestLab!
     nonisolated(unsafe) static var quotas: LoopbackTool!
-    nonisolated(unsafe) static var env: [String: String] = [:]
 
     override class func setUp() {
         do {
-            lab = try TemporaryDirectory("preflight-cli")
-            moto = try MotoServer(amisPath: RepositoryPaths.motoAMIs.path, directory: lab.url)
+            lab = try TestLab("preflight-cli")
             try lab.write("quotas.json", """
                 {"ec2/L-1216C47A": {"name": "Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances", "value": 6, "default": 5},
                  "vpc/L-E79EC296": {"name": "VPC security groups per Region", "default": 2500},
@@ -22,14 +19,8 @@ final class PreflightCLITests: XCTestCase {
                  "ebs/L-7A658B76": {"name": "Storage for General Purpose SSD (gp3) volumes, in TiB", "default": 50}}
                 """)
             quotas = try LoopbackTool("servicequotas-stub.py", [lab.file("quotas.json").path], log: lab.file("quotas.log"))
-            env = moto.environment(extra: ["AWS_ENDPOINT_URL_SERVICE_QUOTAS": quotas.endpoint])
-            try RepositoryPaths.copyTerraform(to: lab.url)
-            try FileManager.default.createDirectory(at: lab.file("sessions"), withIntermediateDirectories: true)
-            try run(["create-config", "s1", "--workers", "1", "--ssh-from", "198.51.100.0/24", "--end", "2099-06-01T17:00:00+02:00"])
-            for n in ["ann.lee", "bob.kim"] {
-                let key = try KeyGen.generate(in: lab.url, name: n)
-                try run(["keys", "add", "s1", n, "--file", key.publicKeyPath])
-            }
+            lab.env["AWS_ENDPOINT_URL_SERVICE_QUOTAS"] = quotas.endpoint
+            try lab.add(.init("s1", workers: 1, participants: ["ann.lee", "bob.kim"], ami: nil))
         } catch {
             XCTFail("setup failed: \(error)")
         }
@@ -37,18 +28,13 @@ final class PreflightCLITests: XCTestCase {
 
     override class func tearDown() {
         quotas?.stop()
-        moto?.stop()
         lab?.remove()
     }
 
     @discardableResult
-    static func run(_ args: [String]) throws -> Shell.Output {
-        let r = try LabctlBinary.run(args, env: env, directory: lab.url)
-        guard r.status == 0 else { throw TestSupportError("labctl \(args.joined(separator: " ")) failed: \(r.stdout)\(r.stderr)") }
-        return r
-    }
+    static func run(_ args: [String]) throws -> Shell.Output { try lab.run(args) }
 
-    func labctl(_ args: [String]) throws -> Shell.Output { try LabctlBinary.run(args, env: Self.env, directory: Self.lab.url) }
+    func labctl(_ args: [String]) throws -> Shell.Output { try Self.lab.labctl(args) }
 
     func testApplyRefusesBeforeAnyTerraformApplyWhenVCPUsWouldBeExceeded() throws {
         let r = try labctl(["apply", "s1", "-y"])

@@ -8,56 +8,32 @@ import XCTest
 /// sessions of different sizes applied in parallel by one labctl call, tags,
 /// user data, outputs, locks, status and destroy. Started once for the class.
 final class ProvisioningTests: XCTestCase {
-    nonisolated(unsafe) static var lab: TemporaryDirectory!
-    nonisolated(unsafe) static var moto: MotoServer!
-    nonisolated(unsafe) static var env: [String: String] = [:]
+    nonisolated(unsafe) static var lab: TestLab!
     nonisolated(unsafe) static var applyResult: Shell.Output!
-    static let amiID = "ami-0a1b2c3d4e5f60718"
 
     override class func setUp() {
         do {
-            lab = try TemporaryDirectory("provision")
-            moto = try MotoServer(amisPath: RepositoryPaths.motoAMIs.path, directory: lab.url)
-            env = moto.environment()
-            try RepositoryPaths.copyTerraform(to: lab.url)
-            try FileManager.default.createDirectory(at: lab.file("sessions"), withIntermediateDirectories: true)
-            try run(["create-config", "s1", "--workers", "1", "--ssh-from", "198.51.100.0/24", "--end", "2099-06-01T17:00:00+02:00"])
-            try run(["create-config", "s2", "--workers", "0", "--master-type", "t3.large", "--ssh-from", "198.51.100.0/24", "--end", "2099-06-01T17:00:00+02:00"])
-            for s in ["s1", "s2"] {
-                let url = lab.file("sessions/\(s).tfvars")
-                let text = try String(contentsOf: url, encoding: .utf8)
-                try (text + "ami_id = \"\(amiID)\"\n").write(to: url, atomically: true, encoding: .utf8)
-            }
-            for (s, n) in [("s1", "ann.lee"), ("s1", "bob.kim"), ("s2", "cy.dee")] {
-                let key = try KeyGen.generate(in: lab.url, name: "\(s)-\(n)")
-                try run(["keys", "add", s, n, "--file", key.publicKeyPath])
-            }
-            try run(["network", "apply", "-y"])
-            applyResult = try LabctlBinary.run(["apply", "s1", "s2", "-y", "--skip-preflight"], env: env, directory: lab.url)
+            lab = try TestLab("provision", sessions: [
+                .init("s1", workers: 1, participants: ["ann.lee", "bob.kim"]),
+                .init("s2", workers: 0, masterType: "t3.large", participants: ["cy.dee"]),
+            ])
+            try lab.applyNetwork()
+            applyResult = try lab.labctl(["apply", "s1", "s2", "-y", "--skip-preflight"])
         } catch {
             applyResult = Shell.Output(status: -1, stdout: "", stderr: "setup failed: \(error)")
         }
     }
 
-    override class func tearDown() {
-        moto?.stop()
-        lab?.remove()
-    }
+    override class func tearDown() { lab?.remove() }
 
     @discardableResult
-    static func run(_ args: [String]) throws -> Shell.Output {
-        let r = try LabctlBinary.run(args, env: env, directory: lab.url)
-        guard r.status == 0 else { throw TestSupportError("labctl \(args.joined(separator: " ")) failed: \(r.stdout)\(r.stderr)") }
-        return r
-    }
+    static func run(_ args: [String]) throws -> Shell.Output { try lab.run(args) }
 
-    func labctl(_ args: [String], extraEnv: [String: String] = [:]) throws -> Shell.Output {
-        try LabctlBinary.run(args, env: Self.env.merging(extraEnv) { _, b in b }, directory: Self.lab.url)
-    }
+    func labctl(_ args: [String], extraEnv: [String: String] = [:]) throws -> Shell.Output { try Self.lab.labctl(args, env: extraEnv) }
 
     func inventory() throws -> [String: Any] {
         let r = try Shell.run("python3", [RepositoryPaths.fixtures.appendingPathComponent("aws_inventory.py").path],
-                              environment: ProcessInfo.processInfo.environment.merging(Self.env) { _, b in b })
+                              environment: Self.lab.processEnvironment)
         XCTAssertEqual(r.status, 0, r.stderr)
         return try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
     }
@@ -67,7 +43,7 @@ final class ProvisioningTests: XCTestCase {
         return try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
     }
 
-    func registry() throws -> Registry { try Registry(path: Self.lab.file(".labctl/lab.sqlite").path) }
+    func registry() throws -> Registry { try Self.lab.registry() }
 
     func testParallelApplySucceededForBothSessionsInOneCall() throws {
         XCTAssertEqual(Self.applyResult.status, 0, Self.applyResult.stdout + Self.applyResult.stderr)
@@ -168,7 +144,7 @@ final class ProvisioningTests: XCTestCase {
     }
 
     func testSecondLabctlOnTheSameSessionFailsFastNamingTheHolder() throws {
-        let first = try ChildProcess(LabctlBinary.path, ["plan", "s2"], environment: ProcessInfo.processInfo.environment.merging(Self.env) { _, b in b },
+        let first = try ChildProcess(LabctlBinary.path, ["plan", "s2"], environment: Self.lab.processEnvironment,
                                      directory: Self.lab.url)
         defer { first.stop(grace: 30) }
         let lockFile = Self.lab.file(".labctl/locks/session-s2.lock").path
@@ -195,12 +171,8 @@ final class ProvisioningTests: XCTestCase {
 
     /// Ctrl-C reaches labctl only: it forwards SIGINT to Terraform and waits, so no state lock is left.
     func testZYInterruptIsForwardedAndLeavesNoStateLock() throws {
-        let key = try KeyGen.generate(in: Self.lab.url, name: "s3-key")
-        try Self.run(["create-config", "s3", "--workers", "0", "--ssh-from", "198.51.100.0/24", "--end", "2099-06-01T17:00:00+02:00"])
-        let url = Self.lab.file("sessions/s3.tfvars")
-        try (String(contentsOf: url, encoding: .utf8) + "ami_id = \"\(Self.amiID)\"\n").write(to: url, atomically: true, encoding: .utf8)
-        try Self.run(["keys", "add", "s3", "eve.ng", "--file", key.publicKeyPath])
-        let apply = try ChildProcess(LabctlBinary.path, ["apply", "s3", "-y"], environment: ProcessInfo.processInfo.environment.merging(Self.env) { _, b in b },
+        try Self.lab.add(.init("s3", workers: 0, participants: ["eve.ng"]))
+        let apply = try ChildProcess(LabctlBinary.path, ["apply", "s3", "-y"], environment: Self.lab.processEnvironment,
                                      directory: Self.lab.url)
         let logs = Self.lab.file(".labctl/logs/s3")
         let deadline = Date().addingTimeInterval(120)

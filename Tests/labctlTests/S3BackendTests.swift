@@ -7,19 +7,15 @@ import XCTest
 /// on moto. labctl reads status through `terraform state pull`.
 final class S3BackendTests: XCTestCase {
     func testSessionStateLivesInTheBucketPerWorkspace() throws {
-        let lab = try TemporaryDirectory("s3")
+        let lab = try TestLab("s3")
         defer { lab.remove() }
-        let moto = try MotoServer(amisPath: RepositoryPaths.motoAMIs.path, directory: lab.url)
-        defer { moto.stop() }
-        let env = moto.environment()
-        let pyEnv = ProcessInfo.processInfo.environment.merging(env) { _, b in b }
+        let pyEnv = lab.processEnvironment
         let mk = try Shell.run("python3", ["-c", """
             import boto3, os
             boto3.client("s3", endpoint_url=os.environ["AWS_ENDPOINT_URL"]).create_bucket(
                 Bucket="lab-state", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
             """], environment: pyEnv)
         XCTAssertEqual(mk.status, 0, mk.stderr)
-        try RepositoryPaths.copyTerraform(to: lab.url)
         try """
         bucket         = "lab-state"
         key            = "session/terraform.tfstate"
@@ -31,13 +27,8 @@ final class S3BackendTests: XCTestCase {
         skip_metadata_api_check     = true
         skip_region_validation      = true
         """.write(to: lab.file("terraform/backend.s3.hcl"), atomically: true, encoding: .utf8)
-        try FileManager.default.createDirectory(at: lab.file("sessions"), withIntermediateDirectories: true)
-        func labctl(_ args: [String]) throws -> Shell.Output { try LabctlBinary.run(args, env: env, directory: lab.url) }
-        XCTAssertEqual(try labctl(["create-config", "remote", "--workers", "0", "--ssh-from", "198.51.100.0/24", "--end", "2099-06-01T17:00:00+02:00"]).status, 0)
-        let url = lab.file("sessions/remote.tfvars")
-        try (String(contentsOf: url, encoding: .utf8) + "ami_id = \"ami-0a1b2c3d4e5f60718\"\n").write(to: url, atomically: true, encoding: .utf8)
-        let key = try KeyGen.generate(in: lab.url, name: "k")
-        XCTAssertEqual(try labctl(["keys", "add", "remote", "ann.lee", "--file", key.publicKeyPath]).status, 0)
+        func labctl(_ args: [String]) throws -> Shell.Output { try lab.labctl(args) }
+        try lab.add(.init("remote", workers: 0, participants: ["ann.lee"]))
         var r = try labctl(["network", "apply", "-y"])
         XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
         r = try labctl(["apply", "remote", "-y", "--skip-preflight"])
@@ -55,6 +46,6 @@ final class S3BackendTests: XCTestCase {
         r = try labctl(["status", "remote", "--json"])
         let rows = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [[String: Any]]
         XCTAssertEqual((rows[0]["instances"] as? [Any])?.count, 1, r.stdout + r.stderr)
-        XCTAssertEqual(try Registry(path: lab.file(".labctl/lab.sqlite").path).clusters(session: "remote").count, 1)
+        XCTAssertEqual(try lab.registry().clusters(session: "remote").count, 1)
     }
 }
