@@ -18,7 +18,7 @@ public final class LoopbackTool: Sendable {
         process = try ChildProcess(python, [RepositoryPaths.tool(script).path] + arguments,
                                    output: .capture, error: .file(log, append: true), registry: nil)
         // The first line is "listening PORT"; nothing else is written to stdout.
-        let said = process.waitForOutput(timeout: 60) { $0.firstIndex(of: "\n").map { i in String($0[..<i]) } }
+        let said = process.waitForOutput(timeout: 60) { text in text.firstIndex(of: "\n").map { String(text[..<$0]) } }
         let words = (said ?? "").split(separator: " ")
         guard words.count == 2, words[0] == "listening", let p = Int(words[1]) else {
             process.stop()

@@ -25,7 +25,7 @@ public final class SMTPSink {
         for m in excludeAuth { arguments += ["--exclude-auth", m] }
         process = try ChildProcess(Python.executable, arguments, input: .pipe, output: .capture, error: .inherit, registry: nil)
         // The first line is READY <port>, written once the server listens.
-        let said = process.waitForOutput(timeout: 60) { $0.firstIndex(of: "\n").map { i in String($0[..<i]) } } ?? process.stdout
+        let said = process.waitForOutput(timeout: 60) { text in text.firstIndex(of: "\n").map { String(text[..<$0]) } } ?? process.stdout
         guard said.hasPrefix("READY "), let port = Int(said.dropFirst(6)) else {
             process.stop()
             throw TestSupportError("smtp-sink.py did not start (said '\(said)'); is python3-aiosmtpd installed? Run scripts/setup.sh.")
