@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import LabStore
+import LabWorkflows
 import Logging
 import NIOCore
 
@@ -15,6 +16,8 @@ public enum IntakeServer {
         public var settings: IntakeSettings
         /// SHA-256 hex of the admin token (see `AdminToken.resolve`).
         public var adminTokenDigest: String
+        /// Hands spares to participants who join after apply (`labctl serve`); nil: nobody does.
+        public var lateJoiners: LateJoiners?
 
         public init(registry: Registry, settings: IntakeSettings, adminTokenDigest: String) {
             self.registry = registry

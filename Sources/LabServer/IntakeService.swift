@@ -20,6 +20,7 @@ final class IntakeService: Sendable {
     let loginLimiter: RateLimiter
     let joinCodes: JoinCodeCache
     let forms: FormProtection
+    let lateJoiners: LateJoiners?
     private let base: Mutex<String>
 
     init(dependencies: IntakeServer.Dependencies) {
@@ -33,6 +34,7 @@ final class IntakeService: Sendable {
         joinCodes = JoinCodeCache(registry: dependencies.registry)
         loginLimiter = RateLimiter(perMinute: dependencies.settings.loginAttemptsPerMinute)
         forms = FormProtection(secureCookies: dependencies.settings.isTLS)
+        lateJoiners = dependencies.lateJoiners
         base = Mutex(dependencies.settings.baseURL())
     }
 

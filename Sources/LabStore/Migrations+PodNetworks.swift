@@ -43,7 +43,8 @@ enum PodNetworkRows {
     }
 
     static func usage(_ db: Database) throws -> PodNetworkUsage {
-        let rows = try Row.fetchAll(db, sql: "SELECT firstAddress, lastAddress FROM \(table)")
+        // Spare clusters' networks are in use too (Migrations+Spares.swift).
+        let rows = try Row.fetchAll(db, sql: "SELECT firstAddress, lastAddress FROM \(table) UNION ALL SELECT firstAddress, lastAddress FROM \(SpareMigrations.table)")
         return PodNetworkUsage(intervals: rows.map {
             (first: UInt32(truncatingIfNeeded: $0["firstAddress"] as Int64), last: UInt32(truncatingIfNeeded: $0["lastAddress"] as Int64))
         })

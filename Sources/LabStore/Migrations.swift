@@ -110,6 +110,7 @@ enum Migrations {
         ParticipantLinkMigrations.register(in: &m)
         PodNetworkMigrations.register(in: &m)
         ParticipantStateMigrations.register(in: &m)
+        SpareMigrations.register(in: &m)
         return m
     }
 }

@@ -23,7 +23,7 @@ struct Labctl: AsyncParsableCommand {
         subcommands: [Keys.self, CreateConfig.self, ListSessions.self, Workspaces.self, Init.self, Plan.self, Preflight.self, Apply.self,
                       Destroy.self, Output.self, Status.self, Switch.self, Unlock.self, Network.self, Cost.self,
                       Sheets.self, Serve.self, Open.self, Close.self, Demo.self, Verify.self,
-                      Reap.self, Extend.self, Sweep.self, Rebuild.self]
+                      Reap.self, Extend.self, Sweep.self, Rebuild.self, Assign.self]
     )
 
     /// Maps errors to labctl's exit codes: usage errors are 2 (ArgumentParser would say 64).

@@ -39,11 +39,12 @@ locals {
 
   # Tags that identify a participant's cluster; Project, Session and ManagedBy
   # come from the provider's default_tags.
+  # A spare's tags follow its owner (spares.tf); its names stay its own.
   cluster_tags = {
-    for id in keys(var.participants) : id => {
-      Participant = id
-      Cluster     = local.cluster_name[id]
-    }
+    for id, owner in local.cluster_owner : id => merge({
+      Participant = owner == "" ? id : owner
+      Cluster     = "${local.session}-${owner == "" ? id : owner}"
+    }, lookup(local.spare_tags, id, {}))
   }
 
   workers = merge([
@@ -57,8 +58,9 @@ locals {
   ]...)
 
   # Both keys for the default ubuntu user.
+  # A spare starts with the operator's key only: `labctl assign` adds its owner's later.
   authorized_keys = {
-    for id, p in var.participants : id => [trimspace(var.operator_public_key), trimspace(p.public_key)]
+    for id, p in var.participants : id => contains(keys(var.spare_clusters), id) ? [trimspace(var.operator_public_key)] : [trimspace(var.operator_public_key), trimspace(p.public_key)]
   }
 
   # Shared installation steps (containerd, kubeadm, kubelet, kubectl), with

@@ -12,6 +12,8 @@ public struct SessionConfig: Equatable, Sendable {
     /// `standard` or `unlimited` (T-family burst credits), as Terraform's `cpu_credits`.
     public var cpuCredits: String = "standard"
     public var allowedAPICIDRs: [String] = []
+    /// Spare clusters built without a participant, for late joiners (`labctl assign`).
+    public var spares: Int = 0
     /// All assignments as read, for passing through and for `file:line` messages.
     public var values: [String: TFValue] = [:]
     /// `session_end` and `shutdown_grace`.
@@ -60,6 +62,12 @@ public struct SessionConfig: Equatable, Sendable {
             }
             config.workerCount = n
         }
+        if let a = byName["spares"] {
+            guard let n = a.value.intValue, (0...Self.maximumSpares).contains(n) else {
+                throw .wrongType(file: file, line: a.line, name: "spares", expected: "a whole number from 0 to \(Self.maximumSpares)")
+            }
+            config.spares = n
+        }
         for key in ["master_instance_type", "worker_instance_type"] {
             let value = key == "master_instance_type" ? config.masterInstanceType : config.workerInstanceType
             if !InstanceType.isWellFormed(value) {
@@ -70,6 +78,9 @@ public struct SessionConfig: Equatable, Sendable {
         config.lifetime = try SessionLifetime.read(byName.mapValues { ($0.value, $0.line) }, file: file)
         return config
     }
+
+    /// Spares per session: each is a full cluster that costs like a participant's.
+    public static let maximumSpares = 50
 
     /// Warnings a trainer should see before applying.
     public var warnings: [String] {

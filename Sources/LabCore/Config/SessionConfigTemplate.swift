@@ -6,7 +6,7 @@ public enum SessionConfigTemplate {
     /// - Parameter sshFrom: the sources allowed to reach SSH (the training room's public range); never empty in practice.
     public static func render(session: String, workers: Int, masterType: String, workerType: String,
                               region: String, sshFrom: [String], kubernetesVersion: String = defaultKubernetesVersion,
-                              date: String, end: SessionEnd? = nil) -> String {
+                              date: String, end: SessionEnd? = nil, spares: Int = 0) -> String {
         let ssh = sshFrom.map { "\"\($0)\"" }.joined(separator: ", ")
         return """
         # Training session "\(session)" — created by `labctl create-config` on \(date).
@@ -21,7 +21,7 @@ public enum SessionConfigTemplate {
         master_instance_type = "\(masterType)"
         worker_instance_type = "\(workerType)"
         worker_count         = \(workers) # 0 = a single-node cluster (control-plane taint removed)
-
+\(sparesBlock(spares))
         # One patch release for the whole session (1.30.x to 1.35.x with Ubuntu's containerd).
         kubernetes_version = "\(kubernetesVersion)"
 
@@ -38,6 +38,19 @@ public enum SessionConfigTemplate {
         nodeport_cidrs = []
 
         \(lifetimeBlock(end))
+        """
+    }
+
+    /// Spare clusters, only when asked for (files without them stay as they were).
+    static func sparesBlock(_ spares: Int) -> String {
+        guard spares > 0 else { return "" }
+        return """
+
+        # Spare clusters, built without a participant: `labctl assign` (or the intake, for a
+        # key that arrives after apply) hands one to a late joiner without a Terraform run.
+        # Each costs like a participant's cluster.
+        spares = \(spares)
+
         """
     }
 

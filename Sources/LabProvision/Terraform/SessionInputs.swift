@@ -30,6 +30,9 @@ public struct SessionInputs: Sendable {
     public var clusters: [Cluster]
     /// The session's end for tags and the instances' dead-man timer (see `LifetimeInputs`).
     public var lifetime = LifetimeInputs()
+    /// Spare clusters among `clusters`, by cluster key: the discrete id of the participant
+    /// each was handed to, "" while free. Only tags follow it (terraform/session/spares.tf).
+    public var spareAssignments: [String: String] = [:]
 
     public init(session: String, operatorPublicKey: String, clusters: [Cluster]) {
         self.session = session
@@ -38,7 +41,7 @@ public struct SessionInputs: Sendable {
     }
 
     /// The `.tfvars.json` text: `session_name`, `participants`, `cluster_secrets`, `operator_public_key`,
-    /// and the lifetime variables.
+    /// the lifetime variables and, with spares, `spare_clusters`.
     public func renderJSON() throws -> Data {
         var participants: [String: Any] = [:]
         var secrets: [String: Any] = [:]
@@ -53,6 +56,8 @@ public struct SessionInputs: Sendable {
             "participants": participants,
             "cluster_secrets": secrets,
         ].merging(lifetime.variables) { a, _ in a }
+            // Only sessions with spares carry the variable: everyone else's file stays as it was.
+            .merging(spareAssignments.isEmpty ? [:] : ["spare_clusters": spareAssignments.mapValues { ["assigned_to": $0] }]) { a, _ in a }
         return try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
     }
 }

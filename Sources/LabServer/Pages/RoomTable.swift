@@ -29,6 +29,7 @@ struct RoomTable {
         </tbody>
         </table>
         \(summary)
+        \(room.spares.line.map { "<p id=\"spares\">Spares: \($0)</p>" as HTML } ?? "")
         \(refreshSeconds.map { "<p class=\"muted\">This page reloads every \($0) s until everyone is ready.</p>" as HTML } ?? "")
         """
     }

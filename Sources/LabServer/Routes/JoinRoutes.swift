@@ -90,7 +90,10 @@ struct JoinRoutes {
         let reply = try await service.writer.submit(.enroll(code: code, name: s.name, displayName: s.displayName,
                                                             email: s.email, key: s.key, via: interface))
         switch reply {
-        case .success(.enrolled(let participant, let token)): return (participant, token)
+        case .success(.enrolled(let participant, let token)):
+            // Someone joining an applied session may get a spare; never holds up the answer.
+            service.lateJoiners?.keyReceived(session: participant.record.session, participant: participant.discreteID)
+            return (participant, token)
         case .success(let other): throw IntakeHTTPError.refusal(.registry(.nameTaken(name: other.participant.name, session: other.participant.record.session)))
         case .failure(let refusal): throw IntakeHTTPError.refusal(refusal)
         }

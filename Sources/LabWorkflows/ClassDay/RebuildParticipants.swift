@@ -72,8 +72,11 @@ public struct RebuildParticipants: Sendable {
                     onBusy: @Sendable (String) -> Void = { _ in }) async throws -> Outcome {
         let session = request.session
         let chosen = try select(request)
+        try await PendingRemovals.refuseRebuild(session: session, registry: registry, provisioner: provisioner)
         let workers = try files.sessionConfig(session).workerCount
-        let addresses = chosen.flatMap { Self.addresses(of: $0.discreteID, workers: workers) }
+        // A participant who was handed a spare has it under the spare's key in Terraform.
+        let clusterKey = Dictionary(try registry.spareOwners(session: session).map { ($0.value, $0.key) }, uniquingKeysWith: { a, _ in a })
+        let addresses = chosen.flatMap { Self.addresses(of: clusterKey[$0.discreteID] ?? $0.discreteID, workers: workers) }
         let inputs = try SessionInputsBuilder.build(session: session, registry: registry)
 
         try registry.recordApplyStart(session: session)

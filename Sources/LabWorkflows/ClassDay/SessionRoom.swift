@@ -36,10 +36,12 @@ public struct SessionRoom: Sendable, Encodable {
     public var session: String
     public var participants: [Row]
     public var timeToReady: TimeToReady
+    /// Spare clusters for late joiners (all zero without `spares`).
+    public var spares = SpareSummary(total: 0, left: 0, leftReady: 0, assigned: [])
     /// Whether anything is still to wait for (the dashboard refreshes itself while so).
     public var settled: Bool { participants.allSatisfy { $0.state.isReady } }
 
-    enum CodingKeys: String, CodingKey { case session, participants, timeToReady = "time_to_ready", settled }
+    enum CodingKeys: String, CodingKey { case session, participants, timeToReady = "time_to_ready", settled, spares }
 
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
@@ -47,6 +49,7 @@ public struct SessionRoom: Sendable, Encodable {
         try c.encode(participants, forKey: .participants)
         try c.encode(timeToReady, forKey: .timeToReady)
         try c.encode(settled, forKey: .settled)
+        try c.encode(spares, forKey: .spares)
     }
 
     public static func read(session: String, registry: Registry) throws -> SessionRoom {
@@ -68,7 +71,9 @@ public struct SessionRoom: Sendable, Encodable {
                        lastCheck: check?.checkedAt,
                        lastCheckSummary: check.map { $0.ready ? "ready" : Self.summary($0.checks) })
         }
-        return SessionRoom(session: session, participants: rows, timeToReady: .of(durations))
+        var room = SessionRoom(session: session, participants: rows, timeToReady: .of(durations))
+        room.spares = try SpareSummary.read(session: session, registry: registry)
+        return room
     }
 
     static func summary(_ checks: CheckSet) -> String {

@@ -22,7 +22,9 @@ public struct SessionDemand: Sendable, Equatable {
 
     public static func of(_ session: String, files: LabFiles, registry: Registry) throws -> SessionDemand {
         let config = try files.sessionConfig(session)
+        // Spares the next apply adds (SpareClusters.sync) are clusters like any other.
         let clusters = try SessionInputsBuilder.build(session: session, registry: registry).clusters.count
+            + max(0, config.spares - registry.spares(session: session).count)
         var byType: [String: Int] = [:]
         byType[config.masterInstanceType, default: 0] += clusters
         if config.workerCount > 0 { byType[config.workerInstanceType, default: 0] += clusters * config.workerCount }

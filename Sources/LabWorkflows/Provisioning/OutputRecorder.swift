@@ -5,8 +5,11 @@ import LabStore
 public enum OutputRecorder {
     public static func record(_ outputs: SessionOutputs, session: String, registry: Registry) throws {
         let before = try registry.clusters(session: session)
+        // A spare handed to a participant stays `spare_N` in Terraform; labctl files it
+        // under the participant's discrete id (free spares keep their key).
+        let owners = try registry.spareOwners(session: session)
         let after = outputs.clusters.map {
-            ClusterRecord(session: session, discreteID: $0.discreteID, masterPublicIP: $0.masterPublicIP,
+            ClusterRecord(session: session, discreteID: owners[$0.discreteID] ?? $0.discreteID, masterPublicIP: $0.masterPublicIP,
                           masterPrivateIP: $0.masterPrivateIP, workerPublicIPs: $0.workerPublicIPs,
                           workerPrivateIPs: $0.workerPrivateIPs, podCIDR: $0.podCIDR,
                           masterInstanceID: $0.masterInstanceID, workerInstanceIDs: $0.workerInstanceIDs)

@@ -13,7 +13,9 @@ public enum SessionInputsBuilder {
             return try registry.storeSessionSecretIfAbsent(SessionSecretRecord(
                 session: session, operatorPrivateKey: key.privateKeyPEM, operatorPublicKey: key.publicKeyLine))
         }()
-        let clusters = try participants.map { p -> SessionInputs.Cluster in
+        let spares = try registry.spares(session: session)
+        let withSpare = Set(spares.compactMap(\.participantID))
+        var clusters = try participants.filter { !withSpare.contains($0.record.id!) }.map { p -> SessionInputs.Cluster in
             let id = p.record.id!
             let cs = try registry.clusterSecret(participantID: id) ?? {
                 let ca = try ClusterCA.generate(clusterName: "\(session)-\(p.discreteID)")
@@ -27,6 +29,19 @@ public enum SessionInputsBuilder {
                                          joinToken: cs.joinToken, caCertPEM: cs.caCertPEM, caKeyPEM: cs.caKeyPEM,
                                          caCertHash: cs.caCertHash)
         }
-        return SessionInputs(session: session, operatorPublicKey: secret.operatorPublicKey, clusters: clusters)
+        // A spare keeps its key, network and secrets when it is handed over, so its user
+        // data (and Terraform's bootstrap hash) never change: only its tags follow the owner.
+        let operatorKeyOnly = secret.operatorPublicKey.split(separator: " ").prefix(2).joined(separator: " ")
+        let owners = Dictionary(uniqueKeysWithValues: participants.map { ($0.record.id!, $0.discreteID) })
+        var assignments: [String: String] = [:]
+        for s in spares {
+            clusters.append(SessionInputs.Cluster(discreteID: s.clusterKey, publicKey: operatorKeyOnly, podCIDR: s.podCIDR,
+                                                  joinToken: s.joinToken, caCertPEM: s.caCertPEM, caKeyPEM: s.caKeyPEM,
+                                                  caCertHash: s.caCertHash))
+            assignments[s.clusterKey] = s.participantID.flatMap { owners[$0] } ?? ""
+        }
+        var inputs = SessionInputs(session: session, operatorPublicKey: secret.operatorPublicKey, clusters: clusters)
+        inputs.spareAssignments = assignments
+        return inputs
     }
 }

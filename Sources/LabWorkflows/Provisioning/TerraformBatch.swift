@@ -65,6 +65,8 @@ public struct TerraformBatch: Sendable {
                 guard !ChildProcesses.shared.interrupted, let session = queue.popFirst() else { return }
                 let inputs: SessionInputs?
                 do {
+                    // `spares = N` in the tfvars: the spare clusters exist before Terraform plans them.
+                    if verb == .plan || verb == .apply { try SpareClusters.sync(session: session, files: files, registry: registry) }
                     var built = verb == .output ? nil : try SessionInputsBuilder.build(session: session, registry: registry)
                     if verb != .output, verb != .destroy {
                         built?.lifetime = try SessionEndPolicy.terraformInputs(session, files: files, registry: registry)

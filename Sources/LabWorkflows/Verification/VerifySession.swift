@@ -55,7 +55,13 @@ public struct VerifySession: Sendable {
                     onReport: @escaping @Sendable (MasterReport) -> Void = { _ in }) async throws -> Outcome {
         let session = request.session
         let everyone = try registry.participants(in: session)
-        let selected = try Self.select(request.participants, from: everyone, session: session)
+        // Free spare clusters are checked too (everyone, or when named by their key): with
+        // the operator key in the place of a participant's, since nobody else has one there.
+        let freeSpares = try registry.spares(session: session).filter(\.isFree).map(\.clusterKey)
+        let wantedPeople = request.participants.filter { !freeSpares.contains($0) }
+        let wantedSpares = request.participants.isEmpty ? freeSpares : request.participants.filter { freeSpares.contains($0) }
+        let selected = (!request.participants.isEmpty && wantedPeople.isEmpty) || (everyone.isEmpty && !wantedSpares.isEmpty)
+            ? [] : try Self.select(wantedPeople, from: everyone, session: session)
         let login = try request.identity ?? operatorIdentity(session)
         let addresses = try request.inventory ?? recordedAddresses(session)
         for id in request.forgetHostKeys { try registry.unpinHostKey(session: session, discreteID: id) }
@@ -75,7 +81,14 @@ public struct VerifySession: Sendable {
                                                 checks: checks, nodesReady: nil, nodesExpected: 1 + request.workers, hostKey: nil))
             }
         }
-        let known = Set(everyone.map(\.discreteID))
+        // A spare not deployed yet (no address) is simply not checked.
+        if !wantedSpares.isEmpty, let operatorKey = try registry.sessionSecret(session).flatMap({ try? PublicKeyParser.parse($0.operatorPublicKey) }) {
+            for key in wantedSpares { if let a = addresses[key] {
+                targets.append(MasterTarget(participant: key, host: a.host, port: a.port, participantKeyFingerprint: operatorKey.fingerprint))
+            } }
+        }
+        let spareIDs = targets.map(\.participant).filter { freeSpares.contains($0) }
+        let known = Set(everyone.map(\.discreteID) + freeSpares)
         let strangers = request.inventory == nil ? [] : addresses.keys.sorted().filter { !known.contains($0) }
 
         let options = VerifyOptions(user: request.user, identity: login, expectedNodes: 1 + request.workers,
@@ -89,8 +102,8 @@ public struct VerifySession: Sendable {
         try ParticipantStateTracker.verified(session: session, reports: reports, gaveUp: wait, registry: registry)
 
         let byID = Dictionary(uniqueKeysWithValues: (reports + unaddressed).map { ($0.target.participant, $0) })
-        return Outcome(reports: selected.compactMap { byID[$0.discreteID] },
-                       names: Dictionary(uniqueKeysWithValues: selected.map { ($0.discreteID, $0.name) }),
+        return Outcome(reports: selected.compactMap { byID[$0.discreteID] } + spareIDs.compactMap { byID[$0] },
+                       names: Dictionary(uniqueKeysWithValues: selected.map { ($0.discreteID, $0.name) } + spareIDs.map { ($0, "(spare)") }),
                        strangers: strangers)
     }
 

@@ -9,6 +9,7 @@ struct CreateConfig: ParsableCommand {
         abstract: "Write sessions/<session>.tfvars with commented defaults.",
         discussion: """
           labctl create-config session-1 --ssh-from 203.0.113.0/24 --workers 2 --master-type t3.large
+          labctl create-config session-2 --ssh-from 203.0.113.0/24 --spares 2   # for late joiners
         --ssh-from is the training room's public address range (repeat it for several);
         SSH is not opened to the whole internet by default. Without --ssh-from, the public
         address this shell connects from (SSH_CONNECTION) is used when there is one;
@@ -27,10 +28,13 @@ struct CreateConfig: ParsableCommand {
     var sshFrom: [String] = []
     @Option(help: ArgumentHelp("When the session ends, with its zone: 2026-12-04T17:00:00+01:00 or \"2026-12-04 17:00 Europe/Berlin\". Required by apply (or apply --no-end).", valueName: "time"))
     var end: String?
+    @Option(help: ArgumentHelp("Spare clusters for late joiners (0–\(SessionConfig.maximumSpares)); `labctl assign` hands them out.", valueName: "n"))
+    var spares = 0
     @Flag(help: "Overwrite an existing file.") var force = false
 
     func validate() throws {
         guard (0...20).contains(workers) else { throw ValidationError("--workers must be from 0 to 20.") }
+        guard (0...SessionConfig.maximumSpares).contains(spares) else { throw ValidationError("--spares must be from 0 to \(SessionConfig.maximumSpares).") }
         for (flag, value) in [("--master-type", masterType), ("--worker-type", workerType)] where !InstanceType.isWellFormed(value) {
             throw ValidationError("\(flag) '\(value)' is not an EC2 instance type (family.size, e.g. t3.medium).")
         }
@@ -55,9 +59,9 @@ struct CreateConfig: ParsableCommand {
         let date = ISO8601DateFormatter().string(from: Date()).prefix(10)
         let text = SessionConfigTemplate.render(session: session, workers: workers, masterType: masterType,
                                                 workerType: workerType, region: region, sshFrom: sources, date: String(date),
-                                                end: end.flatMap(SessionEnd.parse))
+                                                end: end.flatMap(SessionEnd.parse), spares: spares)
         try AtomicFile.write(Data(text.utf8), to: url, permissions: 0o644)
-        print("\(Terminal.green(Terminal.ok)) wrote \(lab.display(url)) (\(workers) worker(s) per participant, \(masterType)/\(workerType), \(region), SSH from \(sources.joined(separator: ", ")))")
+        print("\(Terminal.green(Terminal.ok)) wrote \(lab.display(url)) (\(workers) worker(s) per participant\(spares > 0 ? ", \(spares) spare cluster(s)" : ""), \(masterType)/\(workerType), \(region), SSH from \(sources.joined(separator: ", ")))")
         if let suggested {
             Terminal.warning("SSH is allowed from \(suggested) only, the address you are connected from (SSH_CONNECTION); if the class sits elsewhere, run again with --ssh-from <the room's range> --force.")
         }

@@ -52,6 +52,8 @@ struct Rebuild: AsyncParsableCommand {
         request.verifyTimeout = timeout.seconds
         if wait { request.verify = VerifySession.Request(session: session, workers: try lab.sessionConfig(session).workerCount) }
         let chosen = try useCase.select(request)
+        // Before asking: a pending removal makes a targeted rebuild unsafe.
+        try await PendingRemovals.refuseRebuild(session: session, registry: registry, provisioner: lab.provisioner())
         if !yes {
             try Confirm.ask("Replace the cluster\(chosen.count == 1 ? "" : "s") of \(chosen.map(\.name).joined(separator: ", ")) in \(session) (everything on them is lost)?", expect: "yes")
         }

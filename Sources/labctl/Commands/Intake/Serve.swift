@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LabServer
 import LabStore
+import LabWorkflows
 import Logging
 
 /// `labctl serve`: the intake web service and the trainer dashboard.
@@ -18,7 +19,9 @@ struct Serve: AsyncParsableCommand {
           labctl open session-1                          # prints the join link
         Put it behind a TLS proxy for real classes; with an https --public-url
         cookies are Secure and HSTS is sent. SIGTERM or Ctrl-C stops it after
-        the requests in flight. Set LOG_LEVEL=debug for one log line per request
+        the requests in flight. A key that arrives for a session already applied gets
+        the session's next ready spare cluster in the background (`labctl assign`);
+        with none left, the participant waits for the next apply. Set LOG_LEVEL=debug for one log line per request
         (route patterns only, never codes or tokens).
         """
     )
@@ -36,6 +39,10 @@ struct Serve: AsyncParsableCommand {
     var newAdminToken = false
     @Option(name: .customLong("reap-every"), help: ArgumentHelp("Also run `labctl reap -y` on this schedule (e.g. 15m): destroys sessions past their end + grace.", valueName: "duration"))
     var reapEvery: DurationArgument?
+    @Option(name: .customLong("spare-inventory"), help: ArgumentHelp("Rehearsals: the spares' addresses for late joiners, as `labctl assign --inventory` takes them.", valueName: "file"))
+    var spareInventory: String?
+    @Option(name: .customLong("spare-user"), help: ArgumentHelp("Login user on the spares' nodes (default ubuntu).", valueName: "user"))
+    var spareUser = "ubuntu"
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
@@ -66,7 +73,14 @@ struct Serve: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "labctl.serve")
-        let dependencies = IntakeServer.Dependencies(registry: registry, settings: settings, adminTokenDigest: admin.digest)
+        var dependencies = IntakeServer.Dependencies(registry: registry, settings: settings, adminTokenDigest: admin.digest)
+        // A key for an applied session: the next ready spare, in the background (issue 14).
+        let spareAddresses = try self.spareInventory.map {
+            try VerifyInventory.load($0, lab: lab).addresses.mapValues { VerifySession.Address(host: $0.host, port: $0.port ?? 22) }
+        }
+        dependencies.lateJoiners = LateJoiners(registry: registry, files: lab.files, inventory: spareAddresses, user: spareUser) {
+            FileHandle.standardError.write(Data(($0 + "\n").utf8))
+        }
         let openSessions = try registry.intakes().filter(\.isOpen)
         let databaseShown = lab.display(URL(fileURLWithPath: lab.databasePath))
         let shownHost = settings.host.contains(":") ? "[\(settings.host)]" : settings.host

@@ -7,6 +7,7 @@ import LabWorkflows
 enum StatusRoom {
     static func render(_ room: SessionRoom, now: Date = Date()) -> String {
         var lines = ["", "Room \(room.session)"]
+        if let spares = room.spares.line { lines.append("Spares: \(spares)") }
         guard !room.participants.isEmpty else {
             return (lines + ["  nobody yet (labctl open \(room.session), or labctl keys add)"]).joined(separator: "\n")
         }

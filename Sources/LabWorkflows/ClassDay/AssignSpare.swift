@@ -1,0 +1,169 @@
+import Foundation
+import LabCore
+import LabStore
+import LabVerify
+
+/// `labctl assign <session> <participant>` (and the intake, for someone who joins after
+/// `apply`): hands the next ready spare cluster to a participant without any Terraform
+/// run. Their key goes into the spare's master's and workers' authorized_keys over SSH
+/// with the operator key (the verifier's connection code, the master's pinned host key),
+/// the registry records the mapping, and verify then checks their own key on it.
+public struct AssignSpare: Sendable {
+    public struct Request: Sendable {
+        public var session: String
+        /// Name or discrete id.
+        public var participant: String
+        /// Replaces the recorded addresses: `<spare key>` is its master, `<spare key>/worker-N`
+        /// a worker (rehearsals, tests).
+        public var inventory: [String: VerifySession.Address]?
+        public var user = "ubuntu"
+        public var hostTimeout: TimeInterval = 20
+        public var via: Interface = .cli
+
+        public init(session: String, participant: String) {
+            self.session = session
+            self.participant = participant
+        }
+    }
+
+    /// One node the key went to.
+    public struct HostResult: Sendable, Equatable {
+        public var node: String
+        public var ok: Bool
+        public var detail: String
+    }
+
+    public struct Outcome: Sendable {
+        public var participant: Participant
+        /// The spare's key in Terraform (`spare_3`).
+        public var spare: String
+        public var hosts: [HostResult]
+        /// The participant's cluster verified with their own key.
+        public var verification: VerifySession.Outcome
+        public var ready: Bool { verification.allReady }
+    }
+
+    public let registry: Registry
+    public let files: LabFiles
+
+    public init(registry: Registry, files: LabFiles) {
+        self.registry = registry
+        self.files = files
+    }
+
+    /// The participant, refused (exit 2) when unknown or already given a cluster.
+    public func participant(_ request: Request) throws -> Participant {
+        let s = request.session
+        guard let p = try registry.participants(in: s).first(where: { $0.name == request.participant || $0.discreteID == request.participant }) else {
+            throw WorkflowError.usage("\(request.participant): no such participant in \(s).\n  See `labctl keys list \(s)` for names and discrete ids; add them with `labctl keys add \(s) first.last --file KEY.pub`.")
+        }
+        if try registry.clusters(session: s).contains(where: { $0.discreteID == p.discreteID }) {
+            throw WorkflowError.usage("\(p.name) already has a cluster in \(s); a spare is for someone without one.\n  To replace theirs, run `labctl rebuild \(s) \(p.name)`.")
+        }
+        return p
+    }
+
+    public func run(_ request: Request) async throws -> Outcome {
+        let s = request.session
+        let p = try participant(request)
+        let config = try files.sessionConfig(s)
+        let clusters = Dictionary(try registry.clusters(session: s).map { ($0.discreteID, $0) }, uniquingKeysWith: { a, _ in a })
+        guard !clusters.isEmpty else {
+            throw WorkflowError.usage("\(s) is not applied yet, so it has no spare clusters.\n  Run `labctl apply \(s)`: it builds \(p.name)'s cluster with everyone else's.")
+        }
+        let deployed = try registry.spares(session: s).filter { $0.isFree && clusters[$0.clusterKey] != nil }
+        guard !deployed.isEmpty else {
+            throw WorkflowError.notOK("no spare left in \(s) (spares = \(config.spares)): \(p.name) stays registered and waits for the next apply.\n  Run `labctl apply \(s)` to build their cluster (or raise `spares` in sessions/\(s).tfvars first).")
+        }
+        guard let secret = try registry.sessionSecret(s) else {
+            throw WorkflowError.usage("\(s) has no operator key, so no spare can be reached; run `labctl apply \(s)` first.")
+        }
+
+        // The next spare that is ready now (operator key, pinned host key, all nodes Ready).
+        var check = VerifySession.Request(session: s, workers: config.workerCount)
+        check.participants = deployed.map(\.clusterKey)
+        check.inventory = request.inventory.map { $0.filter { !$0.key.contains("/") } }
+        check.user = request.user
+        check.hostTimeout = request.hostTimeout
+        let checked = try await VerifySession(registry: registry).run(check)
+        guard let ready = deployed.first(where: { spare in checked.reports.contains { $0.target.participant == spare.clusterKey && $0.ready } }) else {
+            let why = checked.reports.map { "\($0.target.participant): \($0.summary)" }.joined(separator: "; ")
+            throw WorkflowError.notOK("no ready spare in \(s) (\(why)): \(p.name) stays registered.\n  Run `labctl assign \(s) \(p.name)` again once a spare is ready, or `labctl apply \(s)` to build their own cluster.")
+        }
+
+        let runner = RemoteCommand(user: request.user, identity: .privateKey(pem: secret.operatorPrivateKey), hostTimeout: request.hostTimeout,
+                                   pinning: try RegistryHostKeyPins(registry: registry, session: s))
+        let nodes = targets(of: ready.clusterKey, cluster: clusters[ready.clusterKey]!, inventory: request.inventory)
+        let installed = await runner.run(AuthorizedKeyEdit.install(p.key.keyLine, label: p.discreteID), on: nodes)
+        let hosts = installed.map { r in
+            HostResult(node: r.target.label, ok: r.ok && r.stdout.contains(AuthorizedKeyEdit.marker),
+                       detail: r.unreachable ?? (r.ok ? "key installed" : "exit \(r.exitStatus ?? -1): \((r.stderr + r.stdout).trimmingCharacters(in: .whitespacesAndNewlines))"))
+        }
+        guard hosts.allSatisfy(\.ok) else {
+            // The spare stays free: nobody's key may stay on a cluster someone else gets next.
+            _ = await runner.run(AuthorizedKeyEdit.remove(p.key.keyLine), on: nodes)
+            let failed = hosts.filter { !$0.ok }.map { "\($0.node): \($0.detail)" }.joined(separator: "; ")
+            throw WorkflowError.notOK("could not install \(p.name)'s key on spare \(ready.clusterKey) (\(failed)); it stays free and \(p.name) stays registered.\n  Run `labctl assign \(s) \(p.name)` again, or `labctl apply \(s)` to build their own cluster.")
+        }
+
+        do {
+            try registry.assignSpare(session: s, clusterKey: ready.clusterKey, to: p.record.id!, via: request.via)
+        } catch let refused as SpareError {
+            // Another labctl took it (or gave this person a cluster) meanwhile: take the key back off.
+            _ = await runner.run(AuthorizedKeyEdit.remove(p.key.keyLine), on: nodes)
+            throw WorkflowError.notOK("\(refused.description)\n  \(p.name)'s key was taken off \(ready.clusterKey) again.")
+        }
+        try registry.enterState(session: s, discreteID: p.discreteID, .provisioned, detail: "spare \(ready.clusterKey) assigned")
+
+        // Their own key on their new cluster: verify pins nothing new (the pin moved with it)
+        // and moves them to ready, after which sheets and /me show the cluster.
+        var verify = VerifySession.Request(session: s, workers: config.workerCount)
+        verify.participants = [p.discreteID]
+        verify.inventory = request.inventory?[ready.clusterKey].map { [p.discreteID: $0] }
+        verify.user = request.user
+        verify.hostTimeout = request.hostTimeout
+        let verification = try await VerifySession(registry: registry).run(verify)
+        let updated = try registry.participant(session: s, name: p.name) ?? p
+        return Outcome(participant: updated, spare: ready.clusterKey, hosts: hosts, verification: verification)
+    }
+
+    /// The spare's master (its pin checked) and workers.
+    private func targets(of key: String, cluster: ClusterRecord, inventory: [String: VerifySession.Address]?) -> [RemoteCommand.Target] {
+        if let inventory {
+            return inventory.keys.filter { $0 == key || $0.hasPrefix(key + "/") }.sorted().map { k in
+                let a = inventory[k]!
+                return RemoteCommand.Target(label: k == key ? "\(key) master" : k.replacingOccurrences(of: "/", with: " "),
+                                            host: a.host, port: a.port, pinnedParticipant: k == key ? key : nil)
+            }
+        }
+        var nodes: [RemoteCommand.Target] = []
+        if let ip = cluster.masterPublicIP { nodes.append(.init(label: "\(key) master", host: ip, port: 22, pinnedParticipant: key)) }
+        for (i, ip) in cluster.workerPublicIPs.enumerated() {
+            nodes.append(.init(label: "\(key) worker-\(i + 1)", host: ip, port: 22, pinnedParticipant: nil))
+        }
+        return nodes
+    }
+}
+
+/// Shell for adding or removing one key in the login user's authorized_keys. Keys are
+/// `ssh-ed25519 <base64>` (no quotes possible), so single quotes are enough.
+enum AuthorizedKeyEdit {
+    static let marker = "labctl-key-present"
+
+    /// Idempotent: the line is appended once; prints `marker` when the key is there.
+    static func install(_ keyLine: String, label: String) -> String {
+        let key = keyOnly(keyLine)
+        return """
+        umask 077; mkdir -p ~/.ssh && touch ~/.ssh/authorized_keys && \
+        { grep -qF '\(key)' ~/.ssh/authorized_keys || printf '%s\\n' '\(key) labctl-participant-\(label)' >> ~/.ssh/authorized_keys; } && \
+        grep -qF '\(key)' ~/.ssh/authorized_keys && echo \(marker)
+        """
+    }
+
+    static func remove(_ keyLine: String) -> String {
+        let key = keyOnly(keyLine)
+        return "f=~/.ssh/authorized_keys; [ -f \"$f\" ] && grep -vF '\(key)' \"$f\" > \"$f.labctl\"; cat \"$f.labctl\" > \"$f\"; rm -f \"$f.labctl\""
+    }
+
+    static func keyOnly(_ line: String) -> String { line.split(separator: " ").prefix(2).joined(separator: " ") }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import LabStore
+
+/// The intake's side of spares: a participant whose key arrives after their session was
+/// applied gets the next ready spare in the background (`labctl serve`), without
+/// holding up the HTTP answer. One assignment at a time, so two people joining at
+/// once never race for the same spare; with none left the key stays registered and
+/// the participant waits for the next apply.
+public actor LateJoiners {
+    public let registry: Registry
+    public let files: LabFiles
+    /// Addresses replacing the recorded ones, as for `AssignSpare` (rehearsals).
+    public let inventory: [String: VerifySession.Address]?
+    public let user: String
+    private let log: @Sendable (String) -> Void
+    private var tail: Task<Void, Never>?
+
+    public init(registry: Registry, files: LabFiles, inventory: [String: VerifySession.Address]? = nil, user: String = "ubuntu",
+                log: @escaping @Sendable (String) -> Void) {
+        self.registry = registry
+        self.files = files
+        self.inventory = inventory
+        self.user = user
+        self.log = log
+    }
+
+    /// Returns at once; the assignment (if any) runs after those queued before it.
+    public nonisolated func keyReceived(session: String, participant discreteID: String) {
+        Task { await self.enqueue(session: session, participant: discreteID) }
+    }
+
+    /// Queues the check for one participant; the task ends when it is done.
+    @discardableResult
+    public func enqueue(session: String, participant: String) -> Task<Void, Never> {
+        let previous = tail
+        let next = Task {
+            await previous?.value
+            await self.assignIfLate(session: session, participant: participant)
+        }
+        tail = next
+        return next
+    }
+
+    /// Assigns only for a deployed session and someone without a cluster; everyone
+    /// else is built by the next apply, as before spares.
+    func assignIfLate(session: String, participant: String) async {
+        do {
+            let clusters = try registry.clusters(session: session)
+            guard !clusters.isEmpty, !clusters.contains(where: { $0.discreteID == participant }) else { return }
+            let deployed = Set(clusters.map(\.discreteID))
+            guard try registry.spares(session: session).contains(where: { $0.isFree && deployed.contains($0.clusterKey) }) else {
+                log("intake: \(participant) joined \(session) after apply and no spare is left: they wait for the next `labctl apply \(session)`.")
+                return
+            }
+            var request = AssignSpare.Request(session: session, participant: participant)
+            request.inventory = inventory
+            request.user = user
+            request.via = .web
+            let outcome = try await AssignSpare(registry: registry, files: files).run(request)
+            log("intake: \(participant) joined \(session) after apply: spare \(outcome.spare) assigned, "
+                + (outcome.ready ? "verified ready with their key." : "not ready yet (`labctl verify \(session) --participant \(participant) --wait`)."))
+        } catch {
+            log("intake: \(participant) joined \(session) after apply; no spare assigned: \(error)")
+        }
+    }
+}

@@ -1,0 +1,40 @@
+import Foundation
+import LabStore
+
+/// A session's spare clusters at a glance (`labctl status`, the dashboard): how many
+/// are left for late joiners, how many of those were verified ready, who got the others.
+public struct SpareSummary: Sendable, Encodable, Equatable {
+    public struct Assignment: Sendable, Encodable, Equatable {
+        public var spare: String
+        public var participant: String
+        public init(spare: String, participant: String) {
+            self.spare = spare
+            self.participant = participant
+        }
+    }
+
+    public var total: Int
+    /// Not handed out yet.
+    public var left: Int
+    /// Left and verified ready by the last verify (what `assign` can hand out at once).
+    public var leftReady: Int
+    public var assigned: [Assignment]
+
+    enum CodingKeys: String, CodingKey { case total, left, leftReady = "left_ready", assigned }
+
+    public static func read(session: String, registry: Registry) throws -> SpareSummary {
+        let spares = try registry.spares(session: session)
+        let owners = try registry.spareOwners(session: session)
+        let ready = Set(try registry.verifications(session: session).filter(\.ready).map(\.discreteID))
+        let free = spares.filter(\.isFree)
+        return SpareSummary(total: spares.count, left: free.count, leftReady: free.filter { ready.contains($0.clusterKey) }.count,
+                            assigned: spares.compactMap { s in owners[s.clusterKey].map { Assignment(spare: s.clusterKey, participant: $0) } })
+    }
+
+    /// "1 of 2 left (1 verified ready); spare_3 → ann.le", or nil without spares.
+    public var line: String? {
+        guard total > 0 else { return nil }
+        let given = assigned.map { "\($0.spare) → \($0.participant)" }.joined(separator: ", ")
+        return "\(left) of \(total) left (\(leftReady) verified ready)" + (given.isEmpty ? "" : "; \(given)")
+    }
+}
