@@ -20,8 +20,8 @@ public enum SessionConfigTemplate {
         # kubeadm needs at least 2 vCPU and 2 GiB on the master.
         master_instance_type = "\(masterType)"
         worker_instance_type = "\(workerType)"
-        worker_count         = \(workers) # 0 = a single-node cluster (control-plane taint removed)
-\(sparesBlock(spares))
+        worker_count         = \(workers) # 0 = a single-node cluster (control-plane taint removed)\(sparesBlock(spares))
+
         # One patch release for the whole session (1.30.x to 1.35.x with Ubuntu's containerd).
         kubernetes_version = "\(kubernetesVersion)"
 
@@ -45,12 +45,11 @@ public enum SessionConfigTemplate {
     static func sparesBlock(_ spares: Int) -> String {
         guard spares > 0 else { return "" }
         return """
-
+        \n
         # Spare clusters, built without a participant: `labctl assign` (or the intake, for a
         # key that arrives after apply) hands one to a late joiner without a Terraform run.
         # Each costs like a participant's cluster.
         spares = \(spares)
-
         """
     }
 
