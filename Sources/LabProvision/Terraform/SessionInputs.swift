@@ -30,6 +30,8 @@ public struct SessionInputs: Sendable {
     public var clusters: [Cluster]
     /// The session's end for tags and the instances' dead-man timer (see `LifetimeInputs`).
     public var lifetime = LifetimeInputs()
+    /// The session's AWS Budget (see `BudgetInputs`); nil: none (Terraform's default).
+    public var budget: BudgetInputs?
 
     public init(session: String, operatorPublicKey: String, clusters: [Cluster]) {
         self.session = session
@@ -38,7 +40,7 @@ public struct SessionInputs: Sendable {
     }
 
     /// The `.tfvars.json` text: `session_name`, `participants`, `cluster_secrets`, `operator_public_key`,
-    /// and the lifetime variables.
+    /// the lifetime variables and the budget.
     public func renderJSON() throws -> Data {
         var participants: [String: Any] = [:]
         var secrets: [String: Any] = [:]
@@ -52,7 +54,7 @@ public struct SessionInputs: Sendable {
             "operator_public_key": operatorPublicKey,
             "participants": participants,
             "cluster_secrets": secrets,
-        ].merging(lifetime.variables) { a, _ in a }
+        ].merging(lifetime.variables) { a, _ in a }.merging(budget?.variables ?? [:]) { a, _ in a }
         return try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
     }
 }

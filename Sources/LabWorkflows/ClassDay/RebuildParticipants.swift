@@ -74,7 +74,8 @@ public struct RebuildParticipants: Sendable {
         let chosen = try select(request)
         let workers = try files.sessionConfig(session).workerCount
         let addresses = chosen.flatMap { Self.addresses(of: $0.discreteID, workers: workers) }
-        let inputs = try SessionInputsBuilder.build(session: session, registry: registry)
+        // With the end and the budget: a rebuilt node gets its dead-man timer, the rest keep their ExpiresAt.
+        let inputs = try ApplyInputs.build(session, files: files, registry: registry).inputs
 
         try registry.recordApplyStart(session: session)
         for p in chosen { try registry.enterState(session: session, discreteID: p.discreteID, .rebuilt, detail: "instances being replaced") }

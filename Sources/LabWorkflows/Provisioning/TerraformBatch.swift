@@ -64,13 +64,13 @@ public struct TerraformBatch: Sendable {
                 guard !ChildProcesses.shared.interrupted, let session = queue.popFirst() else { return }
                 let inputs: SessionInputs?
                 do {
-                    var built = verb == .output ? nil : try SessionInputsBuilder.build(session: session, registry: registry)
-                    if verb != .output, verb != .destroy {
-                        built?.lifetime = try SessionEndPolicy.terraformInputs(session, files: files, registry: registry)
-                    }
-                    inputs = built
-                    if verb != .output, verb != .destroy {
-                        for w in try files.sessionConfig(session).warnings { onEvent(.warning(session: session, w)) }
+                    switch verb {
+                    case .output: inputs = nil
+                    case .destroy: inputs = try SessionInputsBuilder.build(session: session, registry: registry)
+                    default:
+                        let built = try ApplyInputs.build(session, files: files, registry: registry)
+                        inputs = built.inputs
+                        for w in built.warnings { onEvent(.warning(session: session, w)) }
                     }
                 } catch {
                     group.addTask { Outcome(session: session, result: nil, error: "\(error)") }
