@@ -3,14 +3,17 @@ import LabCore
 
 /// A real `moto_server` (the AWS emulator) on a free loopback port, started
 /// by a test class or `labctl demo` and stopped afterwards. Terraform's AWS provider reaches
-/// it through `AWS_ENDPOINT_URL`; nothing else is ever dialled.
+/// it through `AWS_ENDPOINT_URL`; nothing else is ever dialled. AWS Budgets, which moto
+/// answers only in part, go to a `BudgetsEmulator` started and stopped with it.
 public final class MotoServer: Sendable {
     public let port: Int
     private let process: ChildProcess
     public let logURL: URL
+    public let budgets: BudgetsEmulator
 
     public var endpoint: String { "http://127.0.0.1:\(port)" }
     public var processIdentifier: Int32 { process.processIdentifier }
+    public var budgetsProcessIdentifier: Int32 { budgets.processIdentifier }
 
     public init(amisPath: String? = nil, directory: URL) throws {
         port = try FreePort.find()
@@ -18,10 +21,21 @@ public final class MotoServer: Sendable {
         FileManager.default.createFile(atPath: logURL.path, contents: nil)
         var env = ProcessInfo.processInfo.environment
         if let amisPath { env["MOTO_AMIS_PATH"] = amisPath }
-        process = try ChildProcess(try Executables.find("moto_server"), ["-H", "127.0.0.1", "-p", String(port)],
-                                   environment: env, output: .file(logURL, append: true), error: .sameAsStdout,
-                                   registry: nil)
-        try waitUntilListening(timeout: 60)
+        budgets = try BudgetsEmulator(directory: directory)
+        do {
+            process = try ChildProcess(try Executables.find("moto_server"), ["-H", "127.0.0.1", "-p", String(port)],
+                                       environment: env, output: .file(logURL, append: true), error: .sameAsStdout,
+                                       registry: nil)
+        } catch {
+            budgets.stop()
+            throw error
+        }
+        do {
+            try waitUntilListening(timeout: 60)
+        } catch {
+            stop()
+            throw error
+        }
     }
 
     private func waitUntilListening(timeout: TimeInterval) throws {
@@ -36,14 +50,19 @@ public final class MotoServer: Sendable {
 
     /// The environment for Terraform and boto3 against this emulator: dummy
     /// credentials, the endpoint, and the provider's emulator switches.
+    /// The provider does ask moto (STS) for the account id: without it the provider writes
+    /// a group-referencing rule's `referenced_security_group_id` as "<account>/sg-…", every
+    /// plan then shows a change, and applying it calls ModifySecurityGroupRules, which
+    /// moto 5.2.1 refuses for protocol -1 rules ("Must specify both from and to ports") —
+    /// so a second apply (a new end, a new participant) failed on the emulator only.
     public func environment(extra: [String: String] = [:]) -> [String: String] {
         var env: [String: String] = [
             "AWS_ENDPOINT_URL": endpoint,
+            "AWS_ENDPOINT_URL_BUDGETS": budgets.endpoint,
             "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test",
             "AWS_REGION": "eu-west-1", "AWS_DEFAULT_REGION": "eu-west-1",
             "AWS_EC2_METADATA_DISABLED": "true",
             "TF_VAR_skip_credentials_validation": "true",
-            "TF_VAR_skip_requesting_account_id": "true",
             "TF_VAR_skip_metadata_api_check": "true",
         ]
         // The provider mirror is a setting ($LABCTL_TF_PLUGIN_DIR); with it, the user's
@@ -56,7 +75,10 @@ public final class MotoServer: Sendable {
         return env
     }
 
-    public func stop() { process.stop() }
+    public func stop() {
+        _ = process.stop()
+        budgets.stop()
+    }
 
     deinit { stop() }
 }

@@ -14,7 +14,7 @@ variable "trainer_name" {
 }
 
 variable "trainer_email" {
-  description = "The trainer's address: the sender of the mails (unless --from) and the contact on the sheets."
+  description = "The trainer's address: the sender of the mails (unless --from), the contact on the sheets, and who the session's AWS Budget notifies (labctl passes it as budget.notify)."
   type        = string
   default     = null
 }

@@ -81,5 +81,5 @@ output "instances" {
 
 output "volumes" {
   description = "Size (GiB) and type by volume id."
-  value       = { for id, v in data.aws_ebs_volume.tagged : id => { size = v.size, type = v.volume_type, state = v.state } }
+  value       = { for id, v in data.aws_ebs_volume.tagged : id => { size = v.size, type = v.volume_type } }
 }

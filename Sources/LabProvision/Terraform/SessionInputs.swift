@@ -33,6 +33,8 @@ public struct SessionInputs: Sendable {
     /// Spare clusters among `clusters`, by cluster key: the discrete id of the participant
     /// each was handed to, "" while free. Only tags follow it (terraform/session/spares.tf).
     public var spareAssignments: [String: String] = [:]
+    /// The session's AWS Budget (see `BudgetInputs`); nil: none (Terraform's default).
+    public var budget: BudgetInputs?
 
     public init(session: String, operatorPublicKey: String, clusters: [Cluster]) {
         self.session = session
@@ -41,7 +43,7 @@ public struct SessionInputs: Sendable {
     }
 
     /// The `.tfvars.json` text: `session_name`, `participants`, `cluster_secrets`, `operator_public_key`,
-    /// the lifetime variables and, with spares, `spare_clusters`.
+    /// the lifetime variables, the budget and, with spares, `spare_clusters`.
     public func renderJSON() throws -> Data {
         var participants: [String: Any] = [:]
         var secrets: [String: Any] = [:]
@@ -55,7 +57,7 @@ public struct SessionInputs: Sendable {
             "operator_public_key": operatorPublicKey,
             "participants": participants,
             "cluster_secrets": secrets,
-        ].merging(lifetime.variables) { a, _ in a }
+        ].merging(lifetime.variables) { a, _ in a }.merging(budget?.variables ?? [:]) { a, _ in a }
             // Only sessions with spares carry the variable: everyone else's file stays as it was.
             .merging(spareAssignments.isEmpty ? [:] : ["spare_clusters": spareAssignments.mapValues { ["assigned_to": $0] }]) { a, _ in a }
         return try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])

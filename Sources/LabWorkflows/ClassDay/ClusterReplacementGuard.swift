@@ -22,7 +22,8 @@ public struct ClusterReplacementGuard: Sendable {
         guard let state = try await provisioner.readState(session), !state.instances.isEmpty else {
             return ClusterReplacements(clusters: [], instances: [])
         }
-        let inputs = try SessionInputsBuilder.build(session: session, registry: registry)
+        // The same inputs apply hands Terraform (end, budget): this plan also writes the var file `labctl plan` leaves.
+        let inputs = try ApplyInputs.build(session, files: LabFiles(root: provisioner.layout.root), registry: registry).inputs
         return try await provisioner.clusterReplacements(session: session, inputs: inputs, options: .init(waitForLock: waitForLock), onBusy: onBusy)
     }
 

@@ -77,7 +77,8 @@ public struct RebuildParticipants: Sendable {
         // A participant who was handed a spare has it under the spare's key in Terraform.
         let clusterKey = Dictionary(try registry.spareOwners(session: session).map { ($0.value, $0.key) }, uniquingKeysWith: { a, _ in a })
         let addresses = chosen.flatMap { Self.addresses(of: clusterKey[$0.discreteID] ?? $0.discreteID, workers: workers) }
-        let inputs = try SessionInputsBuilder.build(session: session, registry: registry)
+        // With the end and the budget: a rebuilt node gets its dead-man timer, the rest keep their ExpiresAt.
+        let inputs = try ApplyInputs.build(session, files: files, registry: registry).inputs
 
         try registry.recordApplyStart(session: session)
         for p in chosen { try registry.enterState(session: session, discreteID: p.discreteID, .rebuilt, detail: "instances being replaced") }

@@ -107,7 +107,7 @@ public struct SweepOrphans: Sendable {
 
     struct Tagged: Decodable { var arn: String; var tags: [String: String] }
     struct InstanceInfo: Decodable { var type: String; var state: String; var public_ip: String? }
-    struct VolumeInfo: Decodable { var size: Int; var type: String; var state: String }
+    struct VolumeInfo: Decodable { var size: Int; var type: String }
     struct Read { var resources: [Tagged]; var instances: [String: InstanceInfo]; var volumes: [String: VolumeInfo] }
 
     /// Runs the data-only stack with its own local state per scope under `.labctl/sweep/`.
@@ -186,7 +186,7 @@ public struct SweepOrphans: Sendable {
             guard let v = read.volumes[id] else { return nil }
             return Double(v.size) * prices.gp3GBMonth / CostModel.hoursPerMonth
         case "natgateway": return prices.natGatewayHour
-        case "security-group", "subnet", "vpc", "route-table", "internet-gateway", "network-interface": return 0
+        case "security-group", "subnet", "vpc", "route-table", "internet-gateway", "network-interface", "budget": return 0
         default: return nil
         }
     }
@@ -214,6 +214,9 @@ public struct SweepOrphans: Sendable {
         case "loadbalancer": return "aws elbv2 delete-load-balancer --region \(region) --load-balancer-arn \(arn)"
         case "subnet": return "aws ec2 delete-subnet --region \(region) --subnet-id \(id)"
         case "vpc": return "aws ec2 delete-vpc --region \(region) --vpc-id \(id)"
+        case "budget": // a session's AWS Budget: account-wide, its ARN names the account
+            let account = arn.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false).dropFirst(4).first.map(String.init) ?? ""
+            return "aws budgets delete-budget --account-id \(account) --budget-name \(id)"
         default: return "aws resourcegroupstaggingapi get-resources --region \(region) --resource-arn-list \(arn)  # then delete it with its service's own command"
         }
     }

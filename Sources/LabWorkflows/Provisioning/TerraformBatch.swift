@@ -67,13 +67,13 @@ public struct TerraformBatch: Sendable {
                 do {
                     // `spares = N` in the tfvars: the spare clusters exist before Terraform plans them.
                     if verb == .plan || verb == .apply { try SpareClusters.sync(session: session, files: files, registry: registry) }
-                    var built = verb == .output ? nil : try SessionInputsBuilder.build(session: session, registry: registry)
-                    if verb != .output, verb != .destroy {
-                        built?.lifetime = try SessionEndPolicy.terraformInputs(session, files: files, registry: registry)
-                    }
-                    inputs = built
-                    if verb != .output, verb != .destroy {
-                        for w in try files.sessionConfig(session).warnings { onEvent(.warning(session: session, w)) }
+                    switch verb {
+                    case .output: inputs = nil
+                    case .destroy: inputs = try SessionInputsBuilder.build(session: session, registry: registry)
+                    default:
+                        let built = try ApplyInputs.build(session, files: files, registry: registry)
+                        inputs = built.inputs
+                        for w in built.warnings { onEvent(.warning(session: session, w)) }
                     }
                 } catch {
                     group.addTask { Outcome(session: session, result: nil, error: "\(error)") }

@@ -26,6 +26,28 @@ struct Cost: ParsableCommand {
         var hours: Double
         var for_hours: Double
         var per_day_8h: Double
+        /// The AWS Budget an apply gives the session now (see `SessionBudget`); nil without a registry.
+        var budget: BudgetRow?
+    }
+
+    struct BudgetRow: Encodable {
+        var name: String
+        var limit_usd: Int
+        var basis: String
+        var hourly_usd: Double?
+        var planned_hours: Int?
+        var notify: [String]
+        var summary: String
+
+        init(_ plan: SessionBudget.Plan) {
+            name = plan.name
+            limit_usd = plan.limit.usd
+            basis = plan.limit.basis.rawValue
+            hourly_usd = plan.limit.hourlyUSD
+            planned_hours = plan.limit.plannedHours
+            notify = plan.notify
+            summary = plan.limit.summary
+        }
     }
 
     func run() throws {
@@ -35,7 +57,9 @@ struct Cost: ParsableCommand {
         let registry = FileManager.default.fileExists(atPath: lab.databasePath) ? try lab.openRegistry() : nil
         let rows = try names.map { s -> Row in
             let e = try SessionCost.estimate(s, files: lab.files, registry: registry, prices: table)
-            return Row(estimate: e, hours: hours, for_hours: e.perSessionHour.total * hours, per_day_8h: e.perSessionHour.total * 8)
+            let budget = try registry.map { try SessionBudget.plan(s, files: lab.files, registry: $0, prices: table) }
+            return Row(estimate: e, hours: hours, for_hours: e.perSessionHour.total * hours, per_day_8h: e.perSessionHour.total * 8,
+                       budget: budget.map(BudgetRow.init))
         }
         if json { return try JSONOutput.print(rows) }
         let usd = SessionCost.usd
@@ -45,6 +69,11 @@ struct Cost: ParsableCommand {
              usd($0.for_hours), usd($0.estimate.originalEstimateHour)]
         }))
         for row in rows { print("\(row.estimate.session): \(row.estimate.cpuCredits.note)") }
+        for row in rows {
+            guard let b = row.budget else { continue }
+            let who = b.notify.isEmpty ? "notifies nobody (no trainer_email)" : "notifies \(b.notify.joined(separator: ", ")) at 80 % and 100 % of actual spend"
+            print("\(row.estimate.session): AWS Budget \(b.summary), \(who)")
+        }
         print("Prices: \(table.region) on-demand (instances, gp3 storage, public IPv4 per address-hour); no NAT gateways. Data transfer not included.")
     }
 }

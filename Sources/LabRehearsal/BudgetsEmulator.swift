@@ -1,0 +1,211 @@
+import Foundation
+import LabCore
+
+/// A loopback stand-in for AWS Budgets next to moto (see `MotoServer`): moto 5.2.1 lacks
+/// `DescribeSubscribersForNotification` and `ListTagsForResource`, which the AWS
+/// provider's `aws_budgets_budget` calls after every create and read. Reached through
+/// `AWS_ENDPOINT_URL_BUDGETS`; budgets, notifications, subscribers and tags are kept in
+/// memory and read back by the tests with boto3 like any AWS API.
+/// The Python source is carried in the binary (as the demo's AMI fixture is), so
+/// `labctl demo` works from an installed labctl without the repository's Tests/ folder.
+public final class BudgetsEmulator: Sendable {
+    public let port: Int
+    public let logURL: URL
+    private let process: ChildProcess
+
+    public var endpoint: String { "http://127.0.0.1:\(port)" }
+    public var processIdentifier: Int32 { process.processIdentifier }
+
+    public init(directory: URL) throws {
+        port = try FreePort.find()
+        let script = directory.appendingPathComponent("budgets-emulator.py")
+        try Self.script.write(to: script, atomically: true, encoding: .utf8)
+        logURL = directory.appendingPathComponent("budgets-emulator.log")
+        FileManager.default.createFile(atPath: logURL.path, contents: nil)
+        process = try ChildProcess(try Executables.find("python3"), [script.path, String(port)],
+                                   output: .file(logURL, append: true), error: .sameAsStdout, registry: nil)
+        let deadline = Date().addingTimeInterval(30)
+        while !FreePort.canConnect(port: port) {
+            guard process.isRunning else { throw RehearsalError("the budgets emulator exited; see \(logURL.path)") }
+            guard Date() < deadline else {
+                _ = process.stop()
+                throw RehearsalError("the budgets emulator did not listen on 127.0.0.1:\(port) within 30 s")
+            }
+            usleep(50_000)
+        }
+    }
+
+    public func stop() { _ = process.stop() }
+
+    deinit { stop() }
+
+    static let script = #"""
+"""A loopback stand-in for AWS Budgets (JSON 1.1, target prefix AWSBudgetServiceGateway.).
+moto 5.2.1 lacks DescribeSubscribersForNotification and ListTagsForResource, which the
+AWS provider's aws_budgets_budget calls after every create and read, so budgets go
+here (AWS_ENDPOINT_URL_BUDGETS) and stay in memory. Unknown targets answer 400 and
+are logged, so a provider that calls something new is seen at once.
+Usage: budgets-emulator.py [PORT] (127.0.0.1, 0: a free one); prints "listening PORT" once bound;
+one line per request on stderr; stops on SIGTERM."""
+import calendar
+import json
+import signal
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+budgets = {}        # (account, name) -> Budget
+notifications = {}  # (account, name) -> [{"Notification": n, "Subscribers": [...]}]
+tags = {}           # ARN -> {key: value}
+lock = threading.Lock()
+
+
+class Fault(Exception):
+    def __init__(self, kind, message, status=400):
+        super().__init__(message)
+        self.kind, self.message, self.status = kind, message, status
+
+
+def arn(account, name):
+    return f"arn:aws:budgets::{account}:budget/{name}"
+
+
+def same_notification(a, b):
+    keys = ("NotificationType", "ComparisonOperator", "Threshold")
+    return all(a.get(k) == b.get(k) for k in keys) and a.get("ThresholdType", "PERCENTAGE") == b.get("ThresholdType", "PERCENTAGE")
+
+
+def budget_of(body):
+    key = (body["AccountId"], body["BudgetName"])
+    if key not in budgets:
+        raise Fault("NotFoundException", f"Unable to get budget: {key[1]} - the budget doesn't exist.")
+    return key
+
+
+def entry_of(key, notification):
+    for e in notifications.get(key, []):
+        if same_notification(e["Notification"], notification):
+            return e
+    raise Fault("NotFoundException", f"Unable to find notification for budget {key[1]}")
+
+
+def normalised(budget):
+    b = dict(budget)
+    if not b.get("TimePeriod", {}).get("Start"):
+        now = time.gmtime()
+        b["TimePeriod"] = {"Start": calendar.timegm((now.tm_year, now.tm_mon, 1, 0, 0, 0)),
+                           "End": b.get("TimePeriod", {}).get("End") or 3706473600}  # AWS's default end: 2087-06-15
+    b.setdefault("CostFilters", {})
+    b["CalculatedSpend"] = {"ActualSpend": {"Amount": "0", "Unit": b.get("BudgetLimit", {}).get("Unit", "USD")}}
+    return b
+
+
+def add_notification(key, notification, subscribers):
+    if any(same_notification(e["Notification"], notification) for e in notifications.get(key, [])):
+        raise Fault("DuplicateRecordException", f"the notification already exists for {key[1]}")
+    n = dict(notification)
+    n.setdefault("NotificationState", "OK")
+    notifications.setdefault(key, []).append({"Notification": n, "Subscribers": list(subscribers)})
+
+
+def handle(action, body):
+    if action == "CreateBudget":
+        b = body["Budget"]
+        key = (body["AccountId"], b["BudgetName"])
+        if key in budgets:
+            raise Fault("DuplicateRecordException", f"Error creating budget: {key[1]} - the budget already exists.")
+        budgets[key] = normalised(b)
+        for ns in body.get("NotificationsWithSubscribers", []):
+            add_notification(key, ns["Notification"], ns["Subscribers"])
+        tags[arn(*key)] = {t["Key"]: t["Value"] for t in body.get("ResourceTags", [])}
+        return {}
+    if action == "DescribeBudget":
+        return {"Budget": budgets[budget_of(body)]}
+    if action == "DescribeBudgets":
+        return {"Budgets": [b for (a, _), b in sorted(budgets.items()) if a == body["AccountId"]]}
+    if action == "UpdateBudget":
+        b = body["NewBudget"]
+        key = budget_of({"AccountId": body["AccountId"], "BudgetName": b["BudgetName"]})
+        budgets[key] = normalised(b)
+        return {}
+    if action == "DeleteBudget":
+        key = budget_of(body)
+        del budgets[key]
+        notifications.pop(key, None)
+        tags.pop(arn(*key), None)
+        return {}
+    if action == "CreateNotification":
+        add_notification(budget_of(body), body["Notification"], body.get("Subscribers", []))
+        return {}
+    if action == "DeleteNotification":
+        key = budget_of(body)
+        notifications[key].remove(entry_of(key, body["Notification"]))
+        return {}
+    if action == "UpdateNotification":
+        e = entry_of(budget_of(body), body["OldNotification"])
+        e["Notification"] = dict(body["NewNotification"], NotificationState="OK")
+        return {}
+    if action == "DescribeNotificationsForBudget":
+        return {"Notifications": [e["Notification"] for e in notifications.get(budget_of(body), [])]}
+    if action == "DescribeSubscribersForNotification":
+        return {"Subscribers": entry_of(budget_of(body), body["Notification"])["Subscribers"]}
+    if action == "CreateSubscriber":
+        entry_of(budget_of(body), body["Notification"])["Subscribers"].append(body["Subscriber"])
+        return {}
+    if action == "DeleteSubscriber":
+        e = entry_of(budget_of(body), body["Notification"])
+        e["Subscribers"] = [s for s in e["Subscribers"] if s != body["Subscriber"]]
+        return {}
+    if action == "ListTagsForResource":
+        return {"ResourceTags": [{"Key": k, "Value": v} for k, v in sorted(tags.get(body["ResourceARN"], {}).items())]}
+    if action == "TagResource":
+        tags.setdefault(body["ResourceARN"], {}).update({t["Key"]: t["Value"] for t in body["ResourceTags"]})
+        return {}
+    if action == "UntagResource":
+        for k in body["ResourceTagKeys"]:
+            tags.get(body["ResourceARN"], {}).pop(k, None)
+        return {}
+    raise Fault("InvalidParameterException", f"budgets emulator does not answer {action}")
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    def reply(self, status, body, error_type=None):
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/x-amz-json-1.1")
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("x-amzn-RequestId", "budgets-emulator")
+        if error_type:
+            self.send_header("x-amzn-ErrorType", error_type)
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_POST(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        body = json.loads(self.rfile.read(length) or b"{}")
+        action = (self.headers.get("X-Amz-Target") or "").split(".")[-1]
+        try:
+            with lock:
+                out = handle(action, body)
+            print(f"{action} 200", file=sys.stderr, flush=True)
+            self.reply(200, out)
+        except Fault as f:
+            print(f"{action} {f.status} {f.kind}: {f.message}", file=sys.stderr, flush=True)
+            self.reply(f.status, {"__type": f.kind, "Message": f.message}, f.kind)
+        except (KeyError, TypeError, ValueError) as e:
+            print(f"{action} 400 malformed: {e!r}", file=sys.stderr, flush=True)
+            self.reply(400, {"__type": "InvalidParameterException", "Message": f"malformed {action}: {e!r}"}, "InvalidParameterException")
+
+
+server = ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1]) if len(sys.argv) > 1 else 0), Handler)
+signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=server.shutdown).start())
+print(f"listening {server.server_address[1]}", flush=True)
+server.serve_forever()
+"""#
+}

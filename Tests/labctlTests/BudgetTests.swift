@@ -1,0 +1,177 @@
+import Foundation
+import LabTestSupport
+import XCTest
+
+/// Each session gets an AWS Budget, on the emulator: a real `labctl apply` (real
+/// Terraform, the real AWS provider) against moto, with Budgets answered by the
+/// loopback budgets emulator that `MotoServer` starts. The budgets are read back through
+/// the Budgets API (boto3), never from Terraform's state.
+/// The tests run in their letter order (the destroy last).
+final class BudgetTests: XCTestCase {
+    nonisolated(unsafe) static var lab: TemporaryDirectory!
+    nonisolated(unsafe) static var moto: MotoServer!
+    nonisolated(unsafe) static var env: [String: String] = [:]
+    nonisolated(unsafe) static var applyResult: Shell.Output!
+    /// bud's end as written by create-config (UTC, "+00:00") and as the ExpiresAt tag has it.
+    nonisolated(unsafe) static var budEnd = Date()
+    static let amiID = "ami-0a1b2c3d4e5f60718"
+    static let trainer = "trainer@example.org"
+
+    /// bud: 2 participants, 1 worker each, ends 10 h 30 min after set-up, so its planned
+    /// hours (first apply → end + 2 h grace) are 12.5 minus the minutes set-up takes: 13 whole hours.
+    /// Per cluster, eu-west-1 list prices: t3.medium 0.0456 + t3.small 0.0228, two 30 GB gp3 roots
+    /// at 0.088/GB-month over 730 h, two public IPv4 at 0.005.
+    static let budHourly = 2 * (0.0456 + 0.0228 + 60 * 0.088 / 730 + 2 * 0.005)
+    static let budLimit = Int((budHourly * 13 * 1.5).rounded(.up)) // $3.34 → $4
+
+    override class func setUp() {
+        do {
+            lab = try TemporaryDirectory("budgets")
+            moto = try MotoServer(amisPath: RepositoryPaths.motoAMIs.path, directory: lab.url)
+            env = moto.environment()
+            try RepositoryPaths.copyTerraform(to: lab.url)
+            try FileManager.default.createDirectory(at: lab.file("sessions"), withIntermediateDirectories: true)
+            let minute = (Date().timeIntervalSince1970 / 60).rounded(.down) * 60
+            budEnd = Date(timeIntervalSince1970: minute + 10.5 * 3600)
+            try run(["create-config", "bud", "--workers", "1", "--ssh-from", "198.51.100.0/24", "--end", endText(budEnd)])
+            try run(["create-config", "solo", "--workers", "0", "--ssh-from", "198.51.100.0/24", "--end", "2099-06-01T17:00:00+02:00"])
+            for (s, extra) in [("bud", "trainer_email = \"\(trainer)\"\n"), ("solo", "budget_usd = 75\n")] {
+                let url = lab.file("sessions/\(s).tfvars")
+                let text = try String(contentsOf: url, encoding: .utf8) + "ami_id = \"\(amiID)\"\n" + extra
+                try text.write(to: url, atomically: true, encoding: .utf8)
+            }
+            for (s, n) in [("bud", "ann.lee"), ("bud", "bob.kim"), ("solo", "cy.dee")] {
+                let key = try KeyGen.generate(in: lab.url, name: "\(s)-\(n)")
+                try run(["keys", "add", s, n, "--file", key.publicKeyPath])
+            }
+            try run(["network", "apply", "-y"])
+            applyResult = try LabctlBinary.run(["apply", "bud", "solo", "-y", "--skip-preflight"], env: env, directory: lab.url)
+        } catch {
+            applyResult = Shell.Output(status: -1, stdout: "", stderr: "setup failed: \(error)")
+        }
+    }
+
+    override class func tearDown() {
+        moto?.stop()
+        lab?.remove()
+    }
+
+    /// `2026-11-30T17:46:00+00:00`; `utc: true`: `2026-11-30T17:46:00Z` (the tag).
+    static func endText(_ date: Date, utc: Bool = false) -> String {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime]
+        return utc ? f.string(from: date) : f.string(from: date).replacingOccurrences(of: "Z", with: "+00:00")
+    }
+
+    @discardableResult
+    static func run(_ args: [String]) throws -> Shell.Output {
+        let r = try LabctlBinary.run(args, env: env, directory: lab.url)
+        guard r.status == 0 else { throw TestSupportError("labctl \(args.joined(separator: " ")) failed: \(r.stdout)\(r.stderr)") }
+        return r
+    }
+
+    func requireApplied() throws {
+        guard Self.applyResult.status == 0 else {
+            throw TestSupportError("apply failed: \(Self.applyResult.stdout)\(Self.applyResult.stderr)")
+        }
+    }
+
+    /// The budgets as the Budgets API returns them, by name.
+    func budgets() throws -> [String: [String: Any]] {
+        let r = try Shell.run("python3", [RepositoryPaths.fixtures.appendingPathComponent("budgets_inventory.py").path],
+                              environment: ProcessInfo.processInfo.environment.merging(Self.env) { _, b in b })
+        XCTAssertEqual(r.status, 0, r.stderr)
+        return try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: [String: Any]])
+    }
+
+    func testA_TheSessionHasAMonthlyCostBudgetOnItsSessionTagWithTheEstimatedLimit() throws {
+        try requireApplied()
+        let budget = try XCTUnwrap(try budgets()["labctl-k8s-training-bud"], "no budget for bud")
+        XCTAssertEqual(budget["type"] as? String, "COST")
+        XCTAssertEqual(budget["time_unit"] as? String, "MONTHLY")
+        let limit = try XCTUnwrap(budget["limit"] as? [String: String])
+        XCTAssertEqual(limit["Unit"], "USD")
+        XCTAssertEqual(Double(limit["Amount"] ?? ""), Double(Self.budLimit), "estimate × planned hours × 1.5, whole dollars")
+        XCTAssertEqual(budget["cost_filters"] as? [String: [String]], ["TagKeyValue": ["user:Session$bud"]])
+        XCTAssertEqual((budget["tags"] as? [String: String])?["Session"], "bud")
+    }
+
+    func testB_ItNotifiesTheTrainerAt80And100PercentOfActualSpend() throws {
+        try requireApplied()
+        let budget = try XCTUnwrap(try budgets()["labctl-k8s-training-bud"])
+        let notifications = try XCTUnwrap(budget["notifications"] as? [[String: Any]])
+        XCTAssertEqual(notifications.compactMap { $0["threshold"] as? Double }.sorted(), [80, 100])
+        for n in notifications {
+            XCTAssertEqual(n["type"] as? String, "ACTUAL")
+            XCTAssertEqual(n["operator"] as? String, "GREATER_THAN")
+            XCTAssertEqual(n["threshold_type"] as? String, "PERCENTAGE")
+            XCTAssertEqual(n["subscribers"] as? [[String: String]], [["SubscriptionType": "EMAIL", "Address": Self.trainer]])
+        }
+    }
+
+    func testC_BudgetUSDSetsTheLimitAndASessionWithoutAnAddressIsWarnedAbout() throws {
+        try requireApplied()
+        let budget = try XCTUnwrap(try budgets()["labctl-k8s-training-solo"], "no budget for solo")
+        XCTAssertEqual(Double((budget["limit"] as? [String: String])?["Amount"] ?? ""), 75)
+        XCTAssertEqual(budget["cost_filters"] as? [String: [String]], ["TagKeyValue": ["user:Session$solo"]])
+        XCTAssertEqual((budget["notifications"] as? [Any])?.count, 0, "nobody to notify")
+        let output = Self.applyResult.stdout + Self.applyResult.stderr
+        XCTAssertTrue(output.contains("solo: no trainer_email in sessions/solo.tfvars"), output)
+        XCTAssertFalse(output.contains("bud: no trainer_email"), output)
+    }
+
+    func testD_CostShowsTheBudgetTerraformWasGiven() throws {
+        try requireApplied()
+        let r = try Self.run(["cost", "bud", "solo", "--json"])
+        let rows = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]])
+        let budgets = rows.compactMap { $0["budget"] as? [String: Any] }
+        XCTAssertEqual(budgets.compactMap { $0["limit_usd"] as? Int }, [Self.budLimit, 75])
+        XCTAssertEqual(budgets.compactMap { $0["basis"] as? String }, ["estimate", "budget_usd"])
+        XCTAssertEqual(budgets.first?["notify"] as? [String], [Self.trainer])
+        let text = try Self.run(["cost", "bud"]).stdout
+        XCTAssertTrue(text.contains("bud: AWS Budget $\(Self.budLimit)/month"), text)
+    }
+
+    /// A second apply with a later end (what `extend` runs): Terraform moves the ExpiresAt tag
+    /// on every resource, the security group rules too, and the budget grows with the planned
+    /// hours (first apply → new end + 2 h: 13 + 24 = 37 h).
+    func testE_ALaterEndIsAppliedAgainAndRaisesTheBudget() throws {
+        try requireApplied()
+        let later = Self.budEnd.addingTimeInterval(24 * 3600)
+        let url = Self.lab.file("sessions/bud.tfvars")
+        let text = try String(contentsOf: url, encoding: .utf8)
+        XCTAssertTrue(text.contains(Self.endText(Self.budEnd)), text)
+        try text.replacingOccurrences(of: Self.endText(Self.budEnd), with: Self.endText(later)).write(to: url, atomically: true, encoding: .utf8)
+        let r = try LabctlBinary.run(["apply", "bud", "-y", "--skip-preflight"], env: Self.env, directory: Self.lab.url)
+        XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+
+        let budget = try XCTUnwrap(try budgets()["labctl-k8s-training-bud"])
+        XCTAssertEqual(Double((budget["limit"] as? [String: String])?["Amount"] ?? ""), (Self.budHourly * 37 * 1.5).rounded(.up))
+        XCTAssertEqual((budget["notifications"] as? [Any])?.count, 2)
+
+        let rules = try Shell.run("python3", ["-c", """
+            import boto3, json, os
+            ec2 = boto3.client("ec2", endpoint_url=os.environ["AWS_ENDPOINT_URL"])
+            out = []
+            for r in ec2.describe_security_group_rules()["SecurityGroupRules"]:
+                tags = {t["Key"]: t["Value"] for t in r.get("Tags", [])}
+                if tags.get("Session") == "bud":
+                    out.append({"id": r["SecurityGroupRuleId"], "protocol": r["IpProtocol"], "expires": tags.get("ExpiresAt")})
+            print(json.dumps(out))
+            """], environment: ProcessInfo.processInfo.environment.merging(Self.env) { _, b in b })
+        XCTAssertEqual(rules.status, 0, rules.stderr)
+        let found = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(rules.stdout.utf8)) as? [[String: String]])
+        // Per cluster: SSH in, intra-cluster (protocol -1, the one moto refused to modify), all out.
+        XCTAssertEqual(found.count, 6, rules.stdout)
+        XCTAssertTrue(found.contains { $0["protocol"] == "-1" }, rules.stdout)
+        for rule in found { XCTAssertEqual(rule["expires"], Self.endText(later, utc: true), "\(rule)") }
+    }
+
+    func testF_DestroyRemovesTheSessionsBudgetOnly() throws {
+        try requireApplied()
+        try Self.run(["destroy", "solo", "-y"])
+        let left = try budgets()
+        XCTAssertNil(left["labctl-k8s-training-solo"])
+        XCTAssertNotNil(left["labctl-k8s-training-bud"])
+    }
+}
