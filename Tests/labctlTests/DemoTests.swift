@@ -37,8 +37,8 @@ final class DemoTests: XCTestCase {
     func testRegistryHoldsParticipantsVerificationsAndPins() throws {
         guard Self.result.status == 0 else { return XCTFail("the demo failed: see testDemoSucceedsAndSaysAWSIsEmulated") }
         let registry = try Registry(path: Self.lab.appendingPathComponent(".labctl/lab.sqlite").path)
-        // 3 participants in demo-1 (1 worker each), 2 in demo-2 (0 workers).
-        for (session, count, workers) in [("demo-1", 3, 1), ("demo-2", 2, 0)] {
+        // 3 participants in demo-1 (1 worker each) plus the late joiner on its spare, 2 in demo-2 (0 workers).
+        for (session, count, workers) in [("demo-1", 4, 1), ("demo-2", 2, 0)] {
             let people = try registry.participants(in: session)
             XCTAssertEqual(people.count, count, session)
             let verifications = try registry.verifications(session: session)
@@ -57,9 +57,28 @@ final class DemoTests: XCTestCase {
         XCTAssertNil(people["ada.lovelace"]?.email)
     }
 
+    /// Class day's late joiner: Hedy's key came after the apply and `labctl assign` handed
+    /// her demo-1's one spare — verified ready with her own key, without a Terraform run.
+    func testLateJoinerGotTheSpareAndIsReady() throws {
+        guard Self.result.status == 0 else { return XCTFail("the demo failed") }
+        let registry = try Registry(path: Self.lab.appendingPathComponent(".labctl/lab.sqlite").path)
+        let hedy = try XCTUnwrap(try registry.participants(in: "demo-1").first { $0.name == "hedy.lamarr" })
+        let spares = try registry.spares(session: "demo-1")
+        XCTAssertEqual(spares.count, 1, "\(spares)")
+        XCTAssertEqual(try registry.spareOwners(session: "demo-1"), [spares[0].clusterKey: hedy.discreteID])
+        let verification = try XCTUnwrap(try registry.verifications(session: "demo-1").first { $0.discreteID == hedy.discreteID })
+        XCTAssertTrue(verification.ready, "\(verification)")
+        XCTAssertNotNil(try registry.hostKeys(session: "demo-1").first { $0.discreteID == hedy.discreteID })
+        // No Terraform apply for her: demo-1 has exactly one apply log, the deploy's.
+        let logs = try FileManager.default.contentsOfDirectory(atPath: Self.lab.appendingPathComponent(".labctl/logs/demo-1").path)
+        XCTAssertEqual(logs.filter { $0.hasSuffix("-apply.log") }.count, 1, "\(logs)")
+        XCTAssertTrue(Self.result.stdout.contains("hedy.lamarr joined demo-1 late"), output)
+    }
+
     func testTerraformStateHasOneInstancePerNode() throws {
         guard Self.result.status == 0 else { return XCTFail("the demo failed") }
-        for (session, expected) in [("demo-1", 3 * 2), ("demo-2", 2 * 1)] {
+        // demo-1: 3 participants + 1 spare (1 worker each); demo-2: 2 single-node clusters.
+        for (session, expected) in [("demo-1", 4 * 2), ("demo-2", 2 * 1)] {
             let state = Self.lab.appendingPathComponent("terraform/session/terraform.tfstate.d/\(session)/terraform.tfstate")
             let object = try JSONSerialization.jsonObject(with: Data(contentsOf: state)) as? [String: Any]
             let resources = object?["resources"] as? [[String: Any]] ?? []
@@ -75,7 +94,7 @@ final class DemoTests: XCTestCase {
         let dir = Self.lab.appendingPathComponent("participant-access/demo-1")
         let files = try FileManager.default.contentsOfDirectory(atPath: dir.path)
         for ext in ["txt", "md", "html"] {
-            XCTAssertEqual(files.filter { $0.hasSuffix(".\(ext)") && $0 != "index.html" && !$0.hasPrefix("sheets-") }.count, 3, "\(ext): \(files)")
+            XCTAssertEqual(files.filter { $0.hasSuffix(".\(ext)") && $0 != "index.html" && !$0.hasPrefix("sheets-") }.count, 4, "\(ext): \(files)")
         }
         // Mails only for those with an address: the two who joined over HTTP.
         XCTAssertEqual(Set(files.filter { $0.hasSuffix(".eml") }), ["zoe.muller-ludenscheidt.eml", "grace.hopper.eml"], "\(files)")

@@ -14,9 +14,11 @@ struct Demo: ParsableCommand {
           2. creates sessions of different sizes and participant keys, submits some
              through the running intake service (HTTP) and imports the others from
              participants/<session>/;
-          3. applies the network and the sessions in parallel with real Terraform;
-          4. starts one loopback sshd per participant master that replays a kubeadm
-             node becoming ready, and runs `labctl verify --wait` against them;
+          3. applies the network and the sessions in parallel with real Terraform
+             (the first session keeps one spare cluster for a late joiner);
+          4. starts one loopback sshd per participant master (and spare) that replays
+             a kubeadm node becoming ready, and runs `labctl verify --wait` against them;
+             then a late joiner's key arrives and `labctl assign` hands them the spare;
           5. renders the connection sheets and prints a summary.
         Everything it started is stopped at the end, on failure and on Ctrl-C.
         Only 127.0.0.1 is ever dialled. Needs terraform, moto_server and sshd

@@ -23,6 +23,18 @@ enum DemoMasters {
                 run.facts.masters += 1
                 inventory[p.discreteID] = ["host": master.host, "port": master.port]
             }
+            // Spare clusters: the operator's key only, until `labctl assign` adds a late joiner's.
+            let deployed = Set(try registry.clusters(session: s.name).map(\.discreteID))
+            for spare in try registry.spares(session: s.name) where spare.isFree && deployed.contains(spare.clusterKey) {
+                let dir = run.labDir.appendingPathComponent(".labctl/demo-masters/\(s.name)/\(spare.clusterKey)")
+                try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+                let master = try LoopbackMaster(directory: dir, authorizedKeys: [secret.operatorPublicKey],
+                                                replay: .becomesReady(workers: s.workers, cloudInitDoneAfter: run.readyAfter * 0.5,
+                                                                      nodesReadyAfter: run.readyAfter))
+                supervisor.onCleanup("spare \(spare.clusterKey)") { master.stop() }
+                run.facts.masters += 1
+                inventory[spare.clusterKey] = ["host": master.host, "port": master.port]
+            }
             let file = run.labDir.appendingPathComponent(".labctl/demo-inventory-\(s.name).json")
             let data = try JSONSerialization.data(withJSONObject: inventory, options: [.prettyPrinted, .sortedKeys])
             try data.write(to: file)

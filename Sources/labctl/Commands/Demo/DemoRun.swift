@@ -104,6 +104,9 @@ final class DemoRun: @unchecked Sendable {
         }
         progress.end("\(facts.verification.values.flatMap { $0 }.filter(\.ready).count) of \(facts.masters) masters ready")
 
+        progress.begin("A late joiner gets \(sessionNames[0])'s spare cluster (`labctl assign`)")
+        progress.end(try DemoLateJoiner.run(self, supervisor: supervisor, inventories: inventories))
+
         progress.begin("Rendering connection sheets")
         for s in sessionNames {
             try supervisor.labctl("sheets-\(s)", ["sheets", s, "--format", "all"])
@@ -117,7 +120,8 @@ final class DemoRun: @unchecked Sendable {
     private func createSessions(_ supervisor: DemoSupervisor) throws {
         for s in plan.sessions {
             // SSH only from the (documentation-range) training room, as a trainer should set it.
-            try supervisor.labctl("create-\(s.name)", ["create-config", s.name, "--workers", String(s.workers), "--ssh-from", "203.0.113.0/24"])
+            try supervisor.labctl("create-\(s.name)", ["create-config", s.name, "--workers", String(s.workers), "--ssh-from", "203.0.113.0/24"]
+                                  + DemoLateJoiner.spareArguments(s.name, plan: plan))
             let file = lab.sessionFile(s.name)
             let extra = """
             ami_id        = "\(EmulatedImages.amiID)"
