@@ -67,18 +67,8 @@ final class ClassDayChangesTests: XCTestCase {
     func plannedChanges() throws -> [(address: String, actions: [String])] {
         let plan = try labctl(["plan", "s1"])
         XCTAssertEqual(plan.status, 0, plan.stdout + plan.stderr)
-        let env = Self.lab.processEnvironment.merging(["TF_WORKSPACE": "s1", "TF_IN_AUTOMATION": "1"]) { _, b in b }
-        let stack = Self.lab.file("terraform/session")
-        let planFile = Self.lab.file("test-plan.tfplan")
-        defer { try? FileManager.default.removeItem(at: planFile) }
-        let planned = try Shell.run("terraform", ["plan", "-input=false", "-no-color", "-out=\(planFile.path)",
-                                                  "-var-file=\(Self.lab.file("sessions/s1.tfvars").path)",
-                                                  "-var-file=\(Self.lab.file(".labctl/vars/s1.tfvars.json").path)"],
-                                    environment: env, directory: stack)
-        XCTAssertEqual(planned.status, 0, planned.stdout + planned.stderr)
-        let shown = try Shell.run("terraform", ["show", "-json", planFile.path], environment: env, directory: stack)
-        let root = try JSONSerialization.jsonObject(with: Data(shown.stdout.utf8)) as! [String: Any]
-        return (root["resource_changes"] as? [[String: Any]] ?? []).map {
+        let changes = try TerraformPlanJSON.resourceChanges(lab: Self.lab.url, session: "s1", environment: Self.lab.processEnvironment)
+        return changes.map {
             ($0["address"] as! String, ($0["change"] as! [String: Any])["actions"] as! [String])
         }
     }
