@@ -4,7 +4,7 @@
 # (Benchmarks/IntakeBenchPeer), both release builds, same wrk load, same run.
 # Then the submissions: 1,000 distinct participants (valid ed25519 keys, made here)
 # posted to `POST /api/v1/join/<code>` of one session over 64 keep-alive connections
-# (scripts/bench/post-load.py), against the peer's bare POST route with the same bodies;
+# (scripts/bench/post-load.c, a compiled epoll client, so the client is not the limit), against the peer's bare POST route with the same bodies;
 # a warm-up round, then BENCH_ROUNDS measured rounds (median reported), each into a new
 # session, whose rows are counted in SQLite afterwards (lost = acknowledged but not stored,
 # duplicated = stored more than once or stored without an acknowledgement).
@@ -32,6 +32,7 @@ code=${url##*/}
 p1=$(free_port); "$bin/labctl" serve --port "$p1" >"$work/serve.log" 2>&1 & pids+=($!)
 p2=$(free_port); "$bin/intake-bench-peer" "$p2" >"$work/peer.log" 2>&1 & pids+=($!)
 wait_port "$p1"; wait_port "$p2"
+cc -O2 -o "$work/post-load" scripts/bench/post-load.c
 rate() { wrk -t"$threads" -c"$conns" -d"${secs}s" "$1" | awk '/Requests\/sec/{print $2}'; }
 rate "http://127.0.0.1:$p1/join/$code" >/dev/null   # warm-up, not counted
 rate "http://127.0.0.1:$p2/join/x" >/dev/null
@@ -57,8 +58,8 @@ for r in $(seq 0 "$rounds"); do
   session=bench-post-$r
   "$bin/labctl" create-config "$session" --ssh-from 198.51.100.0/24 >/dev/null
   pcode=$("$bin/labctl" open "$session" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["join_url"].rsplit("/",1)[1])')
-  scripts/bench/post-load.py "$p1" "/api/v1/join/$pcode" "$work/post-$r.jsonl" "$conns" >"$work/post-labctl-$r.json"
-  scripts/bench/post-load.py "$p2" "/api/v1/join/x" "$work/post-$r.jsonl" "$conns" >"$work/post-peer-$r.json"
+  "$work/post-load" "$p1" "/api/v1/join/$pcode" "$work/post-$r.jsonl" "$conns" >"$work/post-labctl-$r.json"
+  "$work/post-load" "$p2" "/api/v1/join/x" "$work/post-$r.jsonl" "$conns" >"$work/post-peer-$r.json"
   [ "$r" = 0 ] || echo "$r $session" >>"$work/post-results"
 done
 
