@@ -38,8 +38,8 @@ enum PodNetworkRows {
 
     static func insert(participantID: Int64, network: String, _ db: Database) throws {
         guard let cidr = IPv4CIDR(network) else { throw RegistryError.pool(.invalidRange(network, clusterPrefix: 32)) }
-        try db.execute(sql: "INSERT INTO \(table) (participantID, firstAddress, lastAddress) VALUES (?, ?, ?)",
-                       arguments: [participantID, Int64(cidr.address), Int64(cidr.lastAddress)])
+        try db.cachedStatement(sql: "INSERT INTO \(table) (participantID, firstAddress, lastAddress) VALUES (?, ?, ?)")
+            .execute(arguments: [participantID, Int64(cidr.address), Int64(cidr.lastAddress)])
     }
 
     static func usage(_ db: Database) throws -> PodNetworkUsage {

@@ -32,9 +32,10 @@ struct RegistrationAllocator {
         let bucket = Self.bucket(session, name.first)
         if takenIDs[bucket] == nil {
             // Discrete ids are [a-z0-9.-], all below 0x7F: [first, first+DEL) is "starts with first".
-            takenIDs[bucket] = Set(try String.fetchAll(db, sql: """
+            // Cached: a batch of distinct first names runs this once per submission.
+            takenIDs[bucket] = Set(try String.fetchAll(db.cachedStatement(sql: """
                 SELECT discreteID FROM participant WHERE session = ? AND discreteID >= ? AND discreteID < ?
-                """, arguments: [session, name.first, name.first + "\u{7F}"]))
+                """), arguments: [session, name.first, name.first + "\u{7F}"]))
         }
         return DiscreteID.assign(for: name, taken: takenIDs[bucket]!)
     }

@@ -95,16 +95,21 @@ extension Registry {
     /// (then nothing in the batch happened).
     public func applyIntake(_ operations: [IntakeOperation]) async throws -> [Result<IntakeOutcome, IntakeRefusal>] {
         let pool = self.pool
+        // Hashes and fresh tokens are computed here, before the write: the one
+        // serial writer is the intake's bottleneck, so it should only touch SQLite.
+        let prepared = operations.map(PreparedIntake.init)
         return try await database.write { db in
             var allocator = RegistrationAllocator(pool: pool)
+            // Code digest -> open session, for this transaction only (a close commits in another one).
+            var sessions: [String: String?] = [:]
             var results: [Result<IntakeOutcome, IntakeRefusal>] = []
             results.reserveCapacity(operations.count)
-            for operation in operations {
+            for (operation, prepared) in zip(operations, prepared) {
                 var outcome: IntakeOutcome?
                 var refusal: IntakeRefusal?
                 do {
                     try db.inSavepoint {
-                        outcome = try Self.apply(operation, allocator: &allocator, db)
+                        outcome = try Self.apply(operation, prepared: prepared, sessions: &sessions, allocator: &allocator, db)
                         return .commit
                     }
                 } catch let e as IntakeRefusal {
@@ -127,22 +132,25 @@ extension Registry {
         }
     }
 
-    static func apply(_ operation: IntakeOperation, allocator: inout RegistrationAllocator, _ db: Database) throws -> IntakeOutcome {
+    static func apply(_ operation: IntakeOperation, prepared: PreparedIntake, sessions: inout [String: String?],
+                      allocator: inout RegistrationAllocator, _ db: Database) throws -> IntakeOutcome {
         switch operation {
-        case let .enroll(code, name, displayName, email, key, interface):
-            guard SecretToken.isWellFormed(code),
-                  let session = try String.fetchOne(db, sql: "SELECT session FROM intakeCode WHERE codeDigest = ? AND isOpen",
-                                                    arguments: [SecretToken.digest(of: code)]) else {
-                throw IntakeRefusal.unknownOrClosedCode
+        case let .enroll(_, name, displayName, email, key, interface):
+            guard let digest = prepared.codeDigest, let token = prepared.token, let tokenDigest = prepared.tokenDigest else { throw IntakeRefusal.unknownOrClosedCode }
+            if sessions[digest] == nil {
+                sessions[digest] = .some(try String.fetchOne(
+                    db.cachedStatement(sql: "SELECT session FROM intakeCode WHERE codeDigest = ? AND isOpen"), arguments: [digest]))
             }
+            guard let session = sessions[digest] ?? nil else { throw IntakeRefusal.unknownOrClosedCode }
+            // The open code's row references the session row (foreign key), so it exists.
             let outcome = try register(session: session, name: name, displayName: displayName, email: email, key: key,
-                                       via: interface, existing: .refuse, allocator: &allocator, db)
+                                       via: interface, existing: .refuse, allocator: &allocator,
+                                       fingerprint: prepared.fingerprint, sessionExists: true, db)
             guard case .added(let participant) = outcome else {
                 // The same name with the same key: without the personal link nobody may claim it.
                 throw RegistryError.nameTaken(name: name.value, session: session)
             }
-            let token = SecretToken.generate()
-            try ParticipantTokenRecord(participantID: participant.record.id!, tokenDigest: token.digest, createdAt: Date()).insert(db)
+            try ParticipantTokenRecord(participantID: participant.record.id!, tokenDigest: tokenDigest, createdAt: Date()).insert(db)
             return .enrolled(participant, editToken: token)
         case let .replaceKey(token, key, interface):
             guard SecretToken.isWellFormed(token),
@@ -151,7 +159,8 @@ extension Registry {
             }
             let name = try ParticipantName(canonical: current.name)
             let outcome = try register(session: current.record.session, name: name, displayName: nil, email: nil, key: key,
-                                       via: interface, existing: .replaceKey, allocator: &allocator, db)
+                                       via: interface, existing: .replaceKey, allocator: &allocator,
+                                       fingerprint: prepared.fingerprint, db)
             switch outcome {
             case .keyReplaced(let p, let previous): return .keyReplaced(p, previousFingerprint: previous)
             case .unchanged(let p), .added(let p): return .unchanged(p)

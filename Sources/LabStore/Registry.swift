@@ -89,18 +89,27 @@ public final class Registry: Sendable {
 
     /// The body of `register`, for callers that already hold a write
     /// transaction (batches). The caller reports `.added` rows to `allocator`.
+    /// `fingerprint` may be computed by the caller outside the write transaction (it is a
+    /// hash); `sessionExists` skips the session-row check when the caller already knows it
+    /// exists (an open intake code references its session row by foreign key).
     static func register(session: String, name: ParticipantName, displayName: String?, email: String?,
                          key: SSHPublicKey, via interface: Interface, existing policy: ExistingNamePolicy,
-                         allocator: inout RegistrationAllocator, _ db: Database) throws -> RegistrationOutcome {
+                         allocator: inout RegistrationAllocator, fingerprint: String? = nil, sessionExists: Bool = false,
+                         _ db: Database) throws -> RegistrationOutcome {
         // Every way in (CLI, files, web, API) stores only addresses the mailer can send to.
         let email = try EmailAddress.optional(email)?.value
-        _ = try Self.ensureSession(session, db)
+        if !sessionExists { _ = try Self.ensureSession(session, db) }
         let now = Date()
-        let fingerprint = key.fingerprint
+        let fingerprint = fingerprint ?? key.fingerprint
+        // Cached statements: the intake writer runs these once per submission, and
+        // compiling the SQL each time cost more than SQLite running it.
         // `active` alone (not `active = 1`) so SQLite uses the partial unique index.
-        let owner = try KeyRecord.filter(KeyRecord.Columns.session == session && KeyRecord.Columns.fingerprint == fingerprint && KeyRecord.Columns.active)
-            .fetchOne(db)
-        if let current = try ParticipantRecord.all().named(name.value, in: session).fetchOne(db) {
+        let owner = try KeyRecord.fetchOne(
+            db.cachedStatement(sql: "SELECT * FROM participantKey WHERE session = ? AND fingerprint = ? AND active"),
+            arguments: [session, fingerprint])
+        if let current = try ParticipantRecord.fetchOne(
+            db.cachedStatement(sql: "SELECT * FROM participant WHERE session = ? AND name = ?"),
+            arguments: [session, name.value]) {
             let activeKey = try Self.activeKey(of: current, db)
             if activeKey.fingerprint == fingerprint {
                 return .unchanged(Participant(record: current, key: activeKey))

@@ -13,14 +13,18 @@ export LABCTL_RELEASE_SCRATCH="$scratch"
 echo "== release build ($scratch)"
 swift build -c release --scratch-path "$scratch" --product labctl >/dev/null || exit 2
 export LABCTL_BIN="$(swift build -c release --scratch-path "$scratch" --show-bin-path)/labctl"
+# The machine is shared (other builds on 2 cores): each figure is reported with the 1-minute
+# load average when its script started, so a reader can tell a quiet run from a loaded one.
+loadavg() { cut -d' ' -f1 /proc/loadavg; }
 run() { # name command...
   local name=$1; shift
-  echo "== $name: $*"
+  echo "== $name: $* (load average $(loadavg))"
+  echo "$name $(loadavg)" >>"$logs/load.txt"
   "$@" >"$logs/$name.log" 2>&1; local rc=$?
   [ $rc -eq 0 ] || echo "   $name exited $rc (see $logs/$name.log)"
   grep -E '^[^|]+\|[^|]+\|[^|]+\|[^|]+\|[^|]+$' "$logs/$name.log" >>"$logs/rows.txt"
 }
-: >"$logs/rows.txt"
+: >"$logs/rows.txt"; : >"$logs/load.txt"
 run keys-check scripts/bench/keys-check.sh "$keys"
 run intake scripts/bench/intake.sh 10      # GET /join and POST /api/v1/join (1,000 participants) rows
 run verify scripts/bench/verify.sh "$hosts"
@@ -36,3 +40,4 @@ widths = [max(len(r[i]) for r in rows + [header]) for i in range(5)]
 for r in [header] + rows:
     print("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
 PY
+echo "1-minute load average when each script started: $(tr '\n' ' ' <"$logs/load.txt")(now $(loadavg), $(nproc) cores)"

@@ -7,8 +7,8 @@
 #  2. SESSIONS sessions x PER participants (default 20 x 50) in the registry, each with a
 #     state (m1 applied for real, its state copied to m2..mN as scripts/bench/provision.sh
 #     does): `labctl status` from state (target < 1 s) vs `terraform state list` per session
-# worker_count = 0 (one node per participant) keeps moto's share small; the pod CIDR pool is
-# widened with LABCTL_POD_CIDR_POOL (the default holds 144 clusters until issue 12 item 1).
+# worker_count = 0 (one node per participant) keeps moto's share small; the default pod
+# network pool (4,608 clusters of /21) holds all 1,300 participants.
 # Prints "figure|labctl|peer|ratio|target" rows at the end.
 #   scripts/bench/apply-scale.sh [BIG] [SESSIONS] [PER]
 set -euo pipefail
@@ -44,8 +44,6 @@ export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=eu-west-1
 export TF_VAR_skip_credentials_validation=true TF_VAR_skip_requesting_account_id=true TF_VAR_skip_metadata_api_check=true
 . "$repo/scripts/tf-mirror.sh"
 export TF_CLI_CONFIG_FILE=/dev/null NO_COLOR=1
-# Room for 1,300+ clusters (/16 each): 16 + 128 + 1,024 + 512.
-export LABCTL_POD_CIDR_POOL="10.112.0.0/12,10.128.0.0/9,20.0.0.0/6,24.0.0.0/7"
 ami=$(python3 -c "import json;print(json.load(open('$repo/Tests/terraform-fixtures/moto-amis.json'))[0]['ami_id'])")
 
 lab="$work/lab"; mkdir -p "$lab/sessions"

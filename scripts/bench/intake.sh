@@ -4,11 +4,11 @@
 # (Benchmarks/IntakeBenchPeer), both release builds, same wrk load, same run.
 # Then the submissions: 1,000 distinct participants (valid ed25519 keys, made here)
 # posted to `POST /api/v1/join/<code>` of one session over 64 keep-alive connections
-# (scripts/bench/post-load.py), against the peer's bare POST route with the same bodies;
+# (scripts/bench/post-load.c, a compiled epoll client, so the client is not the limit), against the peer's bare POST route with the same bodies;
 # a warm-up round, then BENCH_ROUNDS measured rounds (median reported), each into a new
 # session, whose rows are counted in SQLite afterwards (lost = acknowledged but not stored,
 # duplicated = stored more than once or stored without an acknowledgement).
-#   scripts/bench/intake.sh [SECONDS=10]   (CONNECTIONS=64, THREADS=2, BENCH_ROUNDS=3)
+#   scripts/bench/intake.sh [SECONDS=10]   (CONNECTIONS=64, THREADS=2, BENCH_ROUNDS=3, GET_SLICES=5)
 # Prints "figure|labctl|peer|ratio|target" rows on its last lines for scripts/bench/all.sh.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -32,11 +32,21 @@ code=${url##*/}
 p1=$(free_port); "$bin/labctl" serve --port "$p1" >"$work/serve.log" 2>&1 & pids+=($!)
 p2=$(free_port); "$bin/intake-bench-peer" "$p2" >"$work/peer.log" 2>&1 & pids+=($!)
 wait_port "$p1"; wait_port "$p2"
-rate() { wrk -t"$threads" -c"$conns" -d"${secs}s" "$1" | awk '/Requests\/sec/{print $2}'; }
-rate "http://127.0.0.1:$p1/join/$code" >/dev/null   # warm-up, not counted
-rate "http://127.0.0.1:$p2/join/x" >/dev/null
-ours=$(rate "http://127.0.0.1:$p1/join/$code")
-peer=$(rate "http://127.0.0.1:$p2/join/x")
+cc -O2 -o "$work/post-load" scripts/bench/post-load.c
+rate() { wrk -t"$threads" -c"$conns" -d"$2" "$1" | awk '/Requests\/sec/{print $2}'; }
+rate "http://127.0.0.1:$p1/join/$code" 2s >/dev/null   # warm-up, not counted
+rate "http://127.0.0.1:$p2/join/x" 2s >/dev/null
+# Alternating slices (GET_SLICES of SECONDS/GET_SLICES each), so that a load change on a shared
+# machine hits both sides alike; each side's figure is the median of its slices.
+slices=${GET_SLICES:-5}; slice=$(python3 -c "print(max(1, round($secs / $slices)))")s
+: >"$work/get-ours"; : >"$work/get-peer"
+for _ in $(seq 1 "$slices"); do
+  rate "http://127.0.0.1:$p1/join/$code" "$slice" >>"$work/get-ours"
+  rate "http://127.0.0.1:$p2/join/x" "$slice" >>"$work/get-peer"
+done
+median() { sort -g "$1" | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
+ours=$(median "$work/get-ours"); peer=$(median "$work/get-peer")
+echo "GET slices ($slice each), labctl: $(tr '\n' ' ' <"$work/get-ours"); peer: $(tr '\n' ' ' <"$work/get-peer")"
 
 # --- POST: 1,000 distinct participants into one session, per round ---
 participants=1000; rounds=${BENCH_ROUNDS:-3}
@@ -57,8 +67,8 @@ for r in $(seq 0 "$rounds"); do
   session=bench-post-$r
   "$bin/labctl" create-config "$session" --ssh-from 198.51.100.0/24 >/dev/null
   pcode=$("$bin/labctl" open "$session" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["join_url"].rsplit("/",1)[1])')
-  scripts/bench/post-load.py "$p1" "/api/v1/join/$pcode" "$work/post-$r.jsonl" "$conns" >"$work/post-labctl-$r.json"
-  scripts/bench/post-load.py "$p2" "/api/v1/join/x" "$work/post-$r.jsonl" "$conns" >"$work/post-peer-$r.json"
+  "$work/post-load" "$p1" "/api/v1/join/$pcode" "$work/post-$r.jsonl" "$conns" >"$work/post-labctl-$r.json"
+  "$work/post-load" "$p2" "/api/v1/join/x" "$work/post-$r.jsonl" "$conns" >"$work/post-peer-$r.json"
   [ "$r" = 0 ] || echo "$r $session" >>"$work/post-results"
 done
 

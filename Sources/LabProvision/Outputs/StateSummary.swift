@@ -21,28 +21,120 @@ public struct StateSummary: Equatable, Sendable {
 
     public static let empty = StateSummary(resourceCount: 0, instances: [], serial: nil, terraformVersion: nil)
 
+    /// Decodes only what the summary needs: a state of 50 participants is ~1 MB, mostly
+    /// attributes nobody reads here (user data, rules), and building `[String: Any]` for all
+    /// of it (JSONSerialization) made `labctl status` of 20 such sessions take seconds.
+    /// The other resources' instances are counted, not decoded.
     public static func parse(_ data: Data) throws -> StateSummary {
         guard !data.isEmpty else { return .empty }
-        guard let root = try JSONSerialization.jsonObject(with: data) as? [String: Any] else { throw OutputsError("state is not a JSON object") }
+        let file: StateFile
+        do { file = try JSONDecoder().decode(StateFile.self, from: data) } catch let error as DecodingError {
+            throw OutputsError("the state is not a Terraform state JSON object (\(Self.describe(error)))")
+        }
         var count = 0
         var instances: [Instance] = []
-        for case let resource as [String: Any] in root["resources"] as? [Any] ?? [] {
-            guard resource["mode"] as? String == "managed" else { continue }
-            let type = resource["type"] as? String ?? ""
-            let name = resource["name"] as? String ?? ""
-            let module = resource["module"].map { "\($0)." } ?? ""
-            for case let inst as [String: Any] in resource["instances"] as? [Any] ?? [] {
-                count += 1
-                guard type == "aws_instance" else { continue }
-                let attrs = inst["attributes"] as? [String: Any] ?? [:]
-                let tags = attrs["tags"] as? [String: Any] ?? [:]
-                let key = inst["index_key"].map { "[\"\($0)\"]" } ?? ""
-                instances.append(Instance(address: "\(module)\(type).\(name)\(key)", id: attrs["id"] as? String,
-                                          state: attrs["instance_state"] as? String, publicIP: attrs["public_ip"] as? String,
-                                          participant: tags["Participant"] as? String, role: tags["Role"] as? String))
+        for resource in file.resources where resource.mode == "managed" {
+            count += resource.instanceCount
+            let module = resource.module.map { "\($0)." } ?? ""
+            for entry in resource.instances {
+                let a = entry.attributes
+                instances.append(Instance(address: "\(module)\(resource.type).\(resource.name)\(entry.indexKey?.addressSuffix ?? "")",
+                                          id: a?.id, state: a?.instance_state, publicIP: a?.public_ip,
+                                          participant: a?.tags?["Participant"] ?? nil, role: a?.tags?["Role"] ?? nil))
             }
         }
-        return StateSummary(resourceCount: count, instances: instances, serial: (root["serial"] as? NSNumber)?.intValue,
-                            terraformVersion: root["terraform_version"] as? String)
+        return StateSummary(resourceCount: count, instances: instances, serial: file.serial, terraformVersion: file.terraform_version)
     }
+
+    private static func describe(_ error: DecodingError) -> String {
+        switch error {
+        case .dataCorrupted(let c), .keyNotFound(_, let c), .typeMismatch(_, let c), .valueNotFound(_, let c):
+            let path = c.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+            return path.isEmpty ? c.debugDescription : "at \(path): \(c.debugDescription)"
+        @unknown default: return "\(error)"
+        }
+    }
+}
+
+/// The parts of a state file `StateSummary` reads; every other key is skipped by the decoder.
+private struct StateFile: Decodable {
+    var serial: Int?
+    var terraform_version: String?
+    var resources: [Resource]
+
+    enum CodingKeys: String, CodingKey { case serial, terraform_version, resources }
+
+    init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        serial = try c.decodeIfPresent(Int.self, forKey: .serial)
+        terraform_version = try c.decodeIfPresent(String.self, forKey: .terraform_version)
+        resources = try c.decodeIfPresent([Resource].self, forKey: .resources) ?? []
+    }
+
+    struct Resource: Decodable {
+        var mode: String?
+        var type: String
+        var name: String
+        var module: String?
+        var instanceCount: Int
+        /// Decoded for `aws_instance` only.
+        var instances: [InstanceEntry]
+
+        enum CodingKeys: String, CodingKey { case mode, type, name, module, instances }
+
+        init(from decoder: Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            mode = try c.decodeIfPresent(String.self, forKey: .mode)
+            type = try c.decodeIfPresent(String.self, forKey: .type) ?? ""
+            name = try c.decodeIfPresent(String.self, forKey: .name) ?? ""
+            module = try c.decodeIfPresent(String.self, forKey: .module)
+            guard c.contains(.instances), try !c.decodeNil(forKey: .instances) else {
+                instanceCount = 0; instances = []; return
+            }
+            if type == "aws_instance" && mode == "managed" {
+                instances = try c.decode([InstanceEntry].self, forKey: .instances)
+                instanceCount = instances.count
+            } else {
+                // Counting needs no decoding of the elements.
+                var list = try c.nestedUnkeyedContainer(forKey: .instances)
+                if let n = list.count { instanceCount = n } else {
+                    var n = 0
+                    while !list.isAtEnd { _ = try list.decode(Skipped.self); n += 1 }
+                    instanceCount = n
+                }
+                instances = []
+            }
+        }
+    }
+
+    struct InstanceEntry: Decodable {
+        var indexKey: IndexKey?
+        var attributes: Attributes?
+        enum CodingKeys: String, CodingKey { case indexKey = "index_key", attributes }
+    }
+
+    /// `for_each` keys are strings, `count` indexes numbers; both as Terraform writes addresses.
+    enum IndexKey: Decodable {
+        case string(String), number(Int)
+        init(from decoder: Decoder) throws {
+            let c = try decoder.singleValueContainer()
+            if let n = try? c.decode(Int.self) { self = .number(n) } else { self = .string(try c.decode(String.self)) }
+        }
+        var addressSuffix: String {
+            switch self {
+            case .string(let s): return "[\"\(s)\"]"
+            case .number(let n): return "[\(n)]"
+            }
+        }
+    }
+
+    struct Attributes: Decodable {
+        var id: String?
+        var instance_state: String?
+        var public_ip: String?
+        var tags: [String: String?]?
+    }
+
+    /// Any JSON value, read and dropped (only when a decoder cannot count a list up front).
+    struct Skipped: Decodable { init(from decoder: Decoder) throws {} }
 }

@@ -54,18 +54,20 @@ struct Status: AsyncParsableCommand {
         let names = sessions.isEmpty ? lab.files.configuredSessions() : sessions
         let registry = FileManager.default.fileExists(atPath: lab.databasePath) ? try lab.openRegistry() : nil
         let counts = try registry?.participantCounts() ?? [:]
+        let deployed = try registry?.deploymentCounts() ?? [:]
+        // Every state read up front, in parallel: parsing them is what a big event's status costs.
+        let states = try await provisioner.readStates(names)
         var rows: [Row] = []
         for s in names {
             var row = Row(session: s, participants: counts[s] ?? 0, workspace: false, resources: 0, instances: [],
-                          recorded_clusters: try registry?.clusters(session: s).count ?? 0,
-                          verified_ready: try registry?.verifications(session: s).filter(\.ready).count ?? 0)
+                          recorded_clusters: deployed[s]?.clusters ?? 0, verified_ready: deployed[s]?.verifiedReady ?? 0)
             do {
                 let c = try lab.sessionConfig(s)
                 row.region = c.region; row.master_instance_type = c.masterInstanceType
                 row.worker_instance_type = c.workerInstanceType; row.worker_count = c.workerCount
                 StatusLifetime.fill(&row, c.lifetime)
             } catch { row.config_error = (error as? LabFailure)?.message ?? "\(error)" }
-            if let state = try await provisioner.readState(s) {
+            if let state = states[s] {
                 row.workspace = true
                 row.resources = state.resourceCount
                 row.instances = state.instances.map { InstanceJSON(address: $0.address, id: $0.id, state: $0.state, public_ip: $0.publicIP, participant: $0.participant, role: $0.role) }
