@@ -8,13 +8,10 @@ import XCTest
 /// the Budgets API (boto3), never from Terraform's state.
 /// The tests run in their letter order (the destroy last).
 final class BudgetTests: XCTestCase {
-    nonisolated(unsafe) static var lab: TemporaryDirectory!
-    nonisolated(unsafe) static var moto: MotoServer!
-    nonisolated(unsafe) static var env: [String: String] = [:]
+    nonisolated(unsafe) static var lab: TestLab!
     nonisolated(unsafe) static var applyResult: Shell.Output!
     /// bud's end as written by create-config (UTC, "+00:00") and as the ExpiresAt tag has it.
     nonisolated(unsafe) static var budEnd = Date()
-    static let amiID = "ami-0a1b2c3d4e5f60718"
     static let trainer = "trainer@example.org"
 
     /// bud: 2 participants, 1 worker each, ends 10 h 30 min after set-up, so its planned
@@ -26,35 +23,20 @@ final class BudgetTests: XCTestCase {
 
     override class func setUp() {
         do {
-            lab = try TemporaryDirectory("budgets")
-            moto = try MotoServer(amisPath: RepositoryPaths.motoAMIs.path, directory: lab.url)
-            env = moto.environment()
-            try RepositoryPaths.copyTerraform(to: lab.url)
-            try FileManager.default.createDirectory(at: lab.file("sessions"), withIntermediateDirectories: true)
             let minute = (Date().timeIntervalSince1970 / 60).rounded(.down) * 60
             budEnd = Date(timeIntervalSince1970: minute + 10.5 * 3600)
-            try run(["create-config", "bud", "--workers", "1", "--ssh-from", "198.51.100.0/24", "--end", endText(budEnd)])
-            try run(["create-config", "solo", "--workers", "0", "--ssh-from", "198.51.100.0/24", "--end", "2099-06-01T17:00:00+02:00"])
-            for (s, extra) in [("bud", "trainer_email = \"\(trainer)\"\n"), ("solo", "budget_usd = 75\n")] {
-                let url = lab.file("sessions/\(s).tfvars")
-                let text = try String(contentsOf: url, encoding: .utf8) + "ami_id = \"\(amiID)\"\n" + extra
-                try text.write(to: url, atomically: true, encoding: .utf8)
-            }
-            for (s, n) in [("bud", "ann.lee"), ("bud", "bob.kim"), ("solo", "cy.dee")] {
-                let key = try KeyGen.generate(in: lab.url, name: "\(s)-\(n)")
-                try run(["keys", "add", s, n, "--file", key.publicKeyPath])
-            }
-            try run(["network", "apply", "-y"])
-            applyResult = try LabctlBinary.run(["apply", "bud", "solo", "-y", "--skip-preflight"], env: env, directory: lab.url)
+            lab = try TestLab("budgets", sessions: [
+                .init("bud", workers: 1, end: endText(budEnd), participants: ["ann.lee", "bob.kim"], tfvars: "trainer_email = \"\(trainer)\"\n"),
+                .init("solo", workers: 0, participants: ["cy.dee"], tfvars: "budget_usd = 75\n"),
+            ])
+            try lab.applyNetwork()
+            applyResult = try lab.labctl(["apply", "bud", "solo", "-y", "--skip-preflight"])
         } catch {
             applyResult = Shell.Output(status: -1, stdout: "", stderr: "setup failed: \(error)")
         }
     }
 
-    override class func tearDown() {
-        moto?.stop()
-        lab?.remove()
-    }
+    override class func tearDown() { lab?.remove() }
 
     /// `2026-11-30T17:46:00+00:00`; `utc: true`: `2026-11-30T17:46:00Z` (the tag).
     static func endText(_ date: Date, utc: Bool = false) -> String {
@@ -63,12 +45,6 @@ final class BudgetTests: XCTestCase {
         return utc ? f.string(from: date) : f.string(from: date).replacingOccurrences(of: "Z", with: "+00:00")
     }
 
-    @discardableResult
-    static func run(_ args: [String]) throws -> Shell.Output {
-        let r = try LabctlBinary.run(args, env: env, directory: lab.url)
-        guard r.status == 0 else { throw TestSupportError("labctl \(args.joined(separator: " ")) failed: \(r.stdout)\(r.stderr)") }
-        return r
-    }
 
     func requireApplied() throws {
         guard Self.applyResult.status == 0 else {
@@ -79,7 +55,7 @@ final class BudgetTests: XCTestCase {
     /// The budgets as the Budgets API returns them, by name.
     func budgets() throws -> [String: [String: Any]] {
         let r = try Shell.run("python3", [RepositoryPaths.fixtures.appendingPathComponent("budgets_inventory.py").path],
-                              environment: ProcessInfo.processInfo.environment.merging(Self.env) { _, b in b })
+                              environment: Self.lab.processEnvironment)
         XCTAssertEqual(r.status, 0, r.stderr)
         return try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: [String: Any]])
     }
@@ -122,13 +98,13 @@ final class BudgetTests: XCTestCase {
 
     func testD_CostShowsTheBudgetTerraformWasGiven() throws {
         try requireApplied()
-        let r = try Self.run(["cost", "bud", "solo", "--json"])
+        let r = try Self.lab.run(["cost", "bud", "solo", "--json"])
         let rows = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]])
         let budgets = rows.compactMap { $0["budget"] as? [String: Any] }
         XCTAssertEqual(budgets.compactMap { $0["limit_usd"] as? Int }, [Self.budLimit, 75])
         XCTAssertEqual(budgets.compactMap { $0["basis"] as? String }, ["estimate", "budget_usd"])
         XCTAssertEqual(budgets.first?["notify"] as? [String], [Self.trainer])
-        let text = try Self.run(["cost", "bud"]).stdout
+        let text = try Self.lab.run(["cost", "bud"]).stdout
         XCTAssertTrue(text.contains("bud: AWS Budget $\(Self.budLimit)/month"), text)
     }
 
@@ -142,7 +118,7 @@ final class BudgetTests: XCTestCase {
         let text = try String(contentsOf: url, encoding: .utf8)
         XCTAssertTrue(text.contains(Self.endText(Self.budEnd)), text)
         try text.replacingOccurrences(of: Self.endText(Self.budEnd), with: Self.endText(later)).write(to: url, atomically: true, encoding: .utf8)
-        let r = try LabctlBinary.run(["apply", "bud", "-y", "--skip-preflight"], env: Self.env, directory: Self.lab.url)
+        let r = try Self.lab.labctl(["apply", "bud", "-y", "--skip-preflight"])
         XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
 
         let budget = try XCTUnwrap(try budgets()["labctl-k8s-training-bud"])
@@ -158,7 +134,7 @@ final class BudgetTests: XCTestCase {
                 if tags.get("Session") == "bud":
                     out.append({"id": r["SecurityGroupRuleId"], "protocol": r["IpProtocol"], "expires": tags.get("ExpiresAt")})
             print(json.dumps(out))
-            """], environment: ProcessInfo.processInfo.environment.merging(Self.env) { _, b in b })
+            """], environment: Self.lab.processEnvironment)
         XCTAssertEqual(rules.status, 0, rules.stderr)
         let found = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(rules.stdout.utf8)) as? [[String: String]])
         // Per cluster: SSH in, intra-cluster (protocol -1, the one moto refused to modify), all out.
@@ -169,7 +145,7 @@ final class BudgetTests: XCTestCase {
 
     func testF_DestroyRemovesTheSessionsBudgetOnly() throws {
         try requireApplied()
-        try Self.run(["destroy", "solo", "-y"])
+        try Self.lab.run(["destroy", "solo", "-y"])
         let left = try budgets()
         XCTAssertNil(left["labctl-k8s-training-solo"])
         XCTAssertNotNil(left["labctl-k8s-training-bud"])

@@ -10,44 +10,20 @@ import XCTest
 /// without the project tag is not the project's business and is ignored.
 /// The tests run in their letter order (the clean sweep before the planting).
 final class SweepEmulatorTests: XCTestCase {
-    nonisolated(unsafe) static var lab: TemporaryDirectory!
-    nonisolated(unsafe) static var moto: MotoServer!
-    nonisolated(unsafe) static var env: [String: String] = [:]
+    nonisolated(unsafe) static var lab: TestLab!
     nonisolated(unsafe) static var applyResult: Shell.Output!
-    static let amiID = "ami-0a1b2c3d4e5f60718"
 
     override class func setUp() {
         do {
-            lab = try TemporaryDirectory("sweep")
-            moto = try MotoServer(amisPath: RepositoryPaths.motoAMIs.path, directory: lab.url)
-            env = moto.environment()
-            try RepositoryPaths.copyTerraform(to: lab.url)
-            try FileManager.default.createDirectory(at: lab.file("sessions"), withIntermediateDirectories: true)
-            try run(["create-config", "cur", "--workers", "1", "--ssh-from", "198.51.100.0/24", "--end", "2099-06-01T17:00:00+02:00"])
-            let url = lab.file("sessions/cur.tfvars")
-            try (try String(contentsOf: url, encoding: .utf8) + "ami_id = \"\(amiID)\"\n").write(to: url, atomically: true, encoding: .utf8)
-            for n in ["ann.lee", "bob.kim"] {
-                let key = try KeyGen.generate(in: lab.url, name: n)
-                try run(["keys", "add", "cur", n, "--file", key.publicKeyPath])
-            }
-            try run(["network", "apply", "-y"])
-            applyResult = try LabctlBinary.run(["apply", "cur", "-y", "--skip-preflight"], env: env, directory: lab.url)
+            lab = try TestLab("sweep", sessions: [.init("cur", workers: 1, participants: ["ann.lee", "bob.kim"])])
+            try lab.applyNetwork()
+            applyResult = try lab.labctl(["apply", "cur", "-y", "--skip-preflight"])
         } catch {
             applyResult = Shell.Output(status: -1, stdout: "", stderr: "setup failed: \(error)")
         }
     }
 
-    override class func tearDown() {
-        moto?.stop()
-        lab?.remove()
-    }
-
-    @discardableResult
-    static func run(_ args: [String]) throws -> Shell.Output {
-        let r = try LabctlBinary.run(args, env: env, directory: lab.url)
-        guard r.status == 0 else { throw TestSupportError("labctl \(args.joined(separator: " ")) failed: \(r.stdout)\(r.stderr)") }
-        return r
-    }
+    override class func tearDown() { lab?.remove() }
 
     func requireApplied() throws {
         guard Self.applyResult.status == 0 else {
@@ -56,7 +32,7 @@ final class SweepEmulatorTests: XCTestCase {
     }
 
     func sweep() throws -> (status: Int32, report: [String: Any], output: Shell.Output) {
-        let r = try LabctlBinary.run(["sweep", "--json"], env: Self.env, directory: Self.lab.url)
+        let r = try Self.lab.labctl(["sweep", "--json"])
         let report = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
         return (r.status, try XCTUnwrap(report, "sweep --json printed no JSON: \(r.stdout)\(r.stderr)"), r)
     }
@@ -67,7 +43,7 @@ final class SweepEmulatorTests: XCTestCase {
             import boto3, json, os
             ec2 = boto3.client("ec2", endpoint_url=os.environ["AWS_ENDPOINT_URL"])
             print(json.dumps([i["InstanceId"] for r in ec2.describe_instances(Filters=[{"Name": "tag:Session", "Values": ["cur"]}, {"Name": "tag:Project", "Values": ["k8s-training"]}])["Reservations"] for i in r["Instances"]]))
-            """], environment: ProcessInfo.processInfo.environment.merging(Self.env) { _, b in b })
+            """], environment: Self.lab.processEnvironment)
         XCTAssertEqual(r.status, 0, r.stderr)
         return try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String])
     }
@@ -87,7 +63,7 @@ final class SweepEmulatorTests: XCTestCase {
         let live = try sessionInstanceIDs()
         XCTAssertEqual(live.count, 4, "2 clusters of master + worker")
         let r = try Shell.run("python3", [RepositoryPaths.fixtures.appendingPathComponent("plant_orphans.py").path, "cur", RepositoryPaths.motoAMIs.path],
-                              environment: ProcessInfo.processInfo.environment.merging(Self.env) { _, b in b })
+                              environment: Self.lab.processEnvironment)
         XCTAssertEqual(r.status, 0, r.stderr)
         let planted = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: String])
         let ghost = try XCTUnwrap(planted["ghost_instance"]), volume = try XCTUnwrap(planted["stray_volume"])
@@ -120,7 +96,7 @@ final class SweepEmulatorTests: XCTestCase {
         for id in live + [untagged] { XCTAssertFalse(output.stdout.contains(id), "\(id) listed: \(output.stdout)") }
 
         // The text form says the same to a person.
-        let text = try LabctlBinary.run(["sweep"], env: Self.env, directory: Self.lab.url)
+        let text = try Self.lab.labctl(["sweep"])
         XCTAssertEqual(text.status, 1)
         XCTAssertTrue(text.stdout.contains("session ghost: 1 resource(s)"), text.stdout)
         XCTAssertTrue(text.stdout.contains("aws ec2 delete-volume --region eu-west-1 --volume-id \(volume)"), text.stdout)
