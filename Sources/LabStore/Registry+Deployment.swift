@@ -68,8 +68,8 @@ extension Registry {
             var key = key
             key.participantID = try Self.participantID(session: key.session, discreteID: key.discreteID, db)
             try key.insert(db)
-            try Self.audit(db, session: key.session, participant: key.discreteID, action: "host-key-pinned",
-                           detail: key.fingerprint, interface: .cli)
+            try Self.audit(db, session: key.session, participant: try Self.participantName(session: key.session, discreteID: key.discreteID, db),
+                           action: "host-key-pinned", detail: "\(key.discreteID) \(key.fingerprint)", interface: .cli)
             return (key, true)
         }
     }
@@ -78,7 +78,8 @@ extension Registry {
     public func unpinHostKey(session: String, discreteID: String) throws {
         try database.write { db in
             _ = try HostKeyRecord.deleteOne(db, key: ["session": session, "discreteID": discreteID])
-            try Self.audit(db, session: session, participant: discreteID, action: "host-key-unpinned", detail: "", interface: .cli)
+            try Self.audit(db, session: session, participant: try Self.participantName(session: session, discreteID: discreteID, db),
+                           action: "host-key-unpinned", detail: discreteID, interface: .cli)
         }
     }
 
@@ -99,5 +100,11 @@ extension Registry {
     /// The row id of the participant with this discrete id in the session, if any.
     static func participantID(session: String, discreteID: String, _ db: Database) throws -> Int64? {
         try Int64.fetchOne(db, sql: "SELECT id FROM participant WHERE session = ? AND discreteID = ?", arguments: [session, discreteID])
+    }
+
+    /// The participant's name for an audit entry's `participant` (always the name, as
+    /// the intake's entries have it); nil for a cluster no participant owns (a spare).
+    static func participantName(session: String, discreteID: String, _ db: Database) throws -> String? {
+        try String.fetchOne(db, sql: "SELECT name FROM participant WHERE session = ? AND discreteID = ?", arguments: [session, discreteID])
     }
 }

@@ -11,9 +11,8 @@ extension Registry {
         try database.write { db in
             guard let pin = try HostKeyRecord.fetchOne(db, key: ["session": session, "discreteID": discreteID]) else { return nil }
             try pin.delete(db)
-            let name = try String.fetchOne(db, sql: "SELECT name FROM participant WHERE session = ? AND discreteID = ?",
-                                           arguments: [session, discreteID])
-            try Self.audit(db, session: session, participant: name ?? discreteID, action: "host-key-retired",
+            try Self.audit(db, session: session, participant: try Self.participantName(session: session, discreteID: discreteID, db),
+                           action: "host-key-retired",
                            detail: "\(discreteID) \(pin.keyType) \(pin.fingerprint) (\(reason))", interface: interface)
             return pin.fingerprint
         }

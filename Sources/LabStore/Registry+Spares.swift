@@ -75,7 +75,7 @@ extension Registry {
             guard let p = try ParticipantRecord.fetchOne(db, key: participantID), p.session == session else {
                 throw SpareError.noSuchParticipant(session: session)
             }
-            if let owner = spare.participantID { throw SpareError.taken(clusterKey, owner: try Self.name(of: owner, db)) }
+            if let owner = spare.participantID { throw SpareError.taken(clusterKey, owner: try Self.discreteID(of: owner, db)) }
             let spareOfTheirs = try SpareRecord.filter(SpareRecord.Columns.participantID == participantID).fetchCount(db)
             let clusterOfTheirs = try ClusterRecord.filter(SharedColumns.session == session && SharedColumns.discreteID == p.discreteID).fetchCount(db)
             if spareOfTheirs + clusterOfTheirs > 0 { throw SpareError.alreadyHasCluster(p.name, session: session) }

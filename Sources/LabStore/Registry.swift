@@ -115,7 +115,7 @@ public final class Registry: Sendable {
                 return .unchanged(Participant(record: current, key: activeKey))
             }
             if let owner, owner.participantID != current.id {
-                throw RegistryError.keyInUse(fingerprint: fingerprint, owner: try Self.name(of: owner.participantID, db), session: session)
+                throw RegistryError.keyInUse(fingerprint: fingerprint, owner: try Self.discreteID(of: owner.participantID, db), session: session)
             }
             guard policy == .replaceKey else { throw RegistryError.nameTaken(name: name.value, session: session) }
             var old = activeKey
@@ -135,7 +135,7 @@ public final class Registry: Sendable {
             return .keyReplaced(Participant(record: updated, key: newKey), previousFingerprint: old.fingerprint)
         }
         if let owner {
-            throw RegistryError.keyInUse(fingerprint: fingerprint, owner: try Self.name(of: owner.participantID, db), session: session)
+            throw RegistryError.keyInUse(fingerprint: fingerprint, owner: try Self.discreteID(of: owner.participantID, db), session: session)
         }
         let cidr = try allocator.network(db)
         var record = ParticipantRecord(id: nil, session: session, name: name.value,
@@ -219,7 +219,8 @@ public final class Registry: Sendable {
         return key
     }
 
-    static func name(of participantID: Int64, _ db: Database) throws -> String {
+    /// How a participant is named to someone else (an error about a key or a spare): the discrete id.
+    static func discreteID(of participantID: Int64, _ db: Database) throws -> String {
         let record = try ParticipantRecord.fetchOne(db, key: participantID)
         return record?.discreteID ?? "another participant"
     }

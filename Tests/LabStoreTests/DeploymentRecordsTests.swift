@@ -34,6 +34,26 @@ final class DeploymentRecordsTests: RegistryTestCase {
         XCTAssertEqual(try registry.auditLog(session: "s1").map(\.action), ["host-key-pinned", "host-key-unpinned", "host-key-pinned"])
     }
 
+    /// Audit entries name a participant by name, whichever identifier the caller had:
+    /// pin, unpin and retire are called with the discrete id, the intake with the name.
+    func testHostKeyAuditEntriesNameTheParticipant() throws {
+        let key = try PublicKeyParser.parse(KeyGen.generate(in: dir.url, name: "k").publicLine)
+        let ann = try registry.register(session: "s1", name: ParticipantName(canonical: "ann.lee"), key: key, via: .cli).participant
+        XCTAssertNotEqual(ann.discreteID, "ann.lee", "the test needs the two identifiers to differ")
+        try registry.pinHostKeyIfAbsent(HostKeyRecord(session: "s1", discreteID: ann.discreteID, keyType: "ssh-ed25519", keyBase64: "AAAA1", fingerprint: "SHA256:one"))
+        try registry.unpinHostKey(session: "s1", discreteID: ann.discreteID)
+        try registry.pinHostKeyIfAbsent(HostKeyRecord(session: "s1", discreteID: ann.discreteID, keyType: "ssh-ed25519", keyBase64: "AAAA2", fingerprint: "SHA256:two"))
+        try registry.retireHostKey(session: "s1", discreteID: ann.discreteID, reason: "rebuild")
+        // A cluster nobody owns (a spare) is named in the detail only.
+        try registry.pinHostKeyIfAbsent(HostKeyRecord(session: "s1", discreteID: "spare_1", keyType: "ssh-ed25519", keyBase64: "AAAA3", fingerprint: "SHA256:three"))
+
+        let hostKeyEntries = try registry.auditLog(session: "s1").filter { $0.action.hasPrefix("host-key-") }
+        XCTAssertEqual(hostKeyEntries.map(\.action), ["host-key-pinned", "host-key-unpinned", "host-key-pinned", "host-key-retired", "host-key-pinned"])
+        XCTAssertEqual(hostKeyEntries.map(\.participant), ["ann.lee", "ann.lee", "ann.lee", "ann.lee", nil])
+        for entry in hostKeyEntries.prefix(4) { XCTAssertTrue(entry.detail.contains(ann.discreteID), "\(entry.action): \(entry.detail)") }
+        XCTAssertTrue(hostKeyEntries[4].detail.contains("spare_1") && hostKeyEntries[4].detail.contains("SHA256:three"), hostKeyEntries[4].detail)
+    }
+
     func testClusterSecretsGoWithTheParticipant() throws {
         let key = try PublicKeyParser.parse(KeyGen.generate(in: dir.url, name: "k").publicLine)
         let p = try registry.register(session: "s1", name: ParticipantName(canonical: "ann.lee"), key: key, via: .cli).participant
