@@ -24,10 +24,12 @@ public final class TestLab: @unchecked Sendable {
         public var ami: String?
         /// Appended to `sessions/<name>.tfvars` after the AMI line.
         public var tfvars: String
+        /// `--spares`: ready clusters kept for late joiners.
+        public var spares: Int
 
         public init(_ name: String, workers: Int = 0, masterType: String? = nil, end: String? = TestLab.defaultEnd,
                     sshFrom: String = "198.51.100.0/24", participants: [String] = [], ami: String? = TestLab.amiID,
-                    tfvars: String = "") {
+                    tfvars: String = "", spares: Int = 0) {
             self.name = name
             self.workers = workers
             self.masterType = masterType
@@ -36,6 +38,7 @@ public final class TestLab: @unchecked Sendable {
             self.participants = participants
             self.ami = ami
             self.tfvars = tfvars
+            self.spares = spares
         }
     }
 
@@ -100,6 +103,7 @@ public final class TestLab: @unchecked Sendable {
         var arguments = ["create-config", session.name, "--workers", String(session.workers), "--ssh-from", session.sshFrom]
         if let type = session.masterType { arguments += ["--master-type", type] }
         if let end = session.end { arguments += ["--end", end] }
+        if session.spares > 0 { arguments += ["--spares", String(session.spares)] }
         try run(arguments)
         try appendToTFVars(session.name, (session.ami.map { "ami_id = \"\($0)\"\n" } ?? "") + session.tfvars)
         for name in session.participants { try addParticipant(name, to: session.name) }
@@ -122,6 +126,11 @@ public final class TestLab: @unchecked Sendable {
     }
 
     public func applyNetwork() throws { try run(["network", "apply", "-y"]) }
+
+    /// The repository's `mail-templates/`, for tests that write sheets.
+    public func copyMailTemplates() throws {
+        _ = try Shell.run("cp", ["-R", RepositoryPaths.mailTemplates.path, file("mail-templates").path])
+    }
 
     // MARK: registry, operator key, masters
 
@@ -153,6 +162,14 @@ public final class TestLab: @unchecked Sendable {
         let inventoryFile = file("inventory-\(session).json")
         try JSONSerialization.data(withJSONObject: inventory).write(to: inventoryFile)
         return (started, inventoryFile)
+    }
+
+    /// One loopback sshd node under `nodes/<name>` that `authorizedKeys` open (a spare's
+    /// master or worker, say); it stops with `remove()`.
+    public func loopbackNode(_ name: String, authorizedKeys: [String], replay: NodeReplay) throws -> LoopbackMaster {
+        let node = try LoopbackMaster(directory: file("nodes/\(name)"), authorizedKeys: authorizedKeys, replay: replay)
+        masters.append(node)
+        return node
     }
 
     /// Stops the masters and moto and deletes the folder. Idempotent.

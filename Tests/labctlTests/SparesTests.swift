@@ -11,60 +11,35 @@ import XCTest
 /// left, unknown participant, and `rebuild` refused while a removal is pending.
 /// The tests run in name order (testA…testF), each building on the one before.
 final class SparesTests: XCTestCase {
-    nonisolated(unsafe) static var lab: TemporaryDirectory!
-    nonisolated(unsafe) static var moto: MotoServer!
-    nonisolated(unsafe) static var env: [String: String] = [:]
+    nonisolated(unsafe) static var lab: TestLab!
     nonisolated(unsafe) static var setupError: String?
-    nonisolated(unsafe) static var nodes: [LoopbackMaster] = []
-    static let amiID = "ami-0a1b2c3d4e5f60718"
 
     override class func setUp() {
         do {
-            lab = try TemporaryDirectory("spares")
-            moto = try MotoServer(amisPath: RepositoryPaths.motoAMIs.path, directory: lab.url)
-            env = moto.environment()
-            try RepositoryPaths.copyTerraform(to: lab.url)
-            _ = try Shell.run("cp", ["-R", RepositoryPaths.mailTemplates.path, lab.file("mail-templates").path])
-            try FileManager.default.createDirectory(at: lab.file("sessions"), withIntermediateDirectories: true)
-            try run(["create-config", "s1", "--workers", "1", "--spares", "1", "--ssh-from", "198.51.100.0/24",
-                     "--end", "2099-06-01T17:00:00+02:00"])
-            let url = lab.file("sessions/s1.tfvars")
-            try (String(contentsOf: url, encoding: .utf8) + "ami_id = \"\(amiID)\"\n").write(to: url, atomically: true, encoding: .utf8)
-            try addKey("ann.lee")
-            try run(["network", "apply", "-y"])
-            try run(["apply", "s1", "-y", "--skip-preflight"])
+            lab = try TestLab("spares", sessions: [.init("s1", workers: 1, participants: ["ann.lee"], spares: 1)])
+            try lab.copyMailTemplates()
+            try lab.applyNetwork()
+            try lab.run(["apply", "s1", "-y", "--skip-preflight"])
         } catch {
             setupError = "\(error)"
         }
     }
 
-    override class func tearDown() {
-        for n in nodes { n.stop() }
-        moto?.stop()
-        lab?.remove()
-    }
+    override class func tearDown() { lab?.remove() }
 
     override func setUpWithError() throws {
         if let e = Self.setupError { XCTFail("setup failed: \(e)"); throw TestSupportError(e) }
     }
 
     @discardableResult
-    static func run(_ args: [String]) throws -> Shell.Output {
-        let r = try LabctlBinary.run(args, env: env, directory: lab.url)
-        guard r.status == 0 else { throw TestSupportError("labctl \(args.joined(separator: " ")) failed: \(r.stdout)\(r.stderr)") }
-        return r
-    }
+    static func run(_ args: [String]) throws -> Shell.Output { try lab.run(args) }
 
     @discardableResult
-    static func addKey(_ name: String) throws -> KeyGen.Pair {
-        let key = try KeyGen.generate(in: lab.url, name: "s1-\(name)")
-        try run(["keys", "add", "s1", name, "--file", key.publicKeyPath])
-        return key
-    }
+    static func addKey(_ name: String) throws -> KeyGen.Pair { try lab.addParticipant(name, to: "s1") }
 
-    func labctl(_ args: [String]) throws -> Shell.Output { try LabctlBinary.run(args, env: Self.env, directory: Self.lab.url) }
+    func labctl(_ args: [String]) throws -> Shell.Output { try Self.lab.labctl(args) }
 
-    var registry: Registry { get throws { try Registry(path: Self.lab.file(".labctl/lab.sqlite").path) } }
+    var registry: Registry { get throws { try Self.lab.registry() } }
     var stateURL: URL { Self.lab.file("terraform/session/terraform.tfstate.d/s1/terraform.tfstate") }
     var logsDir: URL { Self.lab.file(".labctl/logs/s1") }
 
@@ -91,7 +66,7 @@ final class SparesTests: XCTestCase {
         let plan = try labctl(["plan", "s1"])
         XCTAssertEqual(plan.status, 0, plan.stdout + plan.stderr)
         let changes = try TerraformPlanJSON.resourceChanges(lab: Self.lab.url, session: "s1",
-                                                            environment: ProcessInfo.processInfo.environment.merging(Self.env) { _, b in b })
+                                                            environment: Self.lab.processEnvironment)
         return changes.compactMap {
             let change = $0["change"] as! [String: Any]
             let actions = change["actions"] as! [String]
@@ -138,11 +113,8 @@ final class SparesTests: XCTestCase {
     func testB_AssignHandsTheSpareToALateJoinerWithoutTerraform() throws {
         let spare = try spareKey()
         let secret = try XCTUnwrap(try registry.sessionSecret("s1"))
-        let master = try LoopbackMaster(directory: Self.lab.file("nodes/\(spare)-master"), authorizedKeys: [secret.operatorPublicKey],
-                                        replay: .ready(workers: 1))
-        let worker = try LoopbackMaster(directory: Self.lab.file("nodes/\(spare)-worker-1"), authorizedKeys: [secret.operatorPublicKey],
-                                        replay: .ready(workers: 1))
-        Self.nodes += [master, worker]
+        let master = try Self.lab.loopbackNode("\(spare)-master", authorizedKeys: [secret.operatorPublicKey], replay: .ready(workers: 1))
+        let worker = try Self.lab.loopbackNode("\(spare)-worker-1", authorizedKeys: [secret.operatorPublicKey], replay: .ready(workers: 1))
         let inventory = Self.lab.file("spare-inventory.json")
         try JSONSerialization.data(withJSONObject: [spare: ["host": master.host, "port": master.port],
                                                     "\(spare)/worker-1": ["host": worker.host, "port": worker.port]]).write(to: inventory)
@@ -236,9 +208,7 @@ final class SparesTests: XCTestCase {
         XCTAssertEqual(taken.status, 2, taken.stderr)
         XCTAssertTrue(taken.stderr.contains("already has a cluster"), taken.stderr)
 
-        try Self.run(["create-config", "s2", "--spares", "1", "--ssh-from", "198.51.100.0/24"])
-        let key = try KeyGen.generate(in: Self.lab.url, name: "s2-dan")
-        try Self.run(["keys", "add", "s2", "dan.dee", "--file", key.publicKeyPath])
+        try Self.lab.add(.init("s2", workers: 1, end: nil, participants: ["dan.dee"], ami: nil, spares: 1))
         let notApplied = try labctl(["assign", "s2", "dan.dee"])
         XCTAssertEqual(notApplied.status, 2, notApplied.stderr)
         XCTAssertTrue(notApplied.stderr.contains("s2 is not applied yet"), notApplied.stderr)
