@@ -4,14 +4,14 @@ import LabCore
 /// Where one participant's master answers SSH, and what to look for there.
 public struct MasterTarget: Sendable, Equatable {
     /// The participant's discrete id (`john.do`), the key of inventories and reports.
-    public var participant: String
+    public var discreteID: String
     public var host: String
     public var port: Int
     /// `SHA256:…` of the participant's active key, expected in the login user's authorized_keys.
     public var participantKeyFingerprint: String
 
-    public init(participant: String, host: String, port: Int, participantKeyFingerprint: String) {
-        self.participant = participant
+    public init(discreteID: String, host: String, port: Int, participantKeyFingerprint: String) {
+        self.discreteID = discreteID
         self.host = host
         self.port = port
         self.participantKeyFingerprint = participantKeyFingerprint

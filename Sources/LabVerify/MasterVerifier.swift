@@ -40,7 +40,7 @@ struct MasterVerifier {
         }
         report.hostKey = key
         do {
-            switch try pinning.verdict(participant: target.participant, key: key) {
+            switch try pinning.verdict(discreteID: target.discreteID, key: key) {
             case .pinnedNow: checks[.hostkey] = .pass("\(key.fingerprint) pinned on first sight")
             case .matches: checks[.hostkey] = .pass("\(key.fingerprint) matches the pinned key")
             case .changed(let pinned):

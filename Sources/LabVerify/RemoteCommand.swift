@@ -12,12 +12,12 @@ public struct RemoteCommand: Sendable {
         public var host: String
         public var port: Int
         /// The participant whose pinned master key must match; nil: no pin to check (workers).
-        public var pinnedParticipant: String?
-        public init(label: String, host: String, port: Int, pinnedParticipant: String?) {
+        public var pinnedDiscreteID: String?
+        public init(label: String, host: String, port: Int, pinnedDiscreteID: String?) {
             self.label = label
             self.host = host
             self.port = port
-            self.pinnedParticipant = pinnedParticipant
+            self.pinnedDiscreteID = pinnedDiscreteID
         }
     }
 
@@ -68,9 +68,9 @@ public struct RemoteCommand: Sendable {
             let connection = try SSHConnection(host: target.host, port: target.port, deadline: deadline)
             defer { connection.close() }
             let key = try connection.handshake()
-            if let participant = target.pinnedParticipant, let pinning {
+            if let participant = target.pinnedDiscreteID, let pinning {
                 do {
-                    if case .changed(let pinned) = try pinning.verdict(participant: participant, key: key) {
+                    if case .changed(let pinned) = try pinning.verdict(discreteID: participant, key: key) {
                         result.unreachable = "host key changed (pinned \(pinned), got \(key.fingerprint)); nothing sent"
                         return result
                     }

@@ -35,5 +35,5 @@ public enum HostKeyVerdict: Sendable, Equatable {
 /// Pins host keys on first sight and compares later ones (the CLI backs it with SQLite).
 /// Called from the verifier's worker threads.
 public protocol HostKeyPinning: Sendable {
-    func verdict(participant: String, key: HostKey) throws -> HostKeyVerdict
+    func verdict(discreteID: String, key: HostKey) throws -> HostKeyVerdict
 }

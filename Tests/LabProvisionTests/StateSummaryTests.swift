@@ -51,12 +51,12 @@ final class StateSummaryTests: XCTestCase {
         XCTAssertEqual(summary.terraformVersion, "1.9.8")
         XCTAssertEqual(summary.instances, [
             .init(address: #"aws_instance.master["alice.sm"]"#, id: "i-0a", state: "running", publicIP: "203.0.113.9",
-                  participant: "alice.smith", role: "master"),
-            .init(address: #"aws_instance.master["bob.jo"]"#, id: "i-0b", state: "stopped", publicIP: "", participant: nil, role: nil),
-            .init(address: "aws_instance.worker[0]", id: "i-0c", state: "pending", publicIP: nil, participant: "alice.smith", role: "worker"),
-            .init(address: "aws_instance.worker[1]", id: "i-0d", state: nil, publicIP: nil, participant: nil, role: nil),
+                  discreteID: "alice.smith", role: "master"),
+            .init(address: #"aws_instance.master["bob.jo"]"#, id: "i-0b", state: "stopped", publicIP: "", discreteID: nil, role: nil),
+            .init(address: "aws_instance.worker[0]", id: "i-0c", state: "pending", publicIP: nil, discreteID: "alice.smith", role: "worker"),
+            .init(address: "aws_instance.worker[1]", id: "i-0d", state: nil, publicIP: nil, discreteID: nil, role: nil),
             .init(address: "module.lifetime.aws_instance.timer", id: "i-0e", state: "running", publicIP: "198.51.100.7",
-                  participant: nil, role: nil),
+                  discreteID: nil, role: nil),
         ])
     }
 

@@ -111,7 +111,7 @@ final class VerifyLab {
     /// `--json` output parsed, keyed by participant.
     static func reports(_ stdout: String) throws -> [String: [String: Any]] {
         let array = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(stdout.utf8)) as? [[String: Any]], "not a JSON array: \(stdout)")
-        return Dictionary(uniqueKeysWithValues: array.map { ($0["participant"] as! String, $0) })
+        return Dictionary(uniqueKeysWithValues: array.map { ($0["discrete_id"] as! String, $0) })
     }
 
     static func check(_ report: [String: Any]?, _ name: String) -> (status: String, reason: String) {

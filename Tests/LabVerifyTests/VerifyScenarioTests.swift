@@ -65,7 +65,7 @@ final class VerifyScenarioTests: XCTestCase {
 
     func testJSONHasTheDocumentedShape() throws {
         for (_, r) in Self.reports {
-            XCTAssertEqual(Set(r.keys), ["participant", "host", "port", "ready", "checks", "nodes"])
+            XCTAssertEqual(Set(r.keys), ["discrete_id", "host", "port", "ready", "checks", "nodes"])
             let checks = try XCTUnwrap(r["checks"] as? [String: [String: Any]])
             XCTAssertEqual(Set(checks.keys), ["tcp", "hostkey", "auth", "participant-key", "cloud-init", "kubeadm"])
             for (_, c) in checks {

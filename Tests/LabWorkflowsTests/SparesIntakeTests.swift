@@ -67,7 +67,7 @@ final class SparesIntakeTests: XCTestCase {
         let freeBefore = try lab.registry.podNetworkCapacity().free
         let (bob, bobKey) = try lab.add("bob.ray")
         XCTAssertEqual(try lab.registry.podNetworkCapacity().free, freeBefore - 1)
-        await joiners.enqueue(session: s, participant: bob.discreteID).value
+        await joiners.enqueue(session: s, discreteID: bob.discreteID).value
 
         XCTAssertEqual(try lab.registry.spareOwners(session: s), [spares[1].clusterKey: bob.discreteID], logged.text)
         let bobBlob = String(bobKey.publicLine.split(separator: " ")[1])
@@ -77,7 +77,7 @@ final class SparesIntakeTests: XCTestCase {
         let room = try SessionRoom.read(session: s, registry: lab.registry)
         XCTAssertEqual(room.participants.first { $0.name == "bob.ray" }?.state, .ready, logged.text)
         XCTAssertEqual(room.spares.left, 1)
-        XCTAssertEqual(room.spares.assigned, [.init(spare: spares[1].clusterKey, participant: bob.discreteID)])
+        XCTAssertEqual(room.spares.assigned, [.init(spare: spares[1].clusterKey, discreteID: bob.discreteID)])
         XCTAssertEqual(try lab.registry.podNetworkCapacity().free, freeBefore, "bob's own network went back to the pool")
         XCTAssertEqual(try lab.registry.participant(session: s, name: "bob.ray")?.podCIDR, spares[1].podCIDR)
 
@@ -100,7 +100,7 @@ final class SparesIntakeTests: XCTestCase {
 
         // The only spare left is not ready: cy's key is kept, no spare is assigned.
         let (cy, _) = try lab.add("cy.dee")
-        await joiners.enqueue(session: s, participant: cy.discreteID).value
+        await joiners.enqueue(session: s, discreteID: cy.discreteID).value
         XCTAssertEqual(try lab.registry.spareOwners(session: s).count, 1)
         XCTAssertNotNil(try lab.registry.participant(session: s, name: "cy.dee"))
         XCTAssertTrue(logged.text.contains("cy.de joined s1 after apply; no spare assigned: no ready spare"), logged.text)

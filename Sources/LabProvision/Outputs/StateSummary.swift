@@ -9,7 +9,8 @@ public struct StateSummary: Equatable, Sendable {
         public var id: String?
         public var state: String?
         public var publicIP: String?
-        public var participant: String?
+        /// The `Participant` tag: a discrete id, or a spare's `spare_N`.
+        public var discreteID: String?
         public var role: String?
     }
 
@@ -40,7 +41,7 @@ public struct StateSummary: Equatable, Sendable {
                 let a = entry.attributes
                 instances.append(Instance(address: "\(module)\(resource.type).\(resource.name)\(entry.indexKey?.addressSuffix ?? "")",
                                           id: a?.id, state: a?.instance_state, publicIP: a?.public_ip,
-                                          participant: a?.tags?["Participant"] ?? nil, role: a?.tags?["Role"] ?? nil))
+                                          discreteID: a?.tags?["Participant"] ?? nil, role: a?.tags?["Role"] ?? nil))
             }
         }
         return StateSummary(resourceCount: count, instances: instances, serial: file.serial, terraformVersion: file.terraform_version)

@@ -86,8 +86,8 @@ public struct AssignSpare: Sendable {
         check.user = request.user
         check.hostTimeout = request.hostTimeout
         let checked = try await VerifySession(registry: registry).run(check)
-        guard let ready = deployed.first(where: { spare in checked.reports.contains { $0.target.participant == spare.clusterKey && $0.ready } }) else {
-            let why = checked.reports.map { "\($0.target.participant): \($0.summary)" }.joined(separator: "; ")
+        guard let ready = deployed.first(where: { spare in checked.reports.contains { $0.target.discreteID == spare.clusterKey && $0.ready } }) else {
+            let why = checked.reports.map { "\($0.target.discreteID): \($0.summary)" }.joined(separator: "; ")
             throw WorkflowError.notOK("no ready spare in \(s) (\(why)): \(p.name) stays registered.\n  Run `labctl assign \(s) \(p.name)` again once a spare is ready, or `labctl apply \(s)` to build their own cluster.")
         }
 
@@ -133,13 +133,13 @@ public struct AssignSpare: Sendable {
             return inventory.keys.filter { $0 == key || $0.hasPrefix(key + "/") }.sorted().map { k in
                 let a = inventory[k]!
                 return RemoteCommand.Target(label: k == key ? "\(key) master" : k.replacingOccurrences(of: "/", with: " "),
-                                            host: a.host, port: a.port, pinnedParticipant: k == key ? key : nil)
+                                            host: a.host, port: a.port, pinnedDiscreteID: k == key ? key : nil)
             }
         }
         var nodes: [RemoteCommand.Target] = []
-        if let ip = cluster.masterPublicIP { nodes.append(.init(label: "\(key) master", host: ip, port: 22, pinnedParticipant: key)) }
+        if let ip = cluster.masterPublicIP { nodes.append(.init(label: "\(key) master", host: ip, port: 22, pinnedDiscreteID: key)) }
         for (i, ip) in cluster.workerPublicIPs.enumerated() {
-            nodes.append(.init(label: "\(key) worker-\(i + 1)", host: ip, port: 22, pinnedParticipant: nil))
+            nodes.append(.init(label: "\(key) worker-\(i + 1)", host: ip, port: 22, pinnedDiscreteID: nil))
         }
         return nodes
     }

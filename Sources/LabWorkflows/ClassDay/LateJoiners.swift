@@ -26,16 +26,16 @@ public actor LateJoiners {
 
     /// Returns at once; the assignment (if any) runs after those queued before it.
     public nonisolated func keyReceived(session: String, participant discreteID: String) {
-        Task { await self.enqueue(session: session, participant: discreteID) }
+        Task { await self.enqueue(session: session, discreteID: discreteID) }
     }
 
     /// Queues the check for one participant; the task ends when it is done.
     @discardableResult
-    public func enqueue(session: String, participant: String) -> Task<Void, Never> {
+    public func enqueue(session: String, discreteID: String) -> Task<Void, Never> {
         let previous = tail
         let next = Task {
             await previous?.value
-            await self.assignIfLate(session: session, participant: participant)
+            await self.assignIfLate(session: session, discreteID: discreteID)
         }
         tail = next
         return next
@@ -43,24 +43,24 @@ public actor LateJoiners {
 
     /// Assigns only for a deployed session and someone without a cluster; everyone
     /// else is built by the next apply, as before spares.
-    func assignIfLate(session: String, participant: String) async {
+    func assignIfLate(session: String, discreteID: String) async {
         do {
             let clusters = try registry.clusters(session: session)
-            guard !clusters.isEmpty, !clusters.contains(where: { $0.discreteID == participant }) else { return }
+            guard !clusters.isEmpty, !clusters.contains(where: { $0.discreteID == discreteID }) else { return }
             let deployed = Set(clusters.map(\.discreteID))
             guard try registry.spares(session: session).contains(where: { $0.isFree && deployed.contains($0.clusterKey) }) else {
-                log("intake: \(participant) joined \(session) after apply and no spare is left: they wait for the next `labctl apply \(session)`.")
+                log("intake: \(discreteID) joined \(session) after apply and no spare is left: they wait for the next `labctl apply \(session)`.")
                 return
             }
-            var request = AssignSpare.Request(session: session, participant: participant)
+            var request = AssignSpare.Request(session: session, participant: discreteID)
             request.inventory = inventory
             request.user = user
             request.via = .web
             let outcome = try await AssignSpare(registry: registry, files: files).run(request)
-            log("intake: \(participant) joined \(session) after apply: spare \(outcome.spare) assigned, "
-                + (outcome.ready ? "verified ready with their key." : "not ready yet (`labctl verify \(session) --participant \(participant) --wait`)."))
+            log("intake: \(discreteID) joined \(session) after apply: spare \(outcome.spare) assigned, "
+                + (outcome.ready ? "verified ready with their key." : "not ready yet (`labctl verify \(session) --participant \(discreteID) --wait`)."))
         } catch {
-            log("intake: \(participant) joined \(session) after apply; no spare assigned: \(error)")
+            log("intake: \(discreteID) joined \(session) after apply; no spare assigned: \(error)")
         }
     }
 }

@@ -38,7 +38,7 @@ public enum ParticipantStateTracker {
     public static func verified(session: String, reports: [MasterReport], gaveUp: Bool, registry: Registry) throws {
         for r in reports {
             let (state, detail) = state(of: r, gaveUp: gaveUp)
-            try registry.enterState(session: session, discreteID: r.target.participant, state, at: r.checkedAt, detail: detail)
+            try registry.enterState(session: session, discreteID: r.target.discreteID, state, at: r.checkedAt, detail: detail)
         }
     }
 

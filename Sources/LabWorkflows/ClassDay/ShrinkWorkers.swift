@@ -62,13 +62,13 @@ public struct ShrinkWorkers: Sendable {
                 results.append(Result(discreteID: r.discreteID, nodes: r.nodes, problem: "no master address"))
                 continue
             }
-            jobs.append((RemoteCommand.Target(label: "\(r.discreteID) master", host: a.host, port: a.port, pinnedParticipant: r.discreteID),
+            jobs.append((RemoteCommand.Target(label: "\(r.discreteID) master", host: a.host, port: a.port, pinnedDiscreteID: r.discreteID),
                          Self.command(r.nodes)))
         }
         let runner = RemoteCommand(user: user, identity: login, hostTimeout: 30, parallel: 16,
                                    pinning: try RegistryHostKeyPins(registry: registry, session: session))
         for outcome in await runner.run(jobs) {
-            let id = outcome.target.pinnedParticipant!
+            let id = outcome.target.pinnedDiscreteID!
             let nodes = removals.first { $0.discreteID == id }!.nodes
             if let why = outcome.unreachable {
                 results.append(Result(discreteID: id, nodes: nodes, problem: why))

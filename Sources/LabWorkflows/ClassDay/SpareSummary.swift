@@ -6,11 +6,13 @@ import LabStore
 public struct SpareSummary: Sendable, Encodable, Equatable {
     public struct Assignment: Sendable, Encodable, Equatable {
         public var spare: String
-        public var participant: String
-        public init(spare: String, participant: String) {
+        /// The owner's discrete id.
+        public var discreteID: String
+        public init(spare: String, discreteID: String) {
             self.spare = spare
-            self.participant = participant
+            self.discreteID = discreteID
         }
+        enum CodingKeys: String, CodingKey { case spare, discreteID = "discrete_id" }
     }
 
     public var total: Int
@@ -28,13 +30,13 @@ public struct SpareSummary: Sendable, Encodable, Equatable {
         let ready = Set(try registry.verifications(session: session).filter(\.ready).map(\.discreteID))
         let free = spares.filter(\.isFree)
         return SpareSummary(total: spares.count, left: free.count, leftReady: free.filter { ready.contains($0.clusterKey) }.count,
-                            assigned: spares.compactMap { s in owners[s.clusterKey].map { Assignment(spare: s.clusterKey, participant: $0) } })
+                            assigned: spares.compactMap { s in owners[s.clusterKey].map { Assignment(spare: s.clusterKey, discreteID: $0) } })
     }
 
     /// "1 of 2 left (1 verified ready); spare_3 → ann.le", or nil without spares.
     public var line: String? {
         guard total > 0 else { return nil }
-        let given = assigned.map { "\($0.spare) → \($0.participant)" }.joined(separator: ", ")
+        let given = assigned.map { "\($0.spare) → \($0.discreteID)" }.joined(separator: ", ")
         return "\(left) of \(total) left (\(leftReady) verified ready)" + (given.isEmpty ? "" : "; \(given)")
     }
 }

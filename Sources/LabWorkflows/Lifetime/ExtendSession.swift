@@ -115,16 +115,16 @@ public struct ExtendSession: Sendable {
                 let a = inventory[key]!
                 let isMaster = !key.contains("/")
                 return RemoteCommand.Target(label: isMaster ? "\(key) master" : key.replacingOccurrences(of: "/", with: " "),
-                                            host: a.host, port: a.port, pinnedParticipant: isMaster ? key : nil)
+                                            host: a.host, port: a.port, pinnedDiscreteID: isMaster ? key : nil)
             }
         }
         var targets: [RemoteCommand.Target] = []
         for c in try registry.clusters(session: session) {
             if let ip = c.masterPublicIP {
-                targets.append(RemoteCommand.Target(label: "\(c.discreteID) master", host: ip, port: 22, pinnedParticipant: c.discreteID))
+                targets.append(RemoteCommand.Target(label: "\(c.discreteID) master", host: ip, port: 22, pinnedDiscreteID: c.discreteID))
             }
             for (i, ip) in c.workerPublicIPs.enumerated() {
-                targets.append(RemoteCommand.Target(label: "\(c.discreteID) worker-\(i + 1)", host: ip, port: 22, pinnedParticipant: nil))
+                targets.append(RemoteCommand.Target(label: "\(c.discreteID) worker-\(i + 1)", host: ip, port: 22, pinnedDiscreteID: nil))
             }
         }
         return targets

@@ -16,11 +16,11 @@ public struct RegistryHostKeyPins: HostKeyPinning {
         known = Dictionary(try registry.hostKeys(session: session).map { ($0.discreteID, $0) }, uniquingKeysWith: { a, _ in a })
     }
 
-    public func verdict(participant: String, key: HostKey) throws -> HostKeyVerdict {
-        if let pinned = known[participant] {
+    public func verdict(discreteID: String, key: HostKey) throws -> HostKeyVerdict {
+        if let pinned = known[discreteID] {
             return pinned.fingerprint == key.fingerprint && pinned.keyType == key.type ? .matches : .changed(pinned: pinned.fingerprint)
         }
-        let (stored, isNew) = try registry.pinHostKey(HostKeyRecord(session: session, discreteID: participant, hostKey: key))
+        let (stored, isNew) = try registry.pinHostKey(HostKeyRecord(session: session, discreteID: discreteID, hostKey: key))
         if isNew { return .pinnedNow }
         return stored.fingerprint == key.fingerprint ? .matches : .changed(pinned: stored.fingerprint)
     }

@@ -70,24 +70,24 @@ public struct VerifySession: Sendable {
         var unaddressed: [MasterReport] = []
         for p in selected {
             if let a = addresses[p.discreteID] {
-                targets.append(MasterTarget(participant: p.discreteID, host: a.host, port: a.port, participantKeyFingerprint: p.fingerprint))
+                targets.append(MasterTarget(discreteID: p.discreteID, host: a.host, port: a.port, participantKeyFingerprint: p.fingerprint))
             } else {
                 var checks = CheckSet()
                 checks[.tcp] = .fail(request.inventory == nil
                     ? "no master address recorded; run `labctl output \(session)` after `labctl apply \(session)`"
                     : "not in \(request.inventoryName)")
                 checks.fillUnset(.skipped("not attempted: no address"))
-                unaddressed.append(MasterReport(target: MasterTarget(participant: p.discreteID, host: "", port: 0, participantKeyFingerprint: p.fingerprint),
+                unaddressed.append(MasterReport(target: MasterTarget(discreteID: p.discreteID, host: "", port: 0, participantKeyFingerprint: p.fingerprint),
                                                 checks: checks, nodesReady: nil, nodesExpected: 1 + request.workers, hostKey: nil))
             }
         }
         // A spare not deployed yet (no address) is simply not checked.
         if !wantedSpares.isEmpty, let operatorKey = try registry.sessionSecret(session).flatMap({ try? PublicKeyParser.parse($0.operatorPublicKey) }) {
             for key in wantedSpares { if let a = addresses[key] {
-                targets.append(MasterTarget(participant: key, host: a.host, port: a.port, participantKeyFingerprint: operatorKey.fingerprint))
+                targets.append(MasterTarget(discreteID: key, host: a.host, port: a.port, participantKeyFingerprint: operatorKey.fingerprint))
             } }
         }
-        let spareIDs = targets.map(\.participant).filter { freeSpares.contains($0) }
+        let spareIDs = targets.map(\.discreteID).filter { freeSpares.contains($0) }
         let known = Set(everyone.map(\.discreteID) + freeSpares)
         let strangers = request.inventory == nil ? [] : addresses.keys.sorted().filter { !known.contains($0) }
 
@@ -101,7 +101,7 @@ public struct VerifySession: Sendable {
         try registry.saveVerifications(reports.map { VerificationRecorder.record($0, session: session) })
         try ParticipantStateTracker.verified(session: session, reports: reports, gaveUp: wait, registry: registry)
 
-        let byID = Dictionary(uniqueKeysWithValues: (reports + unaddressed).map { ($0.target.participant, $0) })
+        let byID = Dictionary(uniqueKeysWithValues: (reports + unaddressed).map { ($0.target.discreteID, $0) })
         return Outcome(reports: selected.compactMap { byID[$0.discreteID] } + spareIDs.compactMap { byID[$0] },
                        names: Dictionary(uniqueKeysWithValues: selected.map { ($0.discreteID, $0.name) } + spareIDs.map { ($0, "(spare)") }),
                        strangers: strangers)
@@ -144,7 +144,7 @@ public struct VerifySession: Sendable {
 /// A master's report as the registry keeps it.
 public enum VerificationRecorder {
     public static func record(_ r: MasterReport, session: String) -> VerificationRecord {
-        VerificationRecord(session: session, discreteID: r.target.participant, host: r.target.host, port: r.target.port,
+        VerificationRecord(session: session, discreteID: r.target.discreteID, host: r.target.host, port: r.target.port,
                            ready: r.ready, checks: r.checks, nodesReady: r.nodesReady,
                            nodesExpected: r.nodesExpected, checkedAt: r.checkedAt)
     }

@@ -58,7 +58,7 @@ struct DemoVerification {
         return array.map { item in
             let checks = (item["checks"] as? [String: Any] ?? [:]).compactMapValues { ($0 as? [String: Any])?["status"] as? String }
             let nodes = (item["nodes"] as? [String: Any]).map { "\($0["ready"] ?? "?")/\($0["expected"] ?? "?")" } ?? "-"
-            return DemoVerification(participant: item["participant"] as? String ?? "?",
+            return DemoVerification(participant: item["discrete_id"] as? String ?? "?",
                                     host: "\(item["host"] ?? "?"):\(item["port"] ?? "?")",
                                     ready: item["ready"] as? Bool ?? false, checks: checks, nodes: nodes)
         }

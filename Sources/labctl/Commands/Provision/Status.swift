@@ -24,7 +24,7 @@ struct Status: AsyncParsableCommand {
     @Argument(help: "Sessions to show (default: all in sessions/).") var sessions: [String] = []
     @Flag(help: "Print JSON.") var json = false
 
-    struct InstanceJSON: Encodable { var address: String; var id: String?; var state: String?; var public_ip: String?; var participant: String?; var role: String? }
+    struct InstanceJSON: Encodable { var address: String; var id: String?; var state: String?; var public_ip: String?; var discrete_id: String?; var role: String? }
     struct Row: Encodable {
         var session: String
         var config_error: String?
@@ -70,7 +70,7 @@ struct Status: AsyncParsableCommand {
             if let state = states[s] {
                 row.workspace = true
                 row.resources = state.resourceCount
-                row.instances = state.instances.map { InstanceJSON(address: $0.address, id: $0.id, state: $0.state, public_ip: $0.publicIP, participant: $0.participant, role: $0.role) }
+                row.instances = state.instances.map { InstanceJSON(address: $0.address, id: $0.id, state: $0.state, public_ip: $0.publicIP, discrete_id: $0.discreteID, role: $0.role) }
             }
             if !sessions.isEmpty, let registry { row.room = try SessionRoom.read(session: s, registry: registry) }
             rows.append(row)

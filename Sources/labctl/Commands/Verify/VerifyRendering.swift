@@ -17,7 +17,7 @@ enum VerifyRendering {
             }
             enum CodingKeys: String, CodingKey { case ready, expected }
         }
-        var participant: String
+        var discreteID: String
         var host: String
         var port: Int
         var ready: Bool
@@ -25,13 +25,15 @@ enum VerifyRendering {
         var nodes: Nodes
 
         init(_ r: MasterReport) {
-            participant = r.target.participant
+            discreteID = r.target.discreteID
             host = r.target.host
             port = r.target.port
             ready = r.ready
             checks = r.checks
             nodes = Nodes(ready: r.nodesReady, expected: r.nodesExpected)
         }
+
+        enum CodingKeys: String, CodingKey { case discreteID = "discrete_id", host, port, ready, checks, nodes }
     }
 
     static func table(_ reports: [MasterReport], names: [String: String]) -> String {
@@ -52,7 +54,7 @@ enum VerifyRendering {
                 }
             }()
             let master = r.target.host.isEmpty ? "-" : "\(r.target.host):\(r.target.port)"
-            return [names[r.target.participant].map { "\($0) (\(r.target.participant))" } ?? r.target.participant, master, ssh,
+            return [names[r.target.discreteID].map { "\($0) (\(r.target.discreteID))" } ?? r.target.discreteID, master, ssh,
                     cell(c[.participantKey].status), cloudInit, cell(c[.kubeadm].status),
                     r.nodesReady.map { "\($0)/\(r.nodesExpected)" } ?? "-/\(r.nodesExpected)",
                     r.ready ? "ready" : r.summary]
@@ -68,7 +70,7 @@ enum VerifyRendering {
         let pending = reports.filter { !$0.ready && !$0.checks.results.values.contains { $0.status == .fail } }
         let failed = reports.filter { !$0.ready && $0.checks.results.values.contains { $0.status == .fail } }
         func describe(_ rs: [MasterReport]) -> String {
-            let shown = rs.prefix(3).map { "\(shortReason($0)) on \($0.target.participant)" }
+            let shown = rs.prefix(3).map { "\(shortReason($0)) on \($0.target.discreteID)" }
             return shown.joined(separator: ", ") + (rs.count > 3 ? ", …" : "")
         }
         if !pending.isEmpty { line += ", pending \(pending.count): " + describe(pending) }
@@ -78,7 +80,7 @@ enum VerifyRendering {
 
     /// One line per finished host (live output on a terminal).
     static func hostLine(_ r: MasterReport) -> String {
-        (r.ready ? Terminal.ok : Terminal.bad) + " \(r.target.participant) \(r.target.host):\(r.target.port) " + (r.ready ? "ready" : r.summary)
+        (r.ready ? Terminal.ok : Terminal.bad) + " \(r.target.discreteID) \(r.target.host):\(r.target.port) " + (r.ready ? "ready" : r.summary)
     }
 
     private static func shortReason(_ r: MasterReport) -> String {
