@@ -61,6 +61,7 @@ final class ShrinkWorkersTests: XCTestCase {
     /// it is now. No master address is recorded, so nothing is dialled.
     func testSessionsShrinkToTheWorkerCountTheirFileSaysNow() async throws {
         let (ann, _) = try lab.add("ann.lee")
+        _ = try SessionInputsBuilder.build(session: lab.session, registry: lab.registry) // the session's operator key
         let clusters: [String: Any] = [ann.discreteID: ["master_instance_id": "i-ann", "worker_public_ips": [String](), "worker_private_ips": [String](),
                                                         "worker_instance_ids": ["i-ann-w1", "i-ann-w2", "i-ann-w3"]]]
         try OutputRecorder.record(try SessionOutputs.parse(JSONSerialization.data(withJSONObject: ["clusters": ["value": clusters]])),
