@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // Pure domain: key parsing, names, CIDR pool, tfvars reader. No I/O beyond Foundation.
@@ -64,10 +65,11 @@ let package = Package(
         // sshd masters replaying a kubeadm node. Used by `labctl demo` and the tests.
         .target(name: "LabRehearsal", dependencies: ["LabCore"]),
         // The use cases that join the libraries (enroll, Terraform inputs, outputs, verify and
-        // record, sheets, delivery, cost). The executable and the server call these.
+        // record, sheets, delivery, cost, the rehearsal). The executable and the server call these.
+        // LabRehearsal only for the demo's stand-ins (Rehearsal/): it imports nothing above LabCore.
         .target(
             name: "LabWorkflows",
-            dependencies: ["LabCore", "LabStore", "LabProvision", "LabVerify", "LabSheets"]
+            dependencies: ["LabCore", "LabStore", "LabProvision", "LabVerify", "LabSheets", "LabRehearsal"]
         ),
         .executableTarget(
             name: "labctl",
@@ -75,6 +77,7 @@ let package = Package(
                 "LabCore", "LabStore", "LabProvision", "LabSheets", "LabServer", "LabRehearsal", "LabVerify", "LabWorkflows",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         // The bare Hummingbird route scripts/bench/intake.sh measures labctl's join page against.
@@ -91,7 +94,7 @@ let package = Package(
         .testTarget(name: "LabSheetsTests", dependencies: ["LabSheets", "LabCore", "LabTestSupport"]),
         .testTarget(name: "LabVerifyTests", dependencies: ["LabVerify", "LabCore", "LabStore", "LabTestSupport"]),
         .testTarget(name: "labctlTests", dependencies: ["LabCore", "LabStore", "LabTestSupport"]),
-        .testTarget(name: "LabWorkflowsTests", dependencies: ["LabWorkflows", "LabCore", "LabStore", "LabSheets", "LabVerify", "LabTestSupport"]),
+        .testTarget(name: "LabWorkflowsTests", dependencies: ["LabWorkflows", "LabCore", "LabStore", "LabSheets", "LabVerify", "LabRehearsal", "LabTestSupport"]),
         .testTarget(
             name: "LabServerTests",
             dependencies: [

@@ -56,4 +56,28 @@ final class ShrinkWorkersTests: XCTestCase {
         XCTAssertEqual(try String(contentsOf: master.directory.appendingPathComponent("replay/kubectl-deletes.log"), encoding: .utf8), log,
                        "nothing ran on the changed host")
     }
+
+    /// `labctl apply` after confirming: the worker count comes from each session's file as
+    /// it is now. No master address is recorded, so nothing is dialled.
+    func testSessionsShrinkToTheWorkerCountTheirFileSaysNow() async throws {
+        let (ann, _) = try lab.add("ann.lee")
+        _ = try SessionInputsBuilder.build(session: lab.session, registry: lab.registry) // the session's operator key
+        let clusters: [String: Any] = [ann.discreteID: ["master_instance_id": "i-ann", "worker_public_ips": [String](), "worker_private_ips": [String](),
+                                                        "worker_instance_ids": ["i-ann-w1", "i-ann-w2", "i-ann-w3"]]]
+        try OutputRecorder.record(try SessionOutputs.parse(JSONSerialization.data(withJSONObject: ["clusters": ["value": clusters]])),
+                                  session: lab.session, registry: lab.registry)
+        var heard: [(String, ShrinkWorkers.Result)] = []
+        try await ShrinkWorkers(registry: lab.registry).run(sessions: [lab.session], files: lab.files) { heard.append(($0, $1)) }
+        XCTAssertEqual(heard.map(\.0), [lab.session])
+        XCTAssertEqual(heard.first?.1.nodes, ["worker-2", "worker-3"], "worker_count = 1 in sessions/s1.tfvars keeps worker-1")
+        XCTAssertEqual(heard.first?.1.problem, "no master address")
+
+        // A session without a file is refused before anything is removed.
+        do {
+            try await ShrinkWorkers(registry: lab.registry).run(sessions: ["s9"], files: lab.files) { _, _ in XCTFail("nothing to hear") }
+            XCTFail("s9 has no sessions/s9.tfvars")
+        } catch {
+            XCTAssertTrue("\(error)".contains("s9"), "\(error)")
+        }
+    }
 }

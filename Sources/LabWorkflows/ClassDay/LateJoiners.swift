@@ -41,6 +41,15 @@ public actor LateJoiners {
         return next
     }
 
+    /// Waits for every queued assignment (a stopping `serve`: the keys it already
+    /// accepted still get their spare before it exits).
+    public func finishQueued() async {
+        while let current = tail {
+            await current.value
+            if tail == current { tail = nil }
+        }
+    }
+
     /// Assigns only for a deployed session and someone without a cluster; everyone
     /// else is built by the next apply, as before spares.
     func assignIfLate(session: String, discreteID: String) async {

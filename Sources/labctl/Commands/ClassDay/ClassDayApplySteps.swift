@@ -2,7 +2,8 @@ import Foundation
 import LabStore
 import LabWorkflows
 
-/// What `labctl apply` does for class day around Terraform (issue 14), kept out of
+/// What `labctl apply` prints for class day around Terraform (issue 14): the use cases
+/// are LabWorkflows' `ClusterReplacementGuard` and `ShrinkWorkers`; kept out of
 /// Apply.swift so that file stays a list of steps.
 enum ClassDayApplySteps {
     /// Before asking: refuses a change that would replace participants' clusters.
@@ -14,14 +15,11 @@ enum ClassDayApplySteps {
 
     /// After confirming: fewer workers per cluster → remove the leaving workers' Node objects first.
     static func removeLeavingWorkerNodes(_ sessions: [String], lab: Lab, registry: Registry) async throws {
-        for s in sessions {
-            let workers = try lab.sessionConfig(s).workerCount
-            for r in try await ShrinkWorkers(registry: registry).run(session: s, workers: workers) {
-                if let problem = r.problem {
-                    Terminal.warning("[\(s)] \(r.discreteID): Node objects \(r.nodes.joined(separator: ", ")) not removed: \(problem); remove them by hand (kubectl delete node) or verify will report them NotReady.")
-                } else {
-                    Terminal.note("[\(s)] \(r.discreteID): removed Node objects \(r.nodes.joined(separator: ", ")) before their instances go")
-                }
+        try await ShrinkWorkers(registry: registry).run(sessions: sessions, files: lab.files) { s, r in
+            if let problem = r.problem {
+                Terminal.warning("[\(s)] \(r.discreteID): Node objects \(r.nodes.joined(separator: ", ")) not removed: \(problem); remove them by hand (kubectl delete node) or verify will report them NotReady.")
+            } else {
+                Terminal.note("[\(s)] \(r.discreteID): removed Node objects \(r.nodes.joined(separator: ", ")) before their instances go")
             }
         }
     }

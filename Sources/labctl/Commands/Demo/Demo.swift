@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import LabRehearsal
+import LabWorkflows
 
 /// `labctl demo`: the whole lab rehearsed on one machine — emulated AWS, real
 /// Terraform, the real intake service, loopback masters, real verification and sheets.
@@ -52,17 +52,13 @@ struct Demo: ParsableCommand {
     /// worker threads inherit their blocked signal mask and then ignore SIGTERM.
     func run() throws {
         let source = global.lab.root
-        for needed in ["terraform/session", "terraform/network", "mail-templates"] {
-            guard FileManager.default.fileExists(atPath: source.appendingPathComponent(needed).path) else {
-                throw LabFailure.usage("\(source.path) has no \(needed)/: run `labctl demo` from the labctl checkout, or pass --root <checkout>.")
-            }
-        }
-        for tool in ["terraform", "moto_server", "sshd"] {
-            do { _ = try Executables.find(tool) } catch { throw LabFailure.usage("\(error) (the demo needs terraform, moto_server and sshd).") }
-        }
+        try DemoRun.checkPrerequisites(source: source)
         let plan = DemoPlan.make(sessions: sessions, participants: participants, workers: workers)
         let labDir = try DemoLab.create(at: dir, from: source)
-        let run = DemoRun(plan: plan, lab: labDir, keep: keep, removeLabAtEnd: dir == nil && !keep, readyAfter: readyAfter)
-        try run.execute()
+        let progress = DemoProgress()
+        let run = DemoRun(plan: plan, lab: labDir, keep: keep, removeLabAtEnd: dir == nil && !keep, readyAfter: readyAfter,
+                          onEvent: progress.show)
+        let report = try run.execute()
+        DemoSummary(run: report).print()
     }
 }

@@ -1,9 +1,9 @@
 import Foundation
-import LabRehearsal
+import LabWorkflows
 
 /// The demo's closing report: sessions, verification, cost, where things are, what to try next.
 struct DemoSummary {
-    let run: DemoRun
+    let run: DemoReport
 
     func print() {
         let facts = run.facts
@@ -22,7 +22,7 @@ struct DemoSummary {
         out.append("\nVerification (labctl verify --wait)")
         let rows = run.plan.sessions.flatMap { s in
             (facts.verification[s.name] ?? []).map { v in
-                [s.name, v.participant, v.host, v.ready ? "yes" : "NO", v.checks["auth"] ?? "-", v.checks["participant-key"] ?? "-",
+                [s.name, v.discreteID, v.host, v.ready ? "yes" : "NO", v.checks["auth"] ?? "-", v.checks["participant-key"] ?? "-",
                  v.checks["cloud-init"] ?? "-", v.checks["kubeadm"] ?? "-", v.nodes]
             }
         }
@@ -36,7 +36,7 @@ struct DemoSummary {
         for s in run.plan.sessions {
             out.append("  sheets \(s.name): \(lab)/participant-access/\(s.name)/index.html")
         }
-        if let first = firstSheet() { out.append("  a sheet:   \(first.path)") }
+        if let first = run.firstSheet { out.append("  a sheet:   \(first.path)") }
         out.append("  step logs: \(lab)/.labctl/demo-logs/   Terraform logs: \(lab)/.labctl/logs/<session>/")
         out.append("  database:  \(lab)/.labctl/lab.sqlite   participants' demo keys: \(lab)/participant-keys/")
 
@@ -49,7 +49,6 @@ struct DemoSummary {
                 out.append("  dashboard: \(facts.intakeURL)/admin (token: \(lab)/.labctl/demo-admin-token)")
                 out.append("  emulated AWS: source \(lab)/demo-env.sh, then `labctl destroy \(run.sessionNames.joined(separator: " ")) -y`")
                 out.append("  stop the intake service and the emulator: kill $(cut -d' ' -f1 \(lab)/.labctl/demo-pids)")
-                writeEnvironmentFile()
             }
         } else {
             out.append("\nNext: `labctl demo --keep` to explore the lab, its dashboard and its sheets afterwards;")
@@ -60,20 +59,5 @@ struct DemoSummary {
 
     private func indent(_ text: String) -> String {
         text.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }.joined(separator: "\n")
-    }
-
-    private func firstSheet() -> URL? {
-        guard let s = run.plan.sessions.first else { return nil }
-        let dir = run.labDir.appendingPathComponent("participant-access/\(s.name)")
-        let names = ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).filter { $0.hasSuffix(".txt") }.sorted()
-        return names.first.map { dir.appendingPathComponent($0) }
-    }
-
-    /// For `--keep`: the environment that points labctl and Terraform at this lab and its emulator.
-    private func writeEnvironmentFile() {
-        let exports = run.facts.emulatorEnvironment.sorted { $0.key < $1.key }.map { "export \($0.key)='\($0.value)'" }
-        let lines = ["# source this file: labctl and Terraform then use the demo's lab and its emulated AWS",
-                     "export LABCTL_ROOT='\(run.labDir.path)'"] + exports
-        try? (lines.joined(separator: "\n") + "\n").write(to: run.labDir.appendingPathComponent("demo-env.sh"), atomically: true, encoding: .utf8)
     }
 }

@@ -4,6 +4,7 @@ import LabServer
 import LabStore
 import LabWorkflows
 import Logging
+import ServiceLifecycle
 
 /// `labctl serve`: the intake web service and the trainer dashboard.
 struct Serve: AsyncParsableCommand {
@@ -78,9 +79,10 @@ struct Serve: AsyncParsableCommand {
         let spareAddresses = try self.spareInventory.map {
             try VerifyInventory.load($0, lab: lab).addresses.mapValues { VerifySession.Address(host: $0.host, port: $0.port ?? 22) }
         }
-        dependencies.lateJoiners = LateJoiners(registry: registry, files: lab.files, inventory: spareAddresses, user: spareUser) {
+        let lateJoiners = LateJoiners(registry: registry, files: lab.files, inventory: spareAddresses, user: spareUser) {
             FileHandle.standardError.write(Data(($0 + "\n").utf8))
         }
+        dependencies.lateJoiners = lateJoiners
         let openSessions = try registry.intakes().filter(\.isOpen)
         let databaseShown = lab.display(URL(fileURLWithPath: lab.databasePath))
         let shownHost = settings.host.contains(":") ? "[\(settings.host)]" : settings.host
@@ -96,10 +98,15 @@ struct Serve: AsyncParsableCommand {
             lines.append("Stop with Ctrl-C or SIGTERM (requests in flight finish first).")
             FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
         }
-        let reaper = try reapEvery.map { try ServeReaper.start(every: $0.seconds, lab: lab) }
-        defer { reaper?.cancel() }
+        // One group, one graceful shutdown on SIGTERM/SIGINT. It stops the services last
+        // to first: the HTTP server (requests in flight finish), then the reaper (no new
+        // Terraform run), then the late joiners' queued assignments.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: LateJoinerService(joiners: lateJoiners))]
+        if let reapEvery { services.append(.init(service: try ServeReaper.service(every: reapEvery.seconds, lab: lab))) }
+        services.append(.init(service: app))
+        let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
-            try await app.runService()
+            try await group.run()
         } catch {
             // Binding is what fails in practice (address in use, no permission, unknown host).
             throw LabFailure.usage("cannot serve on \(settings.host):\(settings.port): \(error). Choose another --port (or LABCTL_PORT) or --host, or stop what uses it.")

@@ -3,24 +3,24 @@ import LabCore
 
 /// What `labctl demo` rehearses: sessions of different sizes, their participants,
 /// and which of them join through the web intake or as key files.
-struct DemoPlan {
-    struct Person {
-        var firstName: String
-        var lastName: String
-        var email: String
+public struct DemoPlan: Sendable {
+    public struct Person: Sendable {
+        public var firstName: String
+        public var lastName: String
+        public var email: String
         /// `first.last` in ASCII: the key file's name for file imports.
-        var fileStem: String
+        public var fileStem: String
         /// Submitted through the running intake service; otherwise imported from participants/<session>/.
-        var viaWeb: Bool
+        public var viaWeb: Bool
     }
 
-    struct Session {
-        var name: String
-        var workers: Int
-        var people: [Person]
+    public struct Session: Sendable {
+        public var name: String
+        public var workers: Int
+        public var people: [Person]
     }
 
-    var sessions: [Session]
+    public var sessions: [Session]
 
     /// Names with accents and hyphens on purpose: they travel through the form, the
     /// registry and the sheets. Every session draws from the same list.
@@ -32,7 +32,7 @@ struct DemoPlan {
 
     /// Session i (0-based) has `participants - i` people (at least 1) and alternates
     /// between `workers` and one fewer, so sizes differ. Even positions join via the web.
-    static func make(sessions: Int, participants: Int, workers: Int) -> DemoPlan {
+    public static func make(sessions: Int, participants: Int, workers: Int) -> DemoPlan {
         DemoPlan(sessions: (0..<sessions).map { i in
             let count = max(1, participants - i)
             let people = (0..<count).map { j -> Person in

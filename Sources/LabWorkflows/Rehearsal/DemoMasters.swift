@@ -5,7 +5,7 @@ import LabRehearsal
 /// session replays a kubeadm node becoming ready; the inventory maps discrete ids to them.
 enum DemoMasters {
     static func start(run: DemoRun, supervisor: DemoSupervisor) throws -> [String: URL] {
-        let registry = try run.lab.openRegistry()
+        let registry = try run.openRegistry()
         var inventories: [String: URL] = [:]
         for s in run.plan.sessions {
             guard let secret = try registry.sessionSecret(s.name) else {

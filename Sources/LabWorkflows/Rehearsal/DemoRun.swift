@@ -6,42 +6,66 @@ import LabStore
 
 /// One rehearsal, step by step. Every step is a real labctl command (or the
 /// intake's HTTP API) against the demo's lab; the stand-ins are moto for AWS and
-/// loopback sshd masters for the EC2 nodes.
+/// loopback sshd masters for the EC2 nodes. Progress goes out as `DemoEvent`s and
+/// the end as a `DemoReport`; `labctl demo` prints both.
 // @unchecked Sendable: the demo runs its steps on one thread; only the signal handler's message closure reads it from another, and reads `facts` after the steps wrote them.
-final class DemoRun: @unchecked Sendable {
-    let plan: DemoPlan
-    let labDir: URL
-    let keep: Bool
-    let removeLabAtEnd: Bool
-    let readyAfter: Double
-    let lab: Lab
+public final class DemoRun: @unchecked Sendable {
+    public let plan: DemoPlan
+    public let labDir: URL
+    public let keep: Bool
+    public let removeLabAtEnd: Bool
+    public let readyAfter: Double
+    let files: LabFiles
+    let databasePath: String
     let started = Date()
-    var progress = DemoProgress()
+    private let onEvent: (DemoEvent) -> Void
     var facts = DemoFacts()
 
-    init(plan: DemoPlan, lab labDir: URL, keep: Bool, removeLabAtEnd: Bool, readyAfter: Double) {
+    /// The steps run the labctl binary that is running (`DemoSupervisor`); `onEvent` prints.
+    public init(plan: DemoPlan, lab labDir: URL, keep: Bool, removeLabAtEnd: Bool, readyAfter: Double,
+                onEvent: @escaping (DemoEvent) -> Void) {
         self.plan = plan
         self.labDir = labDir
         self.keep = keep
         self.removeLabAtEnd = removeLabAtEnd
         self.readyAfter = readyAfter
-        self.lab = Lab(rootOption: labDir.path, dbOption: nil, environment: [:])
+        self.files = LabFiles(root: labDir)
+        self.databasePath = labDir.appendingPathComponent(".labctl/lab.sqlite").path
+        self.onEvent = onEvent
     }
 
-    var sessionNames: [String] { plan.sessions.map(\.name) }
+    public var sessionNames: [String] { plan.sessions.map(\.name) }
     var logs: URL { labDir.appendingPathComponent(".labctl/demo-logs") }
 
-    func execute() throws {
-        print("labctl demo: rehearsing \(plan.sessions.count) session(s) in \(labDir.path)")
+    /// What the demo needs before it creates anything: the checkout's Terraform code
+    /// and templates under `source`, and terraform, moto_server and sshd on the PATH.
+    public static func checkPrerequisites(source: URL) throws {
+        for needed in ["terraform/session", "terraform/network", "mail-templates"] {
+            guard FileManager.default.fileExists(atPath: source.appendingPathComponent(needed).path) else {
+                throw WorkflowError.usage("\(source.path) has no \(needed)/: run `labctl demo` from the labctl checkout, or pass --root <checkout>.")
+            }
+        }
+        for tool in ["terraform", "moto_server", "sshd"] {
+            do { _ = try Executables.find(tool) } catch { throw WorkflowError.usage("\(error) (the demo needs terraform, moto_server and sshd).") }
+        }
+    }
+
+    func openRegistry() throws -> Registry { try Registry(path: databasePath) }
+
+    /// Runs every step; on success returns what the summary shows (the lab directory
+    /// is already removed when `removeLabAtEnd`). On failure everything it started is
+    /// stopped and a `WorkflowError.notOK` names the step and the end of its log.
+    public func execute() throws -> DemoReport {
+        onEvent(.note("labctl demo: rehearsing \(plan.sessions.count) session(s) in \(labDir.path)"))
         let moto = try MotoServer(amisPath: DemoLab.amisFile(labDir).path, directory: labDir.appendingPathComponent(".labctl"))
         facts.motoEndpoint = moto.endpoint
         facts.emulatorEnvironment = moto.environment()
-        print("  AWS is emulated: moto_server on \(moto.endpoint). Nothing is created on AWS and nothing costs money.")
-        print("  Masters are loopback sshd servers that replay a kubeadm node; only 127.0.0.1 is dialled.")
+        onEvent(.note("  AWS is emulated: moto_server on \(moto.endpoint). Nothing is created on AWS and nothing costs money."))
+        onEvent(.note("  Masters are loopback sshd servers that replay a kubeadm node; only 127.0.0.1 is dialled."))
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("LABCTL_") || $0.key == "LABCTL_TF_PLUGIN_DIR" }
         environment.merge(moto.environment()) { _, b in b }
         environment["LABCTL_ROOT"] = labDir.path
-        environment["LABCTL_DB"] = lab.databasePath
+        environment["LABCTL_DB"] = databasePath
         let supervisor = try DemoSupervisor(logDirectory: logs, environment: environment)
         supervisor.onCleanup("moto_server") { [keep] in if !keep { moto.stop() } }
         try recordPID(moto.processIdentifier, "moto_server")
@@ -51,11 +75,14 @@ final class DemoRun: @unchecked Sendable {
         do {
             try steps(supervisor)
             supervisor.cleanUp()
-            DemoSummary(run: self).print()
+            if keep { writeEnvironmentFile() }
+            let report = DemoReport(plan: plan, labDir: labDir, started: started, facts: facts, keep: keep,
+                                    removeLabAtEnd: removeLabAtEnd, firstSheet: firstSheet())
             if removeLabAtEnd { try? FileManager.default.removeItem(at: labDir) }
+            return report
         } catch {
             supervisor.cleanUp()
-            progress.fail()
+            onEvent(.stepFailed)
             let detail: String
             if let step = error as? DemoSupervisor.StepFailure {
                 let tail = ((try? String(contentsOf: step.log, encoding: .utf8)) ?? "")
@@ -64,37 +91,37 @@ final class DemoRun: @unchecked Sendable {
             } else {
                 detail = "\(error)"
             }
-            throw LabFailure.notOK("the demo stopped: \(detail)\nThe lab directory stays for a look: \(labDir.path) (logs in .labctl/demo-logs/). Everything the demo started has been stopped.")
+            throw WorkflowError.notOK("the demo stopped: \(detail)\nThe lab directory stays for a look: \(labDir.path) (logs in .labctl/demo-logs/). Everything the demo started has been stopped.")
         }
     }
 
     private func steps(_ supervisor: DemoSupervisor) throws {
-        progress.begin("Creating \(plan.sessions.count) session(s) and participant keys")
+        begin("Creating \(plan.sessions.count) session(s) and participant keys")
         try createSessions(supervisor)
         let keys = try makeKeys()
-        progress.end("\(plan.sessions.map { "\($0.name): \($0.people.count) participants, \($0.workers) worker(s) each" }.joined(separator: "; "))")
+        end("\(plan.sessions.map { "\($0.name): \($0.people.count) participants, \($0.workers) worker(s) each" }.joined(separator: "; "))")
 
-        progress.begin("Starting the intake service and submitting keys")
+        begin("Starting the intake service and submitting keys")
         try intake(supervisor, keys: keys)
-        progress.end("\(facts.viaWeb) key(s) over HTTP, \(facts.viaFiles) from participants/<session>/ files; intake closed")
+        end("\(facts.viaWeb) key(s) over HTTP, \(facts.viaFiles) from participants/<session>/ files; intake closed")
 
-        progress.begin("Applying the shared network (real Terraform against the emulator)")
+        begin("Applying the shared network (real Terraform against the emulator)")
         try supervisor.labctl("network-apply", ["network", "apply", "-y"])
-        progress.end("VPC, subnets, internet gateway, routes")
+        end("VPC, subnets, internet gateway, routes")
 
-        progress.begin("Applying \(sessionNames.joined(separator: ", ")) in parallel")
-        Swift.print("")
+        begin("Applying \(sessionNames.joined(separator: ", ")) in parallel")
+        onEvent(.note(""))
         // The emulator has no account quotas to check (moto's Service Quotas knows only VPC codes).
         try supervisor.labctl("apply", ["apply"] + sessionNames + ["-y", "--skip-preflight"], output: .passThrough)
-        facts.resources = sessionNames.map { ($0, Self.stateSummary(lab.layout.localState($0))) }
-        progress.end("\(facts.resources.map { "\($0.0): \($0.1.resources) resources, \($0.1.instances) instances" }.joined(separator: "; "))")
+        facts.resources = sessionNames.map { ($0, Self.stateSummary(LabLayout(root: labDir).localState($0))) }
+        end("\(facts.resources.map { "\($0.0): \($0.1.resources) resources, \($0.1.instances) instances" }.joined(separator: "; "))")
 
-        progress.begin("Starting one loopback master per participant")
+        begin("Starting one loopback master per participant")
         let inventories = try startMasters(supervisor)
-        progress.end("\(facts.masters) sshd on 127.0.0.1, replaying cloud-init and kubeadm becoming ready in ~\(Int(readyAfter)) s")
+        end("\(facts.masters) sshd on 127.0.0.1, replaying cloud-init and kubeadm becoming ready in ~\(Int(readyAfter)) s")
 
-        progress.begin("Verifying every master (`labctl verify --wait`)")
-        Swift.print("")
+        begin("Verifying every master (`labctl verify --wait`)")
+        onEvent(.note(""))
         for s in plan.sessions {
             let json = try supervisor.labctl("verify-\(s.name)", [
                 "verify", s.name, "--wait", "--timeout", "\(Int(readyAfter) + 90)s", "--inventory", inventories[s.name]!.path,
@@ -102,18 +129,21 @@ final class DemoRun: @unchecked Sendable {
             ], output: .stdoutOnly)
             facts.verification[s.name] = DemoVerification.parse(json)
         }
-        progress.end("\(facts.verification.values.flatMap { $0 }.filter(\.ready).count) of \(facts.masters) masters ready")
+        end("\(facts.verification.values.flatMap { $0 }.filter(\.ready).count) of \(facts.masters) masters ready")
 
-        progress.begin("A late joiner gets \(sessionNames[0])'s spare cluster (`labctl assign`)")
-        progress.end(try DemoLateJoiner.run(self, supervisor: supervisor, inventories: inventories))
+        begin("A late joiner gets \(sessionNames[0])'s spare cluster (`labctl assign`)")
+        end(try DemoLateJoiner.run(self, supervisor: supervisor, inventories: inventories))
 
-        progress.begin("Rendering connection sheets")
+        begin("Rendering connection sheets")
         for s in sessionNames {
             try supervisor.labctl("sheets-\(s)", ["sheets", s, "--format", "all"])
         }
         facts.cost = try supervisor.labctl("cost", ["cost"] + sessionNames)
-        progress.end("participant-access/<session>/: .txt .md .html .eml per participant, CSV, index.html")
+        end("participant-access/<session>/: .txt .md .html .eml per participant, CSV, index.html")
     }
+
+    private func begin(_ title: String) { onEvent(.stepStarted(title)) }
+    private func end(_ detail: String) { onEvent(.stepFinished(detail)) }
 
     // MARK: - Steps
 
@@ -122,7 +152,7 @@ final class DemoRun: @unchecked Sendable {
             // SSH only from the (documentation-range) training room, as a trainer should set it.
             try supervisor.labctl("create-\(s.name)", ["create-config", s.name, "--workers", String(s.workers), "--ssh-from", "203.0.113.0/24"]
                                   + DemoLateJoiner.spareArguments(s.name, plan: plan))
-            let file = lab.sessionFile(s.name)
+            let file = files.sessionFile(s.name)
             let extra = """
             ami_id        = "\(EmulatedImages.amiID)"
             session_end   = "\(Self.sessionEnd())"
@@ -206,6 +236,22 @@ final class DemoRun: @unchecked Sendable {
 
     // MARK: - Helpers
 
+    /// The first participant's text sheet of the first session, for the summary.
+    private func firstSheet() -> URL? {
+        guard let s = plan.sessions.first else { return nil }
+        let dir = labDir.appendingPathComponent("participant-access/\(s.name)")
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).filter { $0.hasSuffix(".txt") }.sorted()
+        return names.first.map { dir.appendingPathComponent($0) }
+    }
+
+    /// For `--keep`: the environment that points labctl and Terraform at this lab and its emulator.
+    private func writeEnvironmentFile() {
+        let exports = facts.emulatorEnvironment.sorted { $0.key < $1.key }.map { "export \($0.key)='\($0.value)'" }
+        let lines = ["# source this file: labctl and Terraform then use the demo's lab and its emulated AWS",
+                     "export LABCTL_ROOT='\(labDir.path)'"] + exports
+        try? (lines.joined(separator: "\n") + "\n").write(to: labDir.appendingPathComponent("demo-env.sh"), atomically: true, encoding: .utf8)
+    }
+
     /// PIDs of the long-lived processes, for the demo's own test and for `--keep` users.
     private func recordPID(_ pid: Int32, _ what: String) throws {
         let file = labDir.appendingPathComponent(".labctl/demo-pids")
@@ -232,7 +278,7 @@ final class DemoRun: @unchecked Sendable {
     }
 }
 
-struct DemoError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
+public struct DemoError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
 }

@@ -2,14 +2,14 @@ import Foundation
 
 /// The demo's own lab directory: a copy of the checkout's Terraform code and mail
 /// templates, empty sessions/ and participants/, and `.labctl/` (0700) for its database.
-enum DemoLab {
-    static func create(at requested: String?, from source: URL) throws -> URL {
+public enum DemoLab {
+    public static func create(at requested: String?, from source: URL) throws -> URL {
         let fm = FileManager.default
         let lab: URL
         if let requested {
             lab = URL(fileURLWithPath: requested, relativeTo: URL(fileURLWithPath: fm.currentDirectoryPath)).standardizedFileURL
             if let entries = try? fm.contentsOfDirectory(atPath: lab.path), !entries.isEmpty {
-                throw LabFailure.usage("--dir \(lab.path) is not empty; the demo needs a fresh lab directory. Pick a new path or remove that one.")
+                throw WorkflowError.usage("--dir \(lab.path) is not empty; the demo needs a fresh lab directory. Pick a new path or remove that one.")
             }
         } else {
             lab = fm.temporaryDirectory.appendingPathComponent("labctl-demo-\(UUID().uuidString.prefix(8).lowercased())")
