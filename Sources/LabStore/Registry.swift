@@ -142,11 +142,11 @@ public final class Registry: Sendable {
                                        displayName: displayName ?? Self.defaultDisplayName(name), email: email,
                                        discreteID: try allocator.discreteID(for: name, session: session, db),
                                        podCIDR: cidr, createdAt: now, updatedAt: now)
-        try record.insert(db)
+        try IntakeRows.insert(&record, db)
         try PodNetworkRows.insert(participantID: record.id!, network: cidr, db)
         var keyRecord = KeyRecord(id: nil, participantID: record.id!, session: session, keyLine: key.openSSHLine,
                                   fingerprint: fingerprint, active: true, addedAt: now, replacedAt: nil)
-        try keyRecord.insert(db)
+        try IntakeRows.insert(&keyRecord, db)
         try Self.audit(db, session: session, participant: name.value, action: "added",
                        detail: "\(record.discreteID) \(fingerprint) \(cidr)", interface: interface)
         return .added(Participant(record: record, key: keyRecord))
@@ -232,6 +232,6 @@ public final class Registry: Sendable {
     public static func audit(_ db: Database, session: String, participant: String?, action: String, detail: String, interface: Interface) throws {
         var entry = AuditEntry(id: nil, at: Date(), session: session, participant: participant, action: action,
                                detail: detail, interface: interface.rawValue)
-        try entry.insert(db)
+        try IntakeRows.insert(&entry, db)
     }
 }
