@@ -1,8 +1,10 @@
 import LabCore
 
-/// What an intake operation needs that costs CPU but no database: computed
-/// before the batch's write transaction, so the single writer spends its time in SQLite.
-struct PreparedIntake: Sendable {
+/// An intake operation with what it needs that costs CPU but no database,
+/// computed before the batch's write transaction (by the submitting request,
+/// in parallel with others), so the single writer spends its time in SQLite.
+public struct PreparedIntake: Sendable {
+    public let operation: IntakeOperation
     /// Digest of the enrollment code, nil when the code is malformed (refused without a lookup).
     let codeDigest: String?
     /// The new participant's personal edit token (enroll only).
@@ -10,7 +12,8 @@ struct PreparedIntake: Sendable {
     let tokenDigest: String?
     let fingerprint: String
 
-    init(_ operation: IntakeOperation) {
+    public init(_ operation: IntakeOperation) {
+        self.operation = operation
         switch operation {
         case let .enroll(code, _, _, _, key, _):
             codeDigest = SecretToken.isWellFormed(code) ? SecretToken.digest(of: code) : nil

@@ -98,38 +98,47 @@ extension Registry {
         // Hashes and fresh tokens are computed here, before the write: the one
         // serial writer is the intake's bottleneck, so it should only touch SQLite.
         let prepared = operations.map(PreparedIntake.init)
-        return try await database.write { db in
-            var allocator = RegistrationAllocator(pool: pool)
-            // Code digest -> open session, for this transaction only (a close commits in another one).
-            var sessions: [String: String?] = [:]
-            var results: [Result<IntakeOutcome, IntakeRefusal>] = []
-            results.reserveCapacity(operations.count)
-            for (operation, prepared) in zip(operations, prepared) {
-                var outcome: IntakeOutcome?
-                var refusal: IntakeRefusal?
-                do {
-                    try db.inSavepoint {
-                        outcome = try Self.apply(operation, prepared: prepared, sessions: &sessions, allocator: &allocator, db)
-                        return .commit
-                    }
-                } catch let e as IntakeRefusal {
-                    refusal = e
-                } catch let e as RegistryError {
-                    refusal = .registry(e)
-                } catch {
-                    refusal = .storage("\(type(of: error)): \((error as? DatabaseError)?.resultCode.description ?? "")")
+        return try await database.write { db in try Self.applyIntake(prepared, pool: pool, db) }
+    }
+
+    /// `applyIntake` for operations prepared by their callers, blocking the calling
+    /// thread until the batch committed (the intake's writer runs it on a queue of its own).
+    public func applyIntake(prepared: [PreparedIntake]) throws -> [Result<IntakeOutcome, IntakeRefusal>] {
+        let pool = self.pool
+        return try database.write { db in try Self.applyIntake(prepared, pool: pool, db) }
+    }
+
+    static func applyIntake(_ prepared: [PreparedIntake], pool: PodCIDRPool, _ db: Database) throws -> [Result<IntakeOutcome, IntakeRefusal>] {
+        var allocator = RegistrationAllocator(pool: pool)
+        // Code digest -> open session, for this transaction only (a close commits in another one).
+        var sessions: [String: String?] = [:]
+        var results: [Result<IntakeOutcome, IntakeRefusal>] = []
+        results.reserveCapacity(prepared.count)
+        for prepared in prepared {
+            let operation = prepared.operation
+            var outcome: IntakeOutcome?
+            var refusal: IntakeRefusal?
+            do {
+                outcome = try db.inCachedSavepoint {
+                    try Self.apply(operation, prepared: prepared, sessions: &sessions, allocator: &allocator, db)
                 }
-                if let outcome {
-                    if case .enrolled(let p, _) = outcome, let first = p.record.name.split(separator: ".").first {
-                        allocator.didAdd(p.record, first: String(first))
-                    }
-                    results.append(.success(outcome))
-                } else {
-                    results.append(.failure(refusal ?? .storage("no outcome")))
-                }
+            } catch let e as IntakeRefusal {
+                refusal = e
+            } catch let e as RegistryError {
+                refusal = .registry(e)
+            } catch {
+                refusal = .storage("\(type(of: error)): \((error as? DatabaseError)?.resultCode.description ?? "")")
             }
-            return results
+            if let outcome {
+                if case .enrolled(let p, _) = outcome, let first = p.record.name.split(separator: ".").first {
+                    allocator.didAdd(p.record, first: String(first))
+                }
+                results.append(.success(outcome))
+            } else {
+                results.append(.failure(refusal ?? .storage("no outcome")))
+            }
         }
+        return results
     }
 
     static func apply(_ operation: IntakeOperation, prepared: PreparedIntake, sessions: inout [String: String?],
@@ -150,7 +159,7 @@ extension Registry {
                 // The same name with the same key: without the personal link nobody may claim it.
                 throw RegistryError.nameTaken(name: name.value, session: session)
             }
-            try ParticipantTokenRecord(participantID: participant.record.id!, tokenDigest: tokenDigest, createdAt: Date()).insert(db)
+            try IntakeRows.insert(ParticipantTokenRecord(participantID: participant.record.id!, tokenDigest: tokenDigest, createdAt: Date()), db)
             return .enrolled(participant, editToken: token)
         case let .replaceKey(token, key, interface):
             guard SecretToken.isWellFormed(token),

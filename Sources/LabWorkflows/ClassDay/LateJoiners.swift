@@ -54,6 +54,8 @@ public actor LateJoiners {
     /// else is built by the next apply, as before spares.
     func assignIfLate(session: String, discreteID: String) async {
         do {
+            // Cheap first: while a room joins, the session is usually not applied yet.
+            guard try registry.hasClusters(session: session) else { return }
             let clusters = try registry.clusters(session: session)
             guard !clusters.isEmpty, !clusters.contains(where: { $0.discreteID == discreteID }) else { return }
             let deployed = Set(clusters.map(\.discreteID))
