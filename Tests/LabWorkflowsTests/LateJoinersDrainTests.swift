@@ -28,7 +28,7 @@ final class LateJoinersDrainTests: XCTestCase {
         let late = try ["bob.ray", "cy.dee", "di.eve"].map { try lab.add($0).0.discreteID }
         let log = Log()
         let joiners = LateJoiners(registry: lab.registry, files: lab.files) { log.add($0) }
-        for id in late { await joiners.enqueue(session: lab.session, participant: id) }
+        for id in late { await joiners.enqueue(session: lab.session, discreteID: id) }
         await joiners.finishQueued()
         let said = log.all
         XCTAssertEqual(said.count, late.count, "\(said)")
