@@ -196,30 +196,12 @@ make_vars beta 0 carol=10.246.0.0/16 -- \
 cp "$WORK/vars/alpha.tfvars.json" "$WORK/vars/mismatch.tfvars.json"
 make_vars overlap 1 alice=10.0.128.0/17
 
-# --- guards: session before network, workspace mismatch -------------------------------
-
-if TF_WORKSPACE=alpha tf "$SES" plan -no-color -lock=false -var-file="$WORK/vars/alpha.tfvars.json" >"$WORK/logs/early.log" 2>&1; then
-  fail "session before network is refused" "plan succeeded without a network"
-elif grep -q 'labctl network apply' "$WORK/logs/early.log"; then
-  pass "session before network is refused with 'run \`labctl network apply\` first'"
-else
-  fail "session before network is refused" "unexpected error: $(grep -m1 Error "$WORK/logs/early.log")"
-fi
-
-if TF_WORKSPACE=other tf "$SES" plan -no-color -lock=false -var-file="$WORK/vars/mismatch.tfvars.json" >"$WORK/logs/mismatch.log" 2>&1; then
-  fail "session_name must equal the workspace" "plan in workspace 'other' accepted session_name=alpha"
-elif grep -q 'does not match the selected Terraform workspace' "$WORK/logs/mismatch.log"; then
-  pass "session_name must equal the workspace (TF_WORKSPACE=other, session_name=alpha refused)"
-else
-  fail "session_name must equal the workspace" "unexpected error: $(grep -m1 Error "$WORK/logs/mismatch.log")"
-fi
-
-# --- validations that match what kubeadm, containerd and the network accept -------------
+# --- guards and validations (what kubeadm, containerd and the network accept) --------------
 
 make_vars podmask 1 alice=10.244.0.0/25
 make_vars k8snext 1 alice=10.244.0.0/16 -- 'kubernetes_version="1.36.0"'
 make_vars k8sminor 1 alice=10.244.0.0/16 -- 'kubernetes_version="1.34"'
-refused() { # refused NAME EXPECTED_TEXT TERRAFORM_ARGS...
+refused() { # refused NAME EXPECTED_TEXT COMMAND... — the command must fail, saying EXPECTED_TEXT
   local name=$1 want=$2
   shift 2
   if "$@" >"$WORK/logs/refused.log" 2>&1; then
@@ -230,12 +212,15 @@ refused() { # refused NAME EXPECTED_TEXT TERRAFORM_ARGS...
     fail "$name" "unexpected error: $(grep -m1 -A4 Error "$WORK/logs/refused.log" | tr '\n' ' ')"
   fi
 }
-refused "pod CIDR longer than kubeadm's /24 node mask is refused" "between /8 and /24" \
-  env TF_WORKSPACE=podmask terraform -chdir="$SES" plan -no-color -lock=false -var-file="$WORK/vars/podmask.tfvars.json"
-refused "kubernetes_version 1.36 (needs containerd 2) is refused" "containerd 1.7" \
-  env TF_WORKSPACE=k8snext terraform -chdir="$SES" plan -no-color -lock=false -var-file="$WORK/vars/k8snext.tfvars.json"
-refused "kubernetes_version without a patch release is refused" "one patch version" \
-  env TF_WORKSPACE=k8sminor terraform -chdir="$SES" plan -no-color -lock=false -var-file="$WORK/vars/k8sminor.tfvars.json"
+plan_session() { # plan_session WORKSPACE VARS — plan the session stack with vars/VARS.tfvars.json
+  TF_WORKSPACE=$1 terraform -chdir="$SES" plan -no-color -lock=false -var-file="$WORK/vars/$2.tfvars.json"
+}
+refused "session before network is refused with 'run \`labctl network apply\` first'" "labctl network apply" plan_session alpha alpha
+refused "session_name must equal the workspace (TF_WORKSPACE=other, session_name=alpha refused)" \
+  "does not match the selected Terraform workspace" plan_session other mismatch
+refused "pod CIDR longer than kubeadm's /24 node mask is refused" "between /8 and /24" plan_session podmask podmask
+refused "kubernetes_version 1.36 (needs containerd 2) is refused" "containerd 1.7" plan_session k8snext k8snext
+refused "kubernetes_version without a patch release is refused" "one patch version" plan_session k8sminor k8sminor
 refused "a VPC overlapping 10.96.0.0/12 is refused" "overlaps 10.96.0.0/12" \
   terraform -chdir="$NET" plan -no-color -lock=false -var=vpc_cidr=10.100.0.0/16
 
@@ -253,13 +238,8 @@ else
 fi
 tf "$NET" output -json >"$WORK/network-outputs.json" 2>"$WORK/logs/network-output.err"
 
-if TF_WORKSPACE=overlap tf "$SES" plan -no-color -lock=false -var-file="$WORK/vars/overlap.tfvars.json" >"$WORK/logs/overlap.log" 2>&1; then
-  fail "pod CIDR overlapping the VPC is refused" "plan accepted pod_cidr 10.0.128.0/17 in VPC 10.0.0.0/16"
-elif grep -q "overlaps the network's VPC" "$WORK/logs/overlap.log"; then
-  pass "pod CIDR overlapping the VPC is refused at plan time (10.0.128.0/17 in 10.0.0.0/16)"
-else
-  fail "pod CIDR overlapping the VPC is refused" "unexpected error: $(grep -m1 Error "$WORK/logs/overlap.log")"
-fi
+refused "pod CIDR overlapping the VPC is refused at plan time (10.0.128.0/17 in 10.0.0.0/16)" "overlaps the network's VPC" \
+  plan_session overlap overlap
 
 # --- two sessions in parallel ----------------------------------------------------------
 
