@@ -25,7 +25,7 @@ extension Registry {
     /// A new free spare with the next free pod network (allocated in the same transaction,
     /// disjoint from every participant's and spare's network) and the given secrets.
     @discardableResult
-    public func addSpare(session: String, secrets: SpareSecrets, via interface: Interface = .cli) throws -> SpareRecord {
+    public func addSpare(session: String, secrets: ClusterSecrets, via interface: Interface = .cli) throws -> SpareRecord {
         try SessionName.validate(session)
         let pool = self.pool
         return try database.write { db in

@@ -11,6 +11,13 @@ import boto3, yaml
 ec2 = boto3.client("ec2", endpoint_url=os.environ["AWS_ENDPOINT_URL"])
 out_dir = sys.argv[1] if len(sys.argv) > 1 else None
 
+def unit_setting(text, section, key):
+    """One setting of a systemd unit file's text (keys keep their case), or None."""
+    ini = configparser.ConfigParser(strict=False, interpolation=None)
+    ini.optionxform = str
+    ini.read_string(text)
+    return ini.get(section, key, fallback=None)
+
 def tags(obj):
     return {t["Key"]: t["Value"] for t in obj.get("Tags", [])}
 
@@ -37,16 +44,10 @@ for r in ec2.describe_instances()["Reservations"]:
         files = {f["path"]: f.get("content", "") for f in doc.get("write_files", [])}
         timer = files.get("/etc/systemd/system/labctl-shutdown.timer")
         if timer is not None:
-            ini = configparser.ConfigParser(strict=False, interpolation=None)
-            ini.optionxform = str
-            ini.read_string(timer)
-            entry["timer_on_calendar"] = ini.get("Timer", "OnCalendar", fallback=None)
+            entry["timer_on_calendar"] = unit_setting(timer, "Timer", "OnCalendar")
         service = files.get("/etc/systemd/system/labctl-shutdown.service")
         if service is not None:
-            ini = configparser.ConfigParser(strict=False, interpolation=None)
-            ini.optionxform = str
-            ini.read_string(service)
-            entry["service_exec_start"] = ini.get("Service", "ExecStart", fallback=None)
+            entry["service_exec_start"] = unit_setting(service, "Service", "ExecStart")
         entry["runcmd"] = [" ".join(c) if isinstance(c, list) else c for c in doc.get("runcmd", [])]
         entry["has_helper"] = "/usr/local/sbin/labctl-shutdown-at" in files
         instances.append(entry)

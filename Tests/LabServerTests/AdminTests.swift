@@ -12,19 +12,6 @@ import XCTest
 /// The trainer's side: login, dashboard pages and forms, the admin JSON API.
 /// `@unchecked Sendable`: the router-test closures capture the test case; XCTest runs each test on one task.
 final class AdminTests: XCTestCase, @unchecked Sendable {
-    /// Logs in through the form; returns the login cookie and the dashboard's CSRF token.
-    func login(_ client: some TestClientProtocol, token: String = IntakeFixture.adminToken) async throws -> (cookie: String, csrf: String, response: TestResponse) {
-        let page = try await client.execute(uri: "/admin/login", method: .get)
-        let formCSRF = try XCTUnwrap(page.cookie("labctl_csrf")?.value)
-        let body = "csrf=\(formCSRF)&token=\(token.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)"
-        let r = try await client.execute(uri: "/admin/login", method: .post,
-                                         headers: [.contentType: "application/x-www-form-urlencoded", .cookie: "labctl_csrf=\(formCSRF)"],
-                                         body: ByteBuffer(string: body))
-        guard let cookie = r.cookie("labctl_admin") else { return ("", "", r) }
-        let dashboard = try await client.execute(uri: "/admin", method: .get, headers: [.cookie: "labctl_admin=\(cookie.value)"])
-        return (cookie.value, csrfField(in: dashboard.text) ?? "", r)
-    }
-
     func adminPost(_ client: some TestClientProtocol, _ uri: String, cookie: String, csrf: String, extra: String = "") async throws -> TestResponse {
         try await client.execute(uri: uri, method: .post,
                                  headers: [.contentType: "application/x-www-form-urlencoded", .cookie: "labctl_admin=\(cookie)"],
@@ -48,7 +35,7 @@ final class AdminTests: XCTestCase, @unchecked Sendable {
             XCTAssertNotNil(api.headers[.wwwAuthenticate])
             let wrong = try await client.execute(uri: "/api/v1/admin/sessions", method: .get, headers: [.authorization: "Bearer not-the-token-at-all"])
             XCTAssertEqual(wrong.status, .unauthorized)
-            let badLogin = try await self.login(client, token: "admin-token-for-tests-0123456788")
+            let badLogin = try await adminLogin(client, token: "admin-token-for-tests-0123456788")
             XCTAssertEqual(badLogin.response.status, .unauthorized)
             XCTAssertNil(badLogin.response.cookie("labctl_admin"))
         }
@@ -65,7 +52,7 @@ final class AdminTests: XCTestCase, @unchecked Sendable {
                 _ = try await client.execute(uri: "/api/v1/join/\(code)", method: .post, headers: IntakeFixture.jsonHeaders,
                                              body: IntakeFixture.json(["first_name": "P\(i)", "last_name": "Q", "public_key": TestKeys.ed25519().line]))
             }
-            let (cookie, csrf, response) = try await self.login(client)
+            let (cookie, csrf, response) = try await adminLogin(client)
             XCTAssertEqual(response.status, .seeOther)
             XCTAssertEqual(response.headers[.location], "/admin")
             let line = try XCTUnwrap(response.cookie("labctl_admin")?.line)
@@ -97,7 +84,7 @@ final class AdminTests: XCTestCase, @unchecked Sendable {
             let joined = try await client.execute(uri: "/api/v1/join/\(code)", method: .post, headers: IntakeFixture.jsonHeaders,
                                                   body: IntakeFixture.json(["first_name": "Jane", "last_name": "Doe", "public_key": TestKeys.ed25519().line]))
             XCTAssertEqual(joined.status, .created)
-            let (cookie, csrf, _) = try await self.login(client)
+            let (cookie, csrf, _) = try await adminLogin(client)
             let forged = try await self.adminPost(client, "/admin/sessions/s1/close", cookie: cookie, csrf: "wrong")
             XCTAssertEqual(forged.status, .forbidden)
             XCTAssertEqual(try f.registry.intake(session: "s1")?.isOpen, true)
@@ -138,6 +125,8 @@ final class AdminTests: XCTestCase, @unchecked Sendable {
             XCTAssertEqual(people.first?["discrete_id"] as? String, "jane.do")
             XCTAssertEqual(people.first?["fingerprint"] as? String, key.fingerprint)
             XCTAssertEqual(people.first?["pod_cidr"] as? String, "10.112.0.0/21")
+            XCTAssertEqual(people.first?["email"] as? String, "j@example.org")
+            XCTAssertEqual(people.first?["name"] as? String, "jane.doe")
             let keys = try await client.execute(uri: "/api/v1/admin/sessions/s1/keys", method: .get, headers: bearer)
             XCTAssertEqual(keys.text, key.line.split(separator: " ").prefix(2).joined(separator: " ") + " jane.doe\n")
             let closed = try await client.execute(uri: "/api/v1/admin/sessions/s1/close", method: .post, headers: bearer)
@@ -163,7 +152,7 @@ final class AdminTests: XCTestCase, @unchecked Sendable {
             let join = try await client.execute(uri: "/join/\(code)", method: .get)
             XCTAssertTrue(try XCTUnwrap(join.cookie("labctl_csrf")).line.contains("Secure"))
             XCTAssertNotNil(join.headers[.strictTransportSecurity])
-            let (_, _, response) = try await self.login(client)
+            let (_, _, response) = try await adminLogin(client)
             XCTAssertTrue(try XCTUnwrap(response.cookie("labctl_admin")).line.contains("Secure"))
             let api = try await client.execute(uri: "/api/v1/admin/sessions/s1/open", method: .post,
                                                headers: [.authorization: "Bearer \(IntakeFixture.adminToken)"])

@@ -27,9 +27,9 @@ final class OwnSheetTests: XCTestCase {
             let token = try XCTUnwrap(r.json["edit_token"] as? String)
             let id = try XCTUnwrap(r.json["discrete_id"] as? String)
             try f.registry.recordClusters(session: "s1", [
-                ClusterRecord(session: "s1", discreteID: id, masterPublicIP: "198.51.100.7", masterPrivateIP: "10.0.1.7",
+                ClusterRecord(session: "s1", address: ClusterAddress(discreteID: id, masterPublicIP: "198.51.100.7", masterPrivateIP: "10.0.1.7",
                               workerPublicIPs: ["198.51.100.8"], workerPrivateIPs: ["10.0.1.8"], podCIDR: "10.112.0.0/16",
-                              masterInstanceID: "i-a", workerInstanceIDs: ["i-b"]),
+                              masterInstanceID: "i-a", workerInstanceIDs: ["i-b"])),
             ])
             try f.registry.pinHostKeyIfAbsent(HostKeyRecord(session: "s1", discreteID: id, keyType: "ssh-ed25519",
                                                             keyBase64: "AAAAC3NzaC1lZDI1NTE5AAAAIHostKey", fingerprint: "SHA256:zoeHostKey"))

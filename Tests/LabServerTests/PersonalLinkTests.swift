@@ -91,12 +91,12 @@ final class PersonalLinkTests: XCTestCase, @unchecked Sendable {
             let before = try await client.execute(uri: "/me/\(alice)", method: .get)
             XCTAssertTrue(before.text.contains("not deployed yet"))
             try f.registry.recordClusters(session: "s1", [
-                ClusterRecord(session: "s1", discreteID: "alice.sm", masterPublicIP: "198.51.100.7", masterPrivateIP: "10.0.1.7",
+                ClusterRecord(session: "s1", address: ClusterAddress(discreteID: "alice.sm", masterPublicIP: "198.51.100.7", masterPrivateIP: "10.0.1.7",
                               workerPublicIPs: ["198.51.100.8"], workerPrivateIPs: ["10.0.1.8"], podCIDR: "10.112.0.0/16",
-                              masterInstanceID: "i-a", workerInstanceIDs: ["i-b"]),
-                ClusterRecord(session: "s1", discreteID: "bob.jo", masterPublicIP: "203.0.113.9", masterPrivateIP: "10.0.1.9",
+                              masterInstanceID: "i-a", workerInstanceIDs: ["i-b"])),
+                ClusterRecord(session: "s1", address: ClusterAddress(discreteID: "bob.jo", masterPublicIP: "203.0.113.9", masterPrivateIP: "10.0.1.9",
                               workerPublicIPs: ["203.0.113.10"], workerPrivateIPs: ["10.0.1.10"], podCIDR: "10.113.0.0/16",
-                              masterInstanceID: "i-c", workerInstanceIDs: ["i-d"]),
+                              masterInstanceID: "i-c", workerInstanceIDs: ["i-d"])),
             ])
             try f.registry.pinHostKeyIfAbsent(HostKeyRecord(session: "s1", discreteID: "alice.sm", keyType: "ssh-ed25519",
                                                             keyBase64: "AAAAC3NzaC1lZDI1NTE5AAAAIAlice", fingerprint: "SHA256:aliceHostKey"))

@@ -13,17 +13,6 @@ import XCTest
 /// reloads itself while someone is not ready, and stops once everyone is.
 /// `@unchecked Sendable`: the router-test closures capture the test case; XCTest runs each test on one task.
 final class RoomDashboardTests: XCTestCase, @unchecked Sendable {
-    /// Logs in through the form (as AdminTests does); returns the login cookie.
-    func login(_ client: some TestClientProtocol) async throws -> String {
-        let page = try await client.execute(uri: "/admin/login", method: .get)
-        let formCSRF = try XCTUnwrap(page.cookie("labctl_csrf")?.value)
-        let body = "csrf=\(formCSRF)&token=\(IntakeFixture.adminToken.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)"
-        let r = try await client.execute(uri: "/admin/login", method: .post,
-                                         headers: [.contentType: "application/x-www-form-urlencoded", .cookie: "labctl_csrf=\(formCSRF)"],
-                                         body: ByteBuffer(string: body))
-        return try XCTUnwrap(r.cookie("labctl_admin")?.value)
-    }
-
     func testTheRoomTableShowsStatesAndRefreshesUntilEveryoneIsReady() async throws {
         let f = try IntakeFixture()
         let code = try f.open("s1")
@@ -34,7 +23,8 @@ final class RoomDashboardTests: XCTestCase, @unchecked Sendable {
             }
             let people = try f.registry.participants(in: "s1")
             XCTAssertEqual(people.count, 2)
-            let cookie = try await self.login(client)
+            let (cookie, _, _) = try await adminLogin(client)
+            XCTAssertFalse(cookie.isEmpty, "logged in")
             func page() async throws -> String {
                 try await client.execute(uri: "/admin/sessions/s1", method: .get, headers: [.cookie: "labctl_admin=\(cookie)"]).text
             }

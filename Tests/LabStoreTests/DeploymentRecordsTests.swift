@@ -15,11 +15,13 @@ final class DeploymentRecordsTests: RegistryTestCase {
     }
 
     func testRecordedClustersReplaceThePreviousOutputs() throws {
-        let a = ClusterRecord(session: "s1", discreteID: "ann.le", masterPublicIP: "203.0.113.1", masterPrivateIP: "10.0.1.5",
+        let a = ClusterRecord(session: "s1", address: ClusterAddress(discreteID: "ann.le", masterPublicIP: "203.0.113.1", masterPrivateIP: "10.0.1.5",
                               workerPublicIPs: ["203.0.113.2"], workerPrivateIPs: ["10.0.1.6"], podCIDR: "10.112.0.0/16",
-                              masterInstanceID: "i-1", workerInstanceIDs: ["i-2"])
+                              masterInstanceID: "i-1", workerInstanceIDs: ["i-2"]))
         try registry.recordClusters(session: "s1", [a])
         XCTAssertEqual(try registry.clusters(session: "s1").first?.workerPublicIPs, ["203.0.113.2"])
+        // The address's fields are the table's columns: every one comes back as stored.
+        XCTAssertEqual(try registry.clusters(session: "s1").first?.address, a.address)
         try registry.recordClusters(session: "s1", [])
         XCTAssertEqual(try registry.clusters(session: "s1").count, 0)
     }
@@ -57,9 +59,10 @@ final class DeploymentRecordsTests: RegistryTestCase {
     func testClusterSecretsGoWithTheParticipant() throws {
         let key = try PublicKeyParser.parse(KeyGen.generate(in: dir.url, name: "k").publicLine)
         let p = try registry.register(session: "s1", name: ParticipantName(canonical: "ann.lee"), key: key, via: .cli).participant
-        try registry.storeClusterSecretIfAbsent(ClusterSecretRecord(participantID: p.record.id!, joinToken: "abcdef.0123456789abcdef",
-                                                                     caCertPEM: "CERT", caKeyPEM: "KEY", caCertHash: "sha256:00"))
-        XCTAssertNotNil(try registry.clusterSecret(participantID: p.record.id!))
+        try registry.storeClusterSecretIfAbsent(ClusterSecretRecord(participantID: p.record.id!, secrets: ClusterSecrets(
+            joinToken: "abcdef.0123456789abcdef", caCertPEM: "CERT", caKeyPEM: "KEY", caCertHash: "sha256:00")))
+        XCTAssertEqual(try registry.clusterSecret(participantID: p.record.id!)?.secrets,
+                       ClusterSecrets(joinToken: "abcdef.0123456789abcdef", caCertPEM: "CERT", caKeyPEM: "KEY", caCertHash: "sha256:00"))
         try registry.removeParticipant(session: "s1", name: "ann.lee", via: .cli)
         XCTAssertNil(try registry.clusterSecret(participantID: p.record.id!))
     }
@@ -70,9 +73,9 @@ final class DeploymentRecordsTests: RegistryTestCase {
         let key = try PublicKeyParser.parse(KeyGen.generate(in: dir.url, name: "k").publicLine)
         let ann = try registry.register(session: "s1", name: ParticipantName(canonical: "ann.lee"), key: key, via: .cli).participant
         let id = ann.discreteID
-        try registry.recordClusters(session: "s1", [ClusterRecord(session: "s1", discreteID: id, masterPublicIP: "203.0.113.1",
+        try registry.recordClusters(session: "s1", [ClusterRecord(session: "s1", address: ClusterAddress(discreteID: id, masterPublicIP: "203.0.113.1",
                                                                   masterPrivateIP: nil, workerPublicIPs: [], workerPrivateIPs: [],
-                                                                  podCIDR: ann.podCIDR, masterInstanceID: "i-1", workerInstanceIDs: [])])
+                                                                  podCIDR: ann.podCIDR, masterInstanceID: "i-1", workerInstanceIDs: []))])
         try registry.pinHostKeyIfAbsent(HostKeyRecord(session: "s1", discreteID: id, keyType: "ssh-ed25519", keyBase64: "AAAA1", fingerprint: "SHA256:old"))
         try registry.saveVerifications([VerificationRecord(session: "s1", discreteID: id, host: "203.0.113.1", port: 22, ready: true,
                                                            checks: CheckSet(), nodesReady: 1, nodesExpected: 1)])

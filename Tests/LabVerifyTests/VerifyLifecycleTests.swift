@@ -1,4 +1,5 @@
 import Foundation
+import LabCore
 import LabStore
 import LabTestSupport
 import XCTest
@@ -135,9 +136,9 @@ final class VerifyLifecycleTests: XCTestCase {
         var r = try lab.labctl(["verify", "session-1", "--user", lab.loginUser])
         XCTAssertEqual(r.status, 2)
         XCTAssertTrue(r.stderr.contains("labctl output session-1") || r.stderr.contains("labctl apply session-1"), r.stderr)
-        try lab.registry.recordClusters(session: lab.session, [ClusterRecord(session: lab.session, discreteID: id, masterPublicIP: "127.0.0.1",
+        try lab.registry.recordClusters(session: lab.session, [ClusterRecord(session: lab.session, address: ClusterAddress(discreteID: id, masterPublicIP: "127.0.0.1",
                                                                              masterPrivateIP: nil, workerPublicIPs: [], workerPrivateIPs: [],
-                                                                             podCIDR: nil, masterInstanceID: nil, workerInstanceIDs: [])])
+                                                                             podCIDR: nil, masterInstanceID: nil, workerInstanceIDs: []))])
         // Recorded masters listen on port 22, which the tests never dial: the inventory
         // keeps the address and overrides only where it has an entry.
         r = try lab.labctl(["verify", "session-1", "--user", lab.loginUser, "--participant", id, "--inventory", try lab.writeInventory(), "--json"])

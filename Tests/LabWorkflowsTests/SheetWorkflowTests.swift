@@ -16,8 +16,8 @@ final class SheetWorkflowTests: XCTestCase {
 
     private func deploy(_ p: Participant, ip: String) throws {
         var clusters = try lab.registry.clusters(session: lab.session)
-        clusters.append(ClusterRecord(session: lab.session, discreteID: p.discreteID, masterPublicIP: ip, masterPrivateIP: "10.0.1.5",
-                                      workerPublicIPs: [], workerPrivateIPs: [], podCIDR: p.podCIDR, masterInstanceID: "i-1", workerInstanceIDs: []))
+        clusters.append(ClusterRecord(session: lab.session, address: ClusterAddress(discreteID: p.discreteID, masterPublicIP: ip, masterPrivateIP: "10.0.1.5",
+                                      workerPublicIPs: [], workerPrivateIPs: [], podCIDR: p.podCIDR, masterInstanceID: "i-1", workerInstanceIDs: [])))
         try lab.registry.recordClusters(session: lab.session, clusters)
     }
 

@@ -99,7 +99,8 @@ final class KeysCLITests: XCTestCase {
         XCTAssertEqual(rows.map { $0["name"] as? String }, ["jane.doe", "john.doe", "john.dover"])
         XCTAssertEqual(rows.map { $0["discrete_id"] as? String }, ["jane.do", "john.do", "john.dov"])
         XCTAssertEqual(Set(rows.map { $0["pod_cidr"] as! String }).count, 3)
-        for row in rows { XCTAssertEqual(Set(row.keys), ["name", "discrete_id", "fingerprint", "pod_cidr", "added_at"]) }
+        // The admin API's participant object; `email` is left out when none was given (key files carry none).
+        for row in rows { XCTAssertEqual(Set(row.keys), ["name", "display_name", "discrete_id", "fingerprint", "pod_cidr", "added_at"]) }
         let db = lab.file(".labctl/lab.sqlite").path
         let mode = try FileManager.default.attributesOfItem(atPath: db)[.posixPermissions] as! NSNumber
         XCTAssertEqual(mode.intValue & 0o777, 0o600)

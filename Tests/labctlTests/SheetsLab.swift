@@ -47,10 +47,10 @@ struct SheetsLab {
                                                 displayName: person.display, email: person.email,
                                                 key: try PublicKeyParser.parse(key.publicLine), via: .cli)
             let id = outcome.participant.discreteID
-            clusters.append(ClusterRecord(session: session, discreteID: id, masterPublicIP: person.ip, masterPrivateIP: "10.0.1.5",
+            clusters.append(ClusterRecord(session: session, address: ClusterAddress(discreteID: id, masterPublicIP: person.ip, masterPrivateIP: "10.0.1.5",
                                           workerPublicIPs: person.workers, workerPrivateIPs: person.workers.map { _ in "10.0.1.6" },
                                           podCIDR: outcome.participant.podCIDR, masterInstanceID: "i-1",
-                                          workerInstanceIDs: person.workers.map { _ in "i-2" }))
+                                          workerInstanceIDs: person.workers.map { _ in "i-2" })))
             let hostKey = try KeyGen.generate(in: dir.file("hostkeys"), name: person.name)
             hostKeys[person.name] = hostKey
             let parts = hostKey.publicLine.split(separator: " ")

@@ -39,17 +39,8 @@ pids+=($!)
 until grep -q listening "$work/stub.out" 2>/dev/null; do sleep 0.1; done
 sq_port=$(awk '{print $2}' "$work/stub.out")
 
-export AWS_ENDPOINT_URL="http://127.0.0.1:$port" AWS_ENDPOINT_URL_SERVICE_QUOTAS="http://127.0.0.1:$sq_port"
-export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=eu-west-1
-export TF_VAR_skip_credentials_validation=true TF_VAR_skip_requesting_account_id=true TF_VAR_skip_metadata_api_check=true
-. "$repo/scripts/tf-mirror.sh"
-export TF_CLI_CONFIG_FILE=/dev/null NO_COLOR=1
-ami=$(python3 -c "import json;print(json.load(open('$repo/Tests/terraform-fixtures/moto-amis.json'))[0]['ami_id'])")
-
-lab="$work/lab"; mkdir -p "$lab/sessions"
-cp -R "$repo/terraform" "$lab/terraform"
-find "$lab/terraform" \( -name .terraform -o -name terraform.tfstate.d \) -prune -exec rm -rf {} + ; find "$lab/terraform" -name '.terraform.lock.hcl' -delete
-cd "$lab"
+export AWS_ENDPOINT_URL_SERVICE_QUOTAS="http://127.0.0.1:$sq_port"
+. "$repo/scripts/bench/emulated-lab.sh"
 mk_session() { # name participants
   "$labctl" create-config "$1" --workers 0 --ssh-from 198.51.100.0/24 --end 2099-06-01T17:00:00+02:00 >/dev/null
   echo "ami_id = \"$ami\"" >> "sessions/$1.tfvars"

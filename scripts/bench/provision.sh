@@ -17,16 +17,7 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 MOTO_AMIS_PATH="$repo/Tests/terraform-fixtures/moto-amis.json" moto_server -H 127.0.0.1 -p "$port" >"$work/moto.log" 2>&1 &
 moto_pid=$!
 until python3 -c "import socket; socket.create_connection(('127.0.0.1',$port),0.2)" 2>/dev/null; do sleep 0.2; done
-export AWS_ENDPOINT_URL="http://127.0.0.1:$port" AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=eu-west-1
-export TF_VAR_skip_credentials_validation=true TF_VAR_skip_requesting_account_id=true TF_VAR_skip_metadata_api_check=true
-. "$repo/scripts/tf-mirror.sh"
-export TF_CLI_CONFIG_FILE=/dev/null NO_COLOR=1
-ami=$(python3 -c "import json;print(json.load(open('$repo/Tests/terraform-fixtures/moto-amis.json'))[0]['ami_id'])")
-
-lab="$work/lab"; mkdir -p "$lab/sessions"
-cp -R "$repo/terraform" "$lab/terraform"
-find "$lab/terraform" \( -name .terraform -o -name terraform.tfstate.d \) -prune -exec rm -rf {} + ; find "$lab/terraform" -name '.terraform.lock.hcl' -delete
-cd "$lab"
+. "$repo/scripts/bench/emulated-lab.sh"
 mk_session() { # name participants
   "$labctl" create-config "$1" --workers 1 --ssh-from 198.51.100.0/24 --end 2099-06-01T17:00:00+02:00 >/dev/null
   echo "ami_id = \"$ami\"" >> "sessions/$1.tfvars"

@@ -53,22 +53,4 @@ variable "max_retries" {
   default     = 3
 }
 
-# --- switches for a local AWS emulator (tests only; production keeps false) ---
-
-variable "skip_credentials_validation" {
-  description = "Skip the STS credential check (AWS emulators only)."
-  type        = bool
-  default     = false
-}
-
-variable "skip_requesting_account_id" {
-  description = "Skip looking up the AWS account id (AWS emulators only)."
-  type        = bool
-  default     = false
-}
-
-variable "skip_metadata_api_check" {
-  description = "Never ask the EC2 instance metadata service for credentials (AWS emulators only)."
-  type        = bool
-  default     = false
-}
+# The AWS emulator switches are in emulator_switches.tf (a link to ../shared/).

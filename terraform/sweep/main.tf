@@ -12,21 +12,6 @@ variable "project" {
   type        = string
 }
 
-variable "skip_credentials_validation" {
-  type    = bool
-  default = false
-}
-
-variable "skip_requesting_account_id" {
-  type    = bool
-  default = false
-}
-
-variable "skip_metadata_api_check" {
-  type    = bool
-  default = false
-}
-
 provider "aws" {
   region = var.region
 

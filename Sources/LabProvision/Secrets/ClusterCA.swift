@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import LabCore
 import SwiftASN1
 import X509
 
@@ -44,6 +45,11 @@ public struct ClusterCA: Sendable {
                          privateKeyPEM: key.pemRepresentation + "\n",
                          certificateHash: "sha256:" + hash,
                          joinToken: randomToken(6) + "." + randomToken(16))
+    }
+
+    /// What the registry stores and Terraform gets: the CA, its key and hash, the token.
+    public var secrets: ClusterSecrets {
+        ClusterSecrets(joinToken: joinToken, caCertPEM: certificatePEM, caKeyPEM: privateKeyPEM, caCertHash: certificateHash)
     }
 
     /// Lower-case letters and digits from the system's CSPRNG.

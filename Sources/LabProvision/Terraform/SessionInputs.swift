@@ -1,28 +1,26 @@
 import Foundation
+import LabCore
 
 /// Everything labctl hands Terraform for one session besides `sessions/<s>.tfvars`:
 /// the participants from SQLite and the session's secrets. Rendered as a
 /// JSON var file (mode 0600 under `.labctl/`, never committed).
 public struct SessionInputs: Sendable {
+    /// One cluster's entry in `participants` and `cluster_secrets` (read as `cluster.joinToken`).
+    @dynamicMemberLookup
     public struct Cluster: Sendable {
         public var discreteID: String
         public var publicKey: String
         public var podCIDR: String
-        public var joinToken: String
-        public var caCertPEM: String
-        public var caKeyPEM: String
-        public var caCertHash: String
+        public var secrets: ClusterSecrets
 
-        public init(discreteID: String, publicKey: String, podCIDR: String, joinToken: String,
-                    caCertPEM: String, caKeyPEM: String, caCertHash: String) {
+        public init(discreteID: String, publicKey: String, podCIDR: String, secrets: ClusterSecrets) {
             self.discreteID = discreteID
             self.publicKey = publicKey
             self.podCIDR = podCIDR
-            self.joinToken = joinToken
-            self.caCertPEM = caCertPEM
-            self.caKeyPEM = caKeyPEM
-            self.caCertHash = caCertHash
+            self.secrets = secrets
         }
+
+        public subscript<T>(dynamicMember path: KeyPath<ClusterSecrets, T>) -> T { secrets[keyPath: path] }
     }
 
     public var session: String

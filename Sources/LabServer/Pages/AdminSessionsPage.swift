@@ -1,18 +1,7 @@
 /// `GET /admin`: every session with participant counts, intake state and deployment counts.
 struct AdminSessionsPage {
-    struct Row {
-        var session: String
-        var participants: Int
-        var intake: IntakeState
-        var joinURL: String?
-        var clusters: Int
-        var ready: Int
-        /// Time left or since the end; `endAlert` (no end, last hour, ended) shows it in red.
-        var end: String? = nil
-        var endAlert = false
-    }
-
-    var rows: [Row]
+    /// The admin API's session summaries, shown as they are (one type for both).
+    var rows: [SessionOverview.Summary]
     var csrf: String
     var notice: String?
     var podPool: PodPoolSummary?
@@ -25,12 +14,15 @@ struct AdminSessionsPage {
             <thead><tr><th>Session</th><th>Participants</th><th>Intake</th><th>Join link</th><th>Clusters</th><th>Ready</th><th>End</th></tr></thead>
             <tbody>
             \(rows.map { row -> HTML in
-                """
+                let intake = IntakeState(rawValue: row.intake) ?? .none
+                // No end, the last hour or ended: the end shows in red.
+                let endAlert = row.lifetime != "running"
+                return """
                 <tr><td><a href="/admin/sessions/\(row.session)">\(row.session)</a></td><td>\(row.participants)</td>
-                <td class="state-\(row.intake.rawValue)">\(row.intake.label)</td>
-                <td>\(row.joinURL.map { url -> HTML in "<code>\(url)</code>" } ?? "–")</td>
+                <td class="state-\(intake.rawValue)">\(intake.label)</td>
+                <td>\(row.join_url.map { url -> HTML in "<code>\(url)</code>" } ?? "–")</td>
                 <td>\(row.clusters)</td><td>\(row.ready)</td>
-                <td class="\(row.endAlert ? "state-closed" : "")">\(row.end ?? "–")</td></tr>
+                <td class="\(endAlert ? "state-closed" : "")">\(row.lifetime_text ?? "–")</td></tr>
                 """
             })
             </tbody>

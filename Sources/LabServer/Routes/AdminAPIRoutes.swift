@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import LabCore
 import LabStore
+import LabWorkflows
 
 /// The dashboard as JSON, for scripts: `Authorization: Bearer <admin token>`.
 ///
@@ -25,16 +26,6 @@ struct AdminAPIRoutes {
         api.delete("/sessions/:session/participants/:name", use: remove)
     }
 
-    struct ParticipantJSON: Encodable {
-        var name: String
-        var display_name: String
-        var email: String?
-        var discrete_id: String
-        var fingerprint: String
-        var pod_cidr: String
-        var added_at: Date
-    }
-
     struct DeploymentJSON: Encodable {
         var discrete_id: String
         var master_public_ip: String?
@@ -50,7 +41,7 @@ struct AdminAPIRoutes {
         var session: String
         var intake: String
         var join_url: String?
-        var participants: [ParticipantJSON]
+        var participants: [ParticipantListing]
         var deployment: [DeploymentJSON]
         var cost: CostSummary
     }
@@ -85,10 +76,7 @@ struct AdminAPIRoutes {
         }
         return Responses.json(SessionJSON(
             session: d.session, intake: d.intake.rawValue, join_url: d.joinURL,
-            participants: d.participants.map {
-                ParticipantJSON(name: $0.name, display_name: $0.record.displayName, email: $0.record.email, discrete_id: $0.discreteID,
-                                fingerprint: $0.fingerprint, pod_cidr: $0.podCIDR, added_at: $0.record.createdAt)
-            },
+            participants: d.participants.map(ParticipantListing.init),
             deployment: deployment, cost: d.cost))
     }
 

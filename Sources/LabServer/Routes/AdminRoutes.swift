@@ -75,11 +75,7 @@ struct AdminRoutes {
     // MARK: Pages
 
     @Sendable func sessions(_ request: Request, context: Context) async throws -> Response {
-        let rows = try SessionOverview(service: service).summaries().map {
-            AdminSessionsPage.Row(session: $0.session, participants: $0.participants, intake: IntakeState(rawValue: $0.intake) ?? .none,
-                                  joinURL: $0.join_url, clusters: $0.clusters, ready: $0.ready,
-                                  end: $0.lifetime_text, endAlert: $0.lifetime != "running")
-        }
+        let rows = try SessionOverview(service: service).summaries()
         return Responses.html(AdminSessionsPage(rows: rows, csrf: context.adminCSRF ?? "",
                                                 notice: request.uri.queryParameters["error"].flatMap { Self.errors[String($0)] },
                                                 podPool: try PodPoolSummary(registry: service.registry)).render())

@@ -22,54 +22,76 @@ public struct SessionSecretRecord: Codable, Equatable, Sendable, FetchableRecord
 }
 
 /// One participant cluster's kubeadm secrets: its own CA and join token (isolation).
+/// Its columns are the secrets' own fields, read as `record.joinToken`.
+@dynamicMemberLookup
 public struct ClusterSecretRecord: Codable, Equatable, Sendable, FetchableRecord, PersistableRecord {
     public static let databaseTableName = "clusterSecret"
     public var participantID: Int64
-    public var joinToken: String
-    public var caCertPEM: String
-    public var caKeyPEM: String
-    /// `sha256:<hex>` of the CA's SubjectPublicKeyInfo, for `--discovery-token-ca-cert-hash`.
-    public var caCertHash: String
+    public var secrets: ClusterSecrets
 
-    public init(participantID: Int64, joinToken: String, caCertPEM: String, caKeyPEM: String, caCertHash: String) {
+    public init(participantID: Int64, secrets: ClusterSecrets) {
         self.participantID = participantID
-        self.joinToken = joinToken
-        self.caCertPEM = caCertPEM
-        self.caKeyPEM = caKeyPEM
-        self.caCertHash = caCertHash
+        self.secrets = secrets
+    }
+
+    public subscript<T>(dynamicMember path: KeyPath<ClusterSecrets, T>) -> T { secrets[keyPath: path] }
+
+    private enum CodingKeys: String, CodingKey { case participantID }
+
+    // The secrets share the record's container, so each of their fields is a column.
+    public init(from decoder: any Decoder) throws {
+        participantID = try decoder.container(keyedBy: CodingKeys.self).decode(Int64.self, forKey: .participantID)
+        secrets = try ClusterSecrets(from: decoder)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(participantID, forKey: .participantID)
+        try secrets.encode(to: encoder)
     }
 }
 
-/// A deployed participant cluster as Terraform's `clusters` output reported it.
+/// A deployed participant cluster as Terraform's `clusters` output reported it: the
+/// `ClusterAddress` LabProvision parsed, filed under its session. Its columns are the
+/// address's own fields (flattened, not a JSON column), read as `record.masterPublicIP`.
+@dynamicMemberLookup
 public struct ClusterRecord: Codable, Equatable, Sendable, FetchableRecord, PersistableRecord {
     public static let databaseTableName = "cluster"
     public var session: String
-    public var discreteID: String
-    public var masterPublicIP: String?
-    public var masterPrivateIP: String?
-    public var workerPublicIPs: [String]
-    public var workerPrivateIPs: [String]
-    public var podCIDR: String?
-    public var masterInstanceID: String?
-    public var workerInstanceIDs: [String]
+    public var address: ClusterAddress
     public var recordedAt: Date
     /// The participant row this cluster belongs to (set by the registry; nil for a
     /// cluster Terraform still reports for someone already removed).
     public var participantID: Int64?
 
-    public init(session: String, discreteID: String, masterPublicIP: String?, masterPrivateIP: String?,
-                workerPublicIPs: [String], workerPrivateIPs: [String], podCIDR: String?,
-                masterInstanceID: String?, workerInstanceIDs: [String], recordedAt: Date = Date()) {
+    public init(session: String, address: ClusterAddress, recordedAt: Date = Date()) {
         self.session = session
-        self.discreteID = discreteID
-        self.masterPublicIP = masterPublicIP
-        self.masterPrivateIP = masterPrivateIP
-        self.workerPublicIPs = workerPublicIPs
-        self.workerPrivateIPs = workerPrivateIPs
-        self.podCIDR = podCIDR
-        self.masterInstanceID = masterInstanceID
-        self.workerInstanceIDs = workerInstanceIDs
+        self.address = address
         self.recordedAt = recordedAt
+    }
+
+    public subscript<T>(dynamicMember path: WritableKeyPath<ClusterAddress, T>) -> T {
+        get { address[keyPath: path] }
+        set { address[keyPath: path] = newValue }
+    }
+
+    private enum CodingKeys: String, CodingKey { case session, recordedAt, participantID }
+
+    // The address shares the record's container, so each of its fields is a column.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        session = try c.decode(String.self, forKey: .session)
+        recordedAt = try c.decode(Date.self, forKey: .recordedAt)
+        participantID = try c.decodeIfPresent(Int64.self, forKey: .participantID)
+        address = try ClusterAddress(from: decoder)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(session, forKey: .session)
+        try c.encode(recordedAt, forKey: .recordedAt)
+        try c.encodeIfPresent(participantID, forKey: .participantID)
+        try address.encode(to: encoder)
     }
 }
 

@@ -12,24 +12,13 @@ public struct SessionRoom: Sendable, Encodable {
         public var state: ParticipantState
         public var since: Date
         /// What caused the state (failing check, instance id, key fingerprint).
-        public var detail: String?
-        public var lastCheck: Date?
+        @NullEncoded public var detail: String?
+        @NullEncoded public var lastCheck: Date?
         /// "ready" or the first problem of the last verify.
-        public var lastCheckSummary: String?
+        @NullEncoded public var lastCheckSummary: String?
 
         enum CodingKeys: String, CodingKey {
             case name, discreteID = "discrete_id", state, since, detail, lastCheck = "last_check", lastCheckSummary = "last_check_summary"
-        }
-
-        public func encode(to encoder: Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(name, forKey: .name)
-            try c.encode(discreteID, forKey: .discreteID)
-            try c.encode(state, forKey: .state)
-            try c.encode(since, forKey: .since)
-            try c.encode(detail, forKey: .detail)
-            try c.encode(lastCheck, forKey: .lastCheck)
-            try c.encode(lastCheckSummary, forKey: .lastCheckSummary)
         }
     }
 

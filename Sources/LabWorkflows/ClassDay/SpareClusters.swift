@@ -25,8 +25,7 @@ public enum SpareClusters {
         var change = Change()
         while spares.count < wanted {
             let ca = try ClusterCA.generate(clusterName: "\(session)-spare")
-            let spare = try registry.addSpare(session: session, secrets: SpareSecrets(
-                joinToken: ca.joinToken, caCertPEM: ca.certificatePEM, caKeyPEM: ca.privateKeyPEM, caCertHash: ca.certificateHash))
+            let spare = try registry.addSpare(session: session, secrets: ca.secrets)
             spares.append(spare)
             change.added.append(spare.clusterKey)
         }

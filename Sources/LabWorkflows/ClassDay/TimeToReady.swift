@@ -7,8 +7,8 @@ public struct TimeToReady: Sendable, Equatable, Encodable {
     /// Participants counted (ready after an apply).
     public var count: Int
     /// Seconds; nil when nobody is counted.
-    public var p50: TimeInterval?
-    public var p95: TimeInterval?
+    @NullEncoded public var p50: TimeInterval?
+    @NullEncoded public var p95: TimeInterval?
 
     /// One participant's history, oldest first, and the session's apply starts.
     public static func duration(history: [(state: ParticipantState, at: Date)], applyStarts: [Date]) -> TimeInterval? {
@@ -35,11 +35,4 @@ public struct TimeToReady: Sendable, Equatable, Encodable {
     }
 
     enum CodingKeys: String, CodingKey { case count, p50 = "p50_seconds", p95 = "p95_seconds" }
-
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(count, forKey: .count)
-        try c.encode(p50, forKey: .p50) // null when nobody is ready yet
-        try c.encode(p95, forKey: .p95)
-    }
 }

@@ -115,7 +115,7 @@ public struct SweepOrphans: Sendable {
         let layout = provisioner.layout
         let stack = layout.terraformDirectory.appendingPathComponent("sweep")
         guard FileManager.default.fileExists(atPath: stack.appendingPathComponent("main.tf").path) else {
-            throw WorkflowError.usage("\(files.display(stack))/main.tf is missing: copy terraform/sweep from the labctl repository into the lab.")
+            throw WorkflowError.usage("\(files.display(stack))/main.tf is missing: copy terraform/ (sweep/ links to shared/) from the labctl repository into the lab.")
         }
         let log = layout.logFile("_sweep", verb: "sweep")
         try await provisioner.ensureInitialised(stack: stack, log: log)

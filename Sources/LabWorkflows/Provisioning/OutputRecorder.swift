@@ -8,11 +8,10 @@ public enum OutputRecorder {
         // A spare handed to a participant stays `spare_N` in Terraform; labctl files it
         // under the participant's discrete id (free spares keep their key).
         let owners = try registry.spareOwners(session: session)
-        let after = outputs.clusters.map {
-            ClusterRecord(session: session, discreteID: owners[$0.discreteID] ?? $0.discreteID, masterPublicIP: $0.masterPublicIP,
-                          masterPrivateIP: $0.masterPrivateIP, workerPublicIPs: $0.workerPublicIPs,
-                          workerPrivateIPs: $0.workerPrivateIPs, podCIDR: $0.podCIDR,
-                          masterInstanceID: $0.masterInstanceID, workerInstanceIDs: $0.workerInstanceIDs)
+        let after = outputs.clusters.map { output in
+            var address = output
+            address.discreteID = owners[output.discreteID] ?? output.discreteID
+            return ClusterRecord(session: session, address: address)
         }
         try registry.recordClusters(session: session, after)
         try ParticipantStateTracker.outputsRecorded(session: session, before: before, after: after, registry: registry)

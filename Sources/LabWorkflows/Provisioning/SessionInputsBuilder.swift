@@ -19,15 +19,11 @@ public enum SessionInputsBuilder {
             let id = p.record.id!
             let cs = try registry.clusterSecret(participantID: id) ?? {
                 let ca = try ClusterCA.generate(clusterName: "\(session)-\(p.discreteID)")
-                return try registry.storeClusterSecretIfAbsent(ClusterSecretRecord(
-                    participantID: id, joinToken: ca.joinToken, caCertPEM: ca.certificatePEM,
-                    caKeyPEM: ca.privateKeyPEM, caCertHash: ca.certificateHash))
+                return try registry.storeClusterSecretIfAbsent(ClusterSecretRecord(participantID: id, secrets: ca.secrets))
             }()
             // EC2 imports `type base64`; the comment is free text and stays out of AWS.
             let keyOnly = p.key.keyLine.split(separator: " ").prefix(2).joined(separator: " ")
-            return SessionInputs.Cluster(discreteID: p.discreteID, publicKey: keyOnly, podCIDR: p.podCIDR,
-                                         joinToken: cs.joinToken, caCertPEM: cs.caCertPEM, caKeyPEM: cs.caKeyPEM,
-                                         caCertHash: cs.caCertHash)
+            return SessionInputs.Cluster(discreteID: p.discreteID, publicKey: keyOnly, podCIDR: p.podCIDR, secrets: cs.secrets)
         }
         // A spare keeps its key, network and secrets when it is handed over, so its user
         // data (and Terraform's bootstrap hash) never change: only its tags follow the owner.
@@ -36,8 +32,7 @@ public enum SessionInputsBuilder {
         var assignments: [String: String] = [:]
         for s in spares {
             clusters.append(SessionInputs.Cluster(discreteID: s.clusterKey, publicKey: operatorKeyOnly, podCIDR: s.podCIDR,
-                                                  joinToken: s.joinToken, caCertPEM: s.caCertPEM, caKeyPEM: s.caKeyPEM,
-                                                  caCertHash: s.caCertHash))
+                                                  secrets: s.secrets))
             assignments[s.clusterKey] = s.participantID.flatMap { owners[$0] } ?? ""
         }
         var inputs = SessionInputs(session: session, operatorPublicKey: secret.operatorPublicKey, clusters: clusters)

@@ -16,24 +16,12 @@ struct ListSessions: ParsableCommand {
 
     struct Row: Encodable {
         var session: String
-        var region: String?
-        var master_instance_type: String?
-        var worker_instance_type: String?
-        var worker_count: Int?
+        @NullEncoded var region: String? = nil
+        @NullEncoded var master_instance_type: String? = nil
+        @NullEncoded var worker_instance_type: String? = nil
+        @NullEncoded var worker_count: Int? = nil
         var participants: Int
-        var error: String?
-
-        func encode(to encoder: Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(session, forKey: .session)
-            try c.encode(region, forKey: .region)
-            try c.encode(master_instance_type, forKey: .master_instance_type)
-            try c.encode(worker_instance_type, forKey: .worker_instance_type)
-            try c.encode(worker_count, forKey: .worker_count)
-            try c.encode(participants, forKey: .participants)
-            try c.encode(error, forKey: .error)
-        }
-        enum CodingKeys: String, CodingKey { case session, region, master_instance_type, worker_instance_type, worker_count, participants, error }
+        @NullEncoded var error: String? = nil
     }
 
     func run() throws {

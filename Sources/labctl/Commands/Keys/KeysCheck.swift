@@ -28,21 +28,10 @@ struct KeysCheck: ParsableCommand {
     struct Verdict: Encodable {
         var source: String
         var valid: Bool
-        var type: String?
-        var fingerprint: String?
-        var comment: String?
-        var error: String?
-
-        func encode(to encoder: Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(source, forKey: .source)
-            try c.encode(valid, forKey: .valid)
-            try c.encode(type, forKey: .type)
-            try c.encode(fingerprint, forKey: .fingerprint)
-            try c.encode(comment, forKey: .comment)
-            try c.encode(error, forKey: .error)
-        }
-        enum CodingKeys: String, CodingKey { case source, valid, type, fingerprint, comment, error }
+        @NullEncoded var type: String?
+        @NullEncoded var fingerprint: String?
+        @NullEncoded var comment: String?
+        @NullEncoded var error: String?
     }
 
     func run() throws {

@@ -1,32 +1,23 @@
 import ArgumentParser
 import Foundation
 import LabStore
+import LabWorkflows
 
 /// `labctl keys list <session>`.
 struct KeysList: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
         abstract: "List a session's participants with discrete id, fingerprint and pod CIDR.",
-        discussion: "--json prints an array of {name, discrete_id, fingerprint, pod_cidr, added_at}."
+        discussion: "--json prints an array of {name, display_name, email (when given), discrete_id, fingerprint, pod_cidr, added_at}, as the admin API lists them."
     )
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The session.") var session: String
     @Flag(help: "Print JSON.") var json = false
 
-    struct Row: Encodable {
-        var name: String
-        var discrete_id: String
-        var fingerprint: String
-        var pod_cidr: String
-        var added_at: Date
-    }
-
     func run() throws {
         let participants = try global.lab.openRegistry().participants(in: session)
-        let rows = participants.map {
-            Row(name: $0.name, discrete_id: $0.discreteID, fingerprint: $0.fingerprint, pod_cidr: $0.podCIDR, added_at: $0.record.createdAt)
-        }
+        let rows = participants.map(ParticipantListing.init)
         if json { return try JSONOutput.print(rows) }
         guard !rows.isEmpty else {
             print("No participants in \(session) yet: add some with `labctl keys add \(session) first.last --file KEY.pub` or `labctl keys import \(session)`.")

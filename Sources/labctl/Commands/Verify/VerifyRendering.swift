@@ -8,14 +8,8 @@ enum VerifyRendering {
     /// One element of `--json`; `checks` is also what the registry stores.
     struct JSONReport: Encodable {
         struct Nodes: Encodable {
-            var ready: Int?
+            @NullEncoded var ready: Int?
             var expected: Int
-            func encode(to encoder: Encoder) throws {
-                var c = encoder.container(keyedBy: CodingKeys.self)
-                try c.encode(ready, forKey: .ready)
-                try c.encode(expected, forKey: .expected)
-            }
-            enum CodingKeys: String, CodingKey { case ready, expected }
         }
         var discreteID: String
         var host: String

@@ -1,20 +1,9 @@
 import Foundation
-
-/// One participant cluster from the session stack's `clusters` output.
-public struct ClusterOutput: Equatable, Sendable {
-    public var discreteID: String
-    public var masterPublicIP: String?
-    public var masterPrivateIP: String?
-    public var workerPublicIPs: [String]
-    public var workerPrivateIPs: [String]
-    public var podCIDR: String?
-    public var masterInstanceID: String?
-    public var workerInstanceIDs: [String]
-}
+import LabCore
 
 /// The session stack's outputs (`terraform output -json`).
 public struct SessionOutputs: Equatable, Sendable {
-    public var clusters: [ClusterOutput]
+    public var clusters: [ClusterAddress]
     public var participantCount: Int?
     public var totalInstances: Int?
     public var costExplorerFilter: String?
@@ -25,11 +14,11 @@ public struct SessionOutputs: Equatable, Sendable {
             throw OutputsError("expected a JSON object")
         }
         func value(_ name: String) -> Any? { (root[name] as? [String: Any])?["value"] }
-        var clusters: [ClusterOutput] = []
+        var clusters: [ClusterAddress] = []
         if let map = value("clusters") as? [String: Any] {
             for (id, raw) in map.sorted(by: { $0.key < $1.key }) {
                 guard let c = raw as? [String: Any] else { throw OutputsError("clusters[\(id)] is not an object") }
-                clusters.append(ClusterOutput(
+                clusters.append(ClusterAddress(
                     discreteID: id,
                     masterPublicIP: c["master_public_ip"] as? String,
                     masterPrivateIP: c["master_private_ip"] as? String,

@@ -1,0 +1,1 @@
+../shared/emulator_switches.tf
