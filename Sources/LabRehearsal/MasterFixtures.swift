@@ -53,8 +53,13 @@ enum MasterFixtures {
             try write("\(code)\n", dir.appendingPathComponent("cloud-init.rc"))
             let noAdmin = dir.appendingPathComponent("no-admin-conf")
             if entry.phase.adminConf {
-                try write(RecordedOutputs.nodes(entry.phase.nodes), dir.appendingPathComponent("nodes.json"))
-                try write(RecordedOutputs.pods(entry.phase.nodes), dir.appendingPathComponent("pods.json"))
+                // One recorded list per kind, printed as `-o json` and as the verifier's jsonpath.
+                let nodeList = RecordedOutputs.nodeList(entry.phase.nodes)
+                let podList = RecordedOutputs.podList(entry.phase.nodes)
+                try write(RecordedOutputs.json(nodeList), dir.appendingPathComponent("nodes.json"))
+                try write(RecordedOutputs.json(podList), dir.appendingPathComponent("pods.json"))
+                try write(RecordedOutputs.jsonpath(RecordedOutputs.nodesJSONPath, over: nodeList), dir.appendingPathComponent("nodes.jsonpath.out"))
+                try write(RecordedOutputs.jsonpath(RecordedOutputs.podsJSONPath, over: podList), dir.appendingPathComponent("pods.jsonpath.out"))
                 try? FileManager.default.removeItem(at: noAdmin)
             } else {
                 try write("", noAdmin)
@@ -62,6 +67,8 @@ enum MasterFixtures {
             schedule += "\(start + Int64(entry.after * 1000)) \(i)\n"
         }
         try write(schedule, replayDir.appendingPathComponent("schedule"))
+        try write("jsonpath=" + RecordedOutputs.nodesJSONPath + "\n", replayDir.appendingPathComponent("nodes.jsonpath"))
+        try write("jsonpath=" + RecordedOutputs.podsJSONPath + "\n", replayDir.appendingPathComponent("pods.jsonpath"))
         let bin = directory.appendingPathComponent("bin")
         let count = phases(for: replay).count
         try executable(cloudInitShim(replayDir.path, phases: count), bin.appendingPathComponent("cloud-init"))
@@ -109,12 +116,26 @@ enum MasterFixtures {
     static func kubectlShim(_ replay: String, phases: Int) -> String {
         phasePrelude(replay, phases: phases) + """
         kubeconfig=
+        output=
         prev=
         for a in "$@"; do
-          case "$a" in --kubeconfig=*) kubeconfig=${a#--kubeconfig=} ;; esac
+          case "$a" in
+            --kubeconfig=*) kubeconfig=${a#--kubeconfig=} ;;
+            --output=*) output=${a#--output=} ;;
+            -o?*) output=${a#-o} ;;
+          esac
           if [ "$prev" = "--kubeconfig" ]; then kubeconfig=$a; fi
+          if [ "$prev" = "-o" ] || [ "$prev" = "--output" ]; then output=$a; fi
           prev=$a
         done
+        # The recording covers `-o json` and the verifier's jsonpath templates, nothing else.
+        replay() { # kind
+          if [ "$output" = json ]; then cat "$D/$1.json"; return; fi
+          IFS= read -r recorded < "$R/$1.jsonpath"
+          if [ "$output" = "$recorded" ]; then cat "$D/$1.jsonpath.out"; return; fi
+          printf "error: the rehearsal fixture has no recording of 'get %s -o %s' (recorded: -o json, -o %s)\\n" "$1" "$output" "$recorded" >&2
+          exit 1
+        }
         if [ -e "$D/no-admin-conf" ] && [ "$kubeconfig" = /etc/kubernetes/admin.conf ]; then
           echo "error: stat /etc/kubernetes/admin.conf: no such file or directory" >&2
           exit 1
@@ -125,14 +146,14 @@ enum MasterFixtures {
           exit 1
         fi
         case " $* " in
-          *" get nodes "*|*" get node "*|*" get no "*) cat "$D/nodes.json" ;;
-          *" get pods "*|*" get pod "*|*" get po "*) cat "$D/pods.json" ;;
+          *" get nodes "*|*" get node "*|*" get no "*) replay nodes ;;
+          *" get pods "*|*" get pod "*|*" get po "*) replay pods ;;
           *" delete node "*)
             # Recorded for the tests (class-day shrink), answered as kubectl does.
             echo "$*" >> "$R/kubectl-deletes.log"
             for a in "$@"; do case "$a" in worker-*) echo "node \"$a\" deleted" ;; esac; done ;;
           *)
-            echo "error: the rehearsal fixture replays only 'get nodes -o json' and 'get pods -A -o json'" >&2
+            echo "error: the rehearsal fixture replays only 'get nodes' and 'get pods -A' (-o json or the verifier's jsonpath)" >&2
             exit 1 ;;
         esac
 

@@ -2,7 +2,8 @@ import Foundation
 
 /// What a `LoopbackMaster`'s replayed kubeadm node reports: recorded
 /// `cloud-init status --format json`, `kubectl get nodes -o json` and
-/// `kubectl get pods -A -o json` outputs for one scenario.
+/// `kubectl get pods -A -o json` outputs for one scenario (and the verifier's
+/// `-o jsonpath=` of the same recorded lists, see `RecordedOutputs.jsonpath`).
 public enum NodeReplay: Sendable {
     /// cloud-init done, 1 + `workers` nodes Ready, control plane, CoreDNS and calico-node Ready.
     case ready(workers: Int)

@@ -53,7 +53,12 @@ enum RecordedOutputs {
     // MARK: kubectl get nodes -o json
 
     static func nodes(_ nodes: [(name: String, ready: Bool)]) -> String {
-        json(list(nodes.enumerated().map { i, n in node(n.name, ready: n.ready, index: i) }))
+        json(nodeList(nodes))
+    }
+
+    /// The recorded `NodeList` object (what `-o json` and `-o jsonpath=` print from).
+    static func nodeList(_ nodes: [(name: String, ready: Bool)]) -> [String: Any] {
+        list(nodes.enumerated().map { i, n in node(n.name, ready: n.ready, index: i) })
     }
 
     private static func node(_ name: String, ready: Bool, index: Int) -> [String: Any] {
@@ -135,7 +140,12 @@ enum RecordedOutputs {
     // MARK: kubectl get pods --all-namespaces -o json
 
     static func pods(_ nodes: [(name: String, ready: Bool)]) -> String {
-        guard let master = nodes.first else { return json(list([])) }
+        json(podList(nodes))
+    }
+
+    /// The recorded pod `List` object (what `-o json` and `-o jsonpath=` print from).
+    static func podList(_ nodes: [(name: String, ready: Bool)]) -> [String: Any] {
+        guard let master = nodes.first else { return list([]) }
         let cniUp = master.ready
         var items: [[String: Any]] = []
         for component in ["etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler"] {
@@ -162,7 +172,7 @@ enum RecordedOutputs {
         items.append(pod("tigera-operator-6c8b5f9d7-9kq4v", namespace: "tigera-operator", node: master.name,
                          labels: ["k8s-app": "tigera-operator", "name": "tigera-operator", "pod-template-hash": "6c8b5f9d7"], ready: true,
                          hostNetwork: true, image: "quay.io/tigera/operator:v1.40.2"))
-        return json(list(items))
+        return list(items)
     }
 
     private static func pod(_ name: String, namespace: String, node: String?, labels: [String: String], ready: Bool,

@@ -123,7 +123,7 @@ final class VerifyScenarioTests: XCTestCase {
     func testANotReadyNodeKeepsTheClusterPendingAndIsNamed() {
         XCTAssertEqual(check("notready", "kubeadm").status, "pending")
         XCTAssertTrue(check("notready", "kubeadm").reason.contains("ip-10-1-0-21"), check("notready", "kubeadm").reason)
-        XCTAssertTrue(check("notready", "kubeadm").reason.contains("NotReady"))
+        XCTAssertTrue(check("notready", "kubeadm").reason.contains("ip-10-1-0-21 (KubeletNotReady)"), check("notready", "kubeadm").reason)
         XCTAssertEqual(report("notready")?["nodes"] as? [String: Int], ["ready": 2, "expected": 3])
     }
 

@@ -38,8 +38,19 @@ python3 "$repo/Tests/tools/servicequotas-stub.py" "$work/quotas.json" >"$work/st
 pids+=($!)
 until grep -q listening "$work/stub.out" 2>/dev/null; do sleep 0.1; done
 sq_port=$(awk '{print $2}' "$work/stub.out")
+# moto lacks the Budgets calls aws_budgets_budget makes after its create (ListTagsForResource):
+# the provider retried them for minutes. The loopback emulator the tests and the demo use
+# (LabRehearsal.BudgetsEmulator; its Python source is the raw string in that file).
+sed -n '/static let script = #"""/,/^"""#/p' "$repo/Sources/LabRehearsal/BudgetsEmulator.swift" | sed '1d;$d' >"$work/budgets-emulator.py"
+start_budgets() { # port log   (one per moto: the peer creates a budget of the same name)
+  python3 "$work/budgets-emulator.py" "$1" >"$2" 2>&1 &
+  pids+=($!)
+  until python3 -c "import socket; socket.create_connection(('127.0.0.1',$1),0.2)" 2>/dev/null; do sleep 0.2; done
+}
+budgets_port=$(free_port); start_budgets "$budgets_port" "$work/budgets.log"
+peer_budgets_port=$(free_port); start_budgets "$peer_budgets_port" "$work/budgets-peer.log"
 
-export AWS_ENDPOINT_URL_SERVICE_QUOTAS="http://127.0.0.1:$sq_port"
+export AWS_ENDPOINT_URL_SERVICE_QUOTAS="http://127.0.0.1:$sq_port" AWS_ENDPOINT_URL_BUDGETS="http://127.0.0.1:$budgets_port"
 . "$repo/scripts/bench/emulated-lab.sh"
 mk_session() { # name participants
   "$labctl" create-config "$1" --workers 0 --ssh-from 198.51.100.0/24 --end 2099-06-01T17:00:00+02:00 >/dev/null
@@ -67,14 +78,14 @@ peer="$work/peer"; mkdir -p "$peer"; cp -R "$repo/terraform" "$peer/terraform"
 find "$peer/terraform" \( -name .terraform -o -name terraform.tfstate.d \) -prune -exec rm -rf {} + ; find "$peer/terraform" -name '.terraform.lock.hcl' -delete
 cp "$lab/sessions/big.tfvars" "$lab/.labctl/vars/big.tfvars.json" "$peer/"
 (
-  export AWS_ENDPOINT_URL="http://127.0.0.1:$peer_port"
+  export AWS_ENDPOINT_URL="http://127.0.0.1:$peer_port" AWS_ENDPOINT_URL_BUDGETS="http://127.0.0.1:$peer_budgets_port"
   for stack in network session; do terraform -chdir="$peer/terraform/$stack" init -input=false -plugin-dir="$LABCTL_TF_PLUGIN_DIR" >/dev/null; done
   terraform -chdir="$peer/terraform/network" apply -input=false -auto-approve >/dev/null
 ) 2>&1
 t5=$(now)
-AWS_ENDPOINT_URL="http://127.0.0.1:$peer_port" TF_WORKSPACE=big terraform -chdir="$peer/terraform/session" apply -input=false -auto-approve -no-color \
+AWS_ENDPOINT_URL="http://127.0.0.1:$peer_port" AWS_ENDPOINT_URL_BUDGETS="http://127.0.0.1:$peer_budgets_port" TF_WORKSPACE=big terraform -chdir="$peer/terraform/session" apply -input=false -auto-approve -no-color \
   -var-file="$peer/big.tfvars" -var-file="$peer/big.tfvars.json" >"$work/peer-apply.log" 2>&1
-AWS_ENDPOINT_URL="http://127.0.0.1:$peer_port" TF_WORKSPACE=big terraform -chdir="$peer/terraform/session" output -json >/dev/null 2>&1
+AWS_ENDPOINT_URL="http://127.0.0.1:$peer_port" AWS_ENDPOINT_URL_BUDGETS="http://127.0.0.1:$peer_budgets_port" TF_WORKSPACE=big terraform -chdir="$peer/terraform/session" output -json >/dev/null 2>&1
 t6=$(now)
 
 # SESSIONS x PER in the registry, each with a state.
