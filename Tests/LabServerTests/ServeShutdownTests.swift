@@ -10,9 +10,9 @@ final class ServeShutdownTests: XCTestCase {
     func stopsPromptly(_ signal: Int32, name: String) async throws {
         let lab = try LabFolder()
         defer { lab.remove() }
-        let server = try ServerProcess(lab: lab.url, arguments: ["--reap-every", "45m"],
+        let server = try ServerProcess(lab: lab.url, arguments: ["--reap-every", "2h"],
                                        environment: ["LABCTL_ADMIN_TOKEN": "a-long-enough-admin-token"])
-        XCTAssertTrue(server.stdout.contains("reaping sessions past their end + grace every 45m"), server.stdout)
+        XCTAssertTrue(server.stdout.contains("reaping sessions past their end + grace every 2h"), server.stdout)
         // The server answers while the reaper sleeps.
         let client = LiveClient(port: server.port)
         let health = try await client.get("/healthz").text
@@ -25,7 +25,7 @@ final class ServeShutdownTests: XCTestCase {
         let took = Date().timeIntervalSince(started)
         guard let end else {
             server.kill9()
-            return XCTFail("\(name): serve with --reap-every 45m did not stop within 15 s: \(server.stdout) \(server.stderr)")
+            return XCTFail("\(name): serve with --reap-every 2h did not stop within 15 s: \(server.stdout) \(server.stderr)")
         }
         XCTAssertEqual(end.status, 0, "\(name) is a clean stop: \(server.stderr)")
         XCTAssertLessThan(took, 10, "\(name): the reaper's 45-minute pause must end with the shutdown")

@@ -35,6 +35,7 @@ struct DurationArgument: ExpressibleByArgument, Sendable {
 
     static func format(_ seconds: TimeInterval) -> String {
         let s = Int(seconds.rounded())
+        if s >= 3600 && s % 3600 == 0 { return "\(s / 3600)h" }
         if s >= 60 && s % 60 == 0 { return "\(s / 60)m" }
         if s >= 60 { return "\(s / 60)m\(s % 60)s" }
         return seconds == seconds.rounded() ? "\(s)s" : String(format: "%.1fs", seconds)
