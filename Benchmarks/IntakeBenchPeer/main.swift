@@ -14,7 +14,7 @@ let router = Router()
 router.get("/join/:code") { _, _ in
     Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: page))
 }
-let created = ByteBuffer(string: #"{"participant":"firstname.lastname","session":"bench-post","discrete_id":"firstname.la","#
+let created = ByteBuffer(string: #"{"name":"firstname.lastname","session":"bench-post","discrete_id":"firstname.la","#
     + #""fingerprint":"SHA256:0000000000000000000000000000000000000000000","edit_token":"0000000000000000000000000000000000000000000","#
     + #""edit_url":"http://127.0.0.1:8080/me/0000000000000000000000000000000000000000000"}"#)
 router.post("/api/v1/join/:code") { request, _ in

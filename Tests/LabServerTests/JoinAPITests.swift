@@ -25,7 +25,7 @@ final class JoinAPITests: XCTestCase, @unchecked Sendable {
         try await f.application().test(.router) { client in
             let r = try await self.post(client, code, ["first_name": "Jane", "last_name": "Doe", "email": "jane@example.org", "public_key": pair.publicLine])
             XCTAssertEqual(r.status, .created, r.text)
-            XCTAssertEqual(r.json["participant"] as? String, "jane.doe")
+            XCTAssertEqual(r.json["name"] as? String, "jane.doe")
             XCTAssertEqual(r.json["discrete_id"] as? String, "jane.do")
             XCTAssertEqual(r.json["fingerprint"] as? String, expected, "the fingerprint ssh-keygen -l prints")
             let token = try XCTUnwrap(r.json["edit_token"] as? String)

@@ -74,7 +74,7 @@ final class LiveServerTests: XCTestCase {
                         let job = jobs[i]
                         do {
                             let r = try await client.join(code: code, first: job.first, last: job.last, key: job.key.line)
-                            await acks.record(status: r.status, participant: r.json["participant"] as? String,
+                            await acks.record(status: r.status, participant: r.json["name"] as? String,
                                               fingerprint: r.json["fingerprint"] as? String)
                         } catch { break }
                     }

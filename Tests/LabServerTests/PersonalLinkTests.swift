@@ -43,7 +43,7 @@ final class PersonalLinkTests: XCTestCase, @unchecked Sendable {
             let anonymous = try await client.execute(uri: "/api/v1/me", method: .get)
             XCTAssertEqual(anonymous.status, .unauthorized)
             let mine = try await client.execute(uri: "/api/v1/me", method: .get, headers: [.authorization: "Bearer \(bob)"])
-            XCTAssertEqual(mine.json["participant"] as? String, "bob.jones")
+            XCTAssertEqual(mine.json["name"] as? String, "bob.jones")
             XCTAssertFalse(mine.text.contains("alice"))
         }
         XCTAssertEqual(try f.registry.participant(session: "s1", name: "alice.smith")?.fingerprint, a2.fingerprint)

@@ -118,9 +118,9 @@ static size_t complete(conn_t *c, int *status, const char **body, size_t *body_l
     return head + length;
 }
 
-/* The value of "participant" in a JSON answer (names are [a-z0-9.-]: no escapes to undo). */
+/* The value of "name" in a JSON answer (names are [a-z0-9.-]: no escapes to undo). */
 static char *participant_of(const char *body, size_t len) {
-    const char *key = "\"participant\"", *end = body + len;
+    const char *key = "\"name\"", *end = body + len;
     const char *p = memmem(body, len, key, strlen(key));
     if (!p) return NULL;
     for (p += strlen(key); p < end && (*p == ' ' || *p == ':'); p++) {}

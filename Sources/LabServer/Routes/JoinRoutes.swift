@@ -64,7 +64,7 @@ struct JoinRoutes {
 
     /// The 201 answer: the edit token is shown this once.
     struct JoinResponse: Encodable {
-        var participant: String
+        var name: String
         var session: String
         var discrete_id: String
         var fingerprint: String
@@ -79,7 +79,7 @@ struct JoinRoutes {
         let submission = try Submission(firstName: input.first_name, lastName: input.last_name, email: input.email, publicKey: input.public_key)
         try service.admitSubmission(to: session)
         let (participant, token) = try await enroll(submission, code: code, via: .api)
-        return Responses.json(JoinResponse(participant: participant.name, session: participant.record.session,
+        return Responses.json(JoinResponse(name: participant.name, session: participant.record.session,
                                            discrete_id: participant.discreteID, fingerprint: participant.fingerprint,
                                            edit_token: token.value, edit_url: service.personalURL(token: token.value)),
                               status: .created)
@@ -92,7 +92,7 @@ struct JoinRoutes {
         switch reply {
         case .success(.enrolled(let participant, let token)):
             // Someone joining an applied session may get a spare; never holds up the answer.
-            service.lateJoiners?.keyReceived(session: participant.record.session, participant: participant.discreteID)
+            service.lateJoiners?.keyReceived(session: participant.record.session, discreteID: participant.discreteID)
             return (participant, token)
         case .success(let other): throw IntakeHTTPError.refusal(.registry(.nameTaken(name: other.participant.name, session: other.participant.record.session)))
         case .failure(let refusal): throw IntakeHTTPError.refusal(refusal)

@@ -80,7 +80,7 @@ struct ParticipantRoutes {
     }
 
     struct Entry: Encodable {
-        var participant: String
+        var name: String
         var display_name: String
         var session: String
         var discrete_id: String
@@ -90,7 +90,7 @@ struct ParticipantRoutes {
     }
 
     func entry(_ p: Participant, previous: String? = nil) -> Entry {
-        Entry(participant: p.name, display_name: p.record.displayName, session: p.record.session, discrete_id: p.discreteID,
+        Entry(name: p.name, display_name: p.record.displayName, session: p.record.session, discrete_id: p.discreteID,
               fingerprint: p.fingerprint, registered_at: p.record.createdAt, previous_fingerprint: previous)
     }
 

@@ -25,7 +25,7 @@ public actor LateJoiners {
     }
 
     /// Returns at once; the assignment (if any) runs after those queued before it.
-    public nonisolated func keyReceived(session: String, participant discreteID: String) {
+    public nonisolated func keyReceived(session: String, discreteID: String) {
         Task { await self.enqueue(session: session, discreteID: discreteID) }
     }
 

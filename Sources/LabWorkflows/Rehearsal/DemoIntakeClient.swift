@@ -7,7 +7,7 @@ import FoundationNetworking
 /// script would: `POST /api/v1/join/<code>` with JSON, over loopback HTTP.
 struct DemoIntakeClient {
     struct Joined: Decodable {
-        var participant: String
+        var name: String
         var discrete_id: String
         var fingerprint: String
     }

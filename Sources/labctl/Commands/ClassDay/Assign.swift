@@ -45,7 +45,7 @@ struct Assign: AsyncParsableCommand {
     struct JSONResult: Encodable {
         struct Host: Encodable { var node: String; var ok: Bool; var detail: String }
         var session: String
-        var participant: String
+        var name: String
         var discrete_id: String
         var spare: String
         var pod_cidr: String
@@ -68,7 +68,7 @@ struct Assign: AsyncParsableCommand {
         let p = outcome.participant
         if outcome.ready && !noSheet { try writeSheet(p.name) }
         if json {
-            try JSONOutput.print(JSONResult(session: session, participant: p.name, discrete_id: p.discreteID, spare: outcome.spare,
+            try JSONOutput.print(JSONResult(session: session, name: p.name, discrete_id: p.discreteID, spare: outcome.spare,
                                             pod_cidr: p.podCIDR, ready: outcome.ready,
                                             hosts: outcome.hosts.map { .init(node: $0.node, ok: $0.ok, detail: $0.detail) },
                                             verification: outcome.verification.reports.map(VerifyRendering.JSONReport.init)))
