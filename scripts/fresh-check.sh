@@ -28,7 +28,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-echo "fresh-check: cloning $(git -C "$repo" rev-parse --short HEAD) ($(git -C "$repo" log -1 --format=%s | cut -c1-60)) into $work/labctl"
+# The commit checked, named again in the summary (HEAD may move while the check runs).
+checked=$(git -C "$repo" rev-parse --short HEAD)
+echo "fresh-check: cloning $checked ($(git -C "$repo" log -1 --format=%s | cut -c1-60)) into $work/labctl"
 [ -n "$(git -C "$repo" status --porcelain --untracked-files=no)" ] && echo "fresh-check: note: uncommitted changes in $repo are not checked"
 git clone --quiet --no-hardlinks "$repo" "$work/labctl" || { echo "fresh-check: git clone failed" >&2; exit 2; }
 
@@ -60,7 +62,7 @@ for cmd in "${commands[@]}"; do
 done
 
 echo
-echo "fresh-check: $(git -C "$repo" rev-parse --short HEAD) on $(hostname), $(nproc) cores"
+echo "fresh-check: $checked on $(hostname), $(nproc) cores"
 failed=0
 for cmd in "${commands[@]}"; do
   s=${seconds[$cmd]}
