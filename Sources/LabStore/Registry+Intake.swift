@@ -92,17 +92,10 @@ extension Registry {
     /// runs in its own savepoint, so a refused one changes nothing and the
     /// others still apply. Returns when the transaction has committed — only
     /// then may a result be acknowledged. Throws if the commit itself failed
-    /// (then nothing in the batch happened).
-    public func applyIntake(_ operations: [IntakeOperation]) async throws -> [Result<IntakeOutcome, IntakeRefusal>] {
-        let pool = self.pool
-        // Hashes and fresh tokens are computed here, before the write: the one
-        // serial writer is the intake's bottleneck, so it should only touch SQLite.
-        let prepared = operations.map(PreparedIntake.init)
-        return try await database.write { db in try Self.applyIntake(prepared, pool: pool, db) }
-    }
-
-    /// `applyIntake` for operations prepared by their callers, blocking the calling
-    /// thread until the batch committed (the intake's writer runs it on a queue of its own).
+    /// (then nothing in the batch happened). The operations come prepared by
+    /// their callers (hashes, fresh tokens: `PreparedIntake`), so the one serial
+    /// writer only touches SQLite; this blocks the calling thread until the
+    /// batch committed (the intake's writer runs it on a queue of its own).
     public func applyIntake(prepared: [PreparedIntake]) throws -> [Result<IntakeOutcome, IntakeRefusal>] {
         let pool = self.pool
         return try database.write { db in try Self.applyIntake(prepared, pool: pool, db) }
