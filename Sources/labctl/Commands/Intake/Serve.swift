@@ -102,7 +102,7 @@ struct Serve: AsyncParsableCommand {
         // to first: the HTTP server (requests in flight finish), then the reaper (no new
         // Terraform run), then the late joiners' queued assignments.
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: LateJoinerService(joiners: lateJoiners))]
-        if let reapEvery { services.append(.init(service: try ServeReaper.service(every: reapEvery.seconds, lab: lab))) }
+        if let reapEvery { services.append(.init(service: ServeReaper.service(every: reapEvery.seconds, lab: lab, registry: registry))) }
         services.append(.init(service: app))
         let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
