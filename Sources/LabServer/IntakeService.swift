@@ -11,8 +11,9 @@ final class IntakeService: Sendable {
     let writer: SubmissionWriter
     let settings: IntakeSettings
     let adminTokenDigest: String
-    /// The lab directory's files, when the server knows it (`labctl serve` always does).
-    let files: LabFiles?
+    /// The lab the use cases work on, when the server knows its directory (`labctl serve` always does).
+    let lab: LabContext?
+    var files: LabFiles? { lab?.files }
     /// Refused submissions, unknown codes and tokens, per client address.
     let submissionLimiter: RateLimiter
     /// Submissions per session, whoever sends them: a leaked link cannot flood a session.
@@ -27,7 +28,7 @@ final class IntakeService: Sendable {
         registry = dependencies.registry
         settings = dependencies.settings
         adminTokenDigest = dependencies.adminTokenDigest
-        files = dependencies.settings.labRoot.map(LabFiles.init(root:))
+        lab = dependencies.settings.labRoot.map { LabContext(registry: dependencies.registry, root: $0) }
         writer = SubmissionWriter(registry: dependencies.registry)
         submissionLimiter = RateLimiter(perMinute: dependencies.settings.submissionsPerMinute)
         sessionLimiter = RateLimiter(perMinute: dependencies.settings.sessionSubmissionsPerMinute)
@@ -50,9 +51,9 @@ final class IntakeService: Sendable {
 
     /// The participant's own sheet (the body of their mail), nil while it cannot be made yet.
     func ownSheet(for participant: Participant) throws -> HTML? {
-        guard let files else { return nil }
+        guard let lab else { return nil }
         // Trusted: Mustache escapes every value it puts into the template.
-        return try OwnSheet(files: files, registry: registry).html(for: participant).map { HTML(stringLiteral: $0) }
+        return try OwnSheet(lab).html(for: participant).map { HTML(stringLiteral: $0) }
     }
 
     /// Takes one submission from `session`'s budget, or refuses with 429.

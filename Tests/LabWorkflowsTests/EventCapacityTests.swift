@@ -16,7 +16,6 @@ final class EventCapacityTests: XCTestCase {
         let quotas: LoopbackTool
         let registry: Registry
         let env: [String: String]
-        var files: LabFiles { LabFiles(root: lab.url) }
         var quotasFile: URL { lab.file("quotas.json") }
 
         /// `runningSession`: apply s0 (one t3.large) so that something runs under the project's tags.
@@ -39,9 +38,11 @@ final class EventCapacityTests: XCTestCase {
             }
         }
 
-        func provisioner(extra: [String: String] = [:]) -> Provisioner {
-            Provisioner(layout: LabLayout(root: lab.url), settings: .fromEnvironment(env.merging(extra) { _, b in b }))
+        func context(extra: [String: String] = [:]) -> LabContext {
+            LabContext(registry: registry, root: lab.url, terraform: .fromEnvironment(env.merging(extra) { _, b in b }))
         }
+
+        func provisioner() -> Provisioner { context().provisioner }
 
         func session(_ name: String, _ tfvars: String, people: Int) throws {
             try lab.write("sessions/\(name).tfvars", "session_name = \"\(name)\"\nami_id = \"ami-0a1b2c3d4e5f60718\"\nallowed_ssh_cidrs = [\"198.51.100.0/24\"]\n" + tfvars)
@@ -67,7 +68,7 @@ final class EventCapacityTests: XCTestCase {
         }
 
         func preflight(_ sessions: [String]) async throws -> CapacityPreflight.Report {
-            try await CapacityPreflight(provisioner: provisioner(), registry: registry, files: files).run(sessions)
+            try await CapacityPreflight(context()).run(sessions)
         }
 
         func stop() {
@@ -204,9 +205,9 @@ final class ThrottledApplyTests: XCTestCase {
             exec '\(real)' "$@"
             """)
         XCTAssertEqual(chmod(wrapper.path, 0o755), 0)
-        let provisioner = f.provisioner(extra: ["LABCTL_TERRAFORM": wrapper.path])
-        let batch = TerraformBatch(provisioner: provisioner, registry: f.registry, files: f.files, verb: .apply, parallel: 1,
-                                   waitForLock: true, retry: ThrottleRetry(retries: 2, baseDelay: 1))
+        let context = f.context(extra: ["LABCTL_TERRAFORM": wrapper.path])
+        let provisioner = context.provisioner
+        let batch = TerraformBatch(context, verb: .apply, parallel: 1, waitForLock: true, retry: ThrottleRetry(retries: 2, baseDelay: 1))
         let events = EventLog()
         let outcomes = await batch.run(["s4"], onEvent: events.add)
         XCTAssertEqual(outcomes.count, 1)

@@ -27,7 +27,7 @@ final class LateJoinersDrainTests: XCTestCase {
                                   session: lab.session, registry: lab.registry)
         let late = try ["bob.ray", "cy.dee", "di.eve"].map { try lab.add($0).0.discreteID }
         let log = Log()
-        let joiners = LateJoiners(registry: lab.registry, files: lab.files) { log.add($0) }
+        let joiners = LateJoiners(lab.context) { log.add($0) }
         for id in late { await joiners.enqueue(session: lab.session, discreteID: id) }
         await joiners.finishQueued()
         let said = log.all

@@ -28,7 +28,7 @@ final class SheetWorkflowTests: XCTestCase {
     func testOwnSheetOnlyOnceDeployedAndOnlyTheirs() throws {
         let (ann, _) = try lab.add("ann.lee")
         let (bob, _) = try lab.add("bob.kim")
-        let own = OwnSheet(files: lab.files, registry: lab.registry)
+        let own = OwnSheet(lab.context)
         XCTAssertNil(try own.html(for: ann))
         try deploy(ann, ip: "198.51.100.7")
         try deploy(bob, ip: "203.0.113.9")

@@ -62,7 +62,7 @@ final class SparesIntakeTests: XCTestCase {
             "\(spares[1].clusterKey)/worker-1": .init(host: readyWorker.host, port: readyWorker.port),
         ]
         let logged = LogLines()
-        let joiners = LateJoiners(registry: lab.registry, files: lab.files, inventory: inventory, user: ready.loginUser) { logged.append($0) }
+        let joiners = LateJoiners(lab.context, inventory: inventory, user: ready.loginUser) { logged.append($0) }
 
         let freeBefore = try lab.registry.podNetworkCapacity().free
         let (bob, bobKey) = try lab.add("bob.ray")

@@ -11,6 +11,8 @@ final class WorkflowLab {
     let registry: Registry
     let session = "s1"
     var files: LabFiles { LabFiles(root: dir.url) }
+    /// The lab as the use cases see it (Terraform settings from the environment).
+    var context: LabContext { LabContext(registry: registry, root: dir.url) }
 
     init(_ name: String, tfvars: String = "") throws {
         dir = try TemporaryDirectory(name)

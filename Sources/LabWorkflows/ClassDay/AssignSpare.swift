@@ -8,7 +8,7 @@ import LabVerify
 /// run. Their key goes into the spare's master's and workers' authorized_keys over SSH
 /// with the operator key (the verifier's connection code, the master's pinned host key),
 /// the registry records the mapping, and verify then checks their own key on it.
-public struct AssignSpare: Sendable {
+public struct AssignSpare: Sendable, LabUseCase {
     public struct Request: Sendable {
         public var session: String
         /// Name or discrete id.
@@ -43,13 +43,8 @@ public struct AssignSpare: Sendable {
         public var ready: Bool { verification.allReady }
     }
 
-    public let registry: Registry
-    public let files: LabFiles
-
-    public init(registry: Registry, files: LabFiles) {
-        self.registry = registry
-        self.files = files
-    }
+    public let context: LabContext
+    public init(_ context: LabContext) { self.context = context }
 
     /// The participant, refused (exit 2) when unknown or already given a cluster.
     public func participant(_ request: Request) throws -> Participant {

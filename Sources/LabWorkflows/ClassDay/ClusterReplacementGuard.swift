@@ -5,14 +5,12 @@ import LabStore
 /// Keeps a session-wide change (Kubernetes or Calico version, the operator key,
 /// `worker_count` 0 ↔ N) from silently rebuilding every participant's cluster in the
 /// middle of a class: plans each deployed session and names the clusters it would replace.
-public struct ClusterReplacementGuard: Sendable {
-    public let provisioner: Provisioner
-    public let registry: Registry
+public struct ClusterReplacementGuard: Sendable, LabUseCase {
+    public let context: LabContext
     public let waitForLock: Bool
 
-    public init(provisioner: Provisioner, registry: Registry, waitForLock: Bool = true) {
-        self.provisioner = provisioner
-        self.registry = registry
+    public init(_ context: LabContext, waitForLock: Bool = true) {
+        self.context = context
         self.waitForLock = waitForLock
     }
 
@@ -23,7 +21,7 @@ public struct ClusterReplacementGuard: Sendable {
             return ClusterReplacements(clusters: [], instances: [])
         }
         // The same inputs apply hands Terraform (end, budget): this plan also writes the var file `labctl plan` leaves.
-        let inputs = try ApplyInputs.build(session, files: LabFiles(root: provisioner.layout.root), registry: registry).inputs
+        let inputs = try ApplyInputs.build(session, files: files, registry: registry).inputs
         return try await provisioner.clusterReplacements(session: session, inputs: inputs, options: .init(waitForLock: waitForLock), onBusy: onBusy)
     }
 

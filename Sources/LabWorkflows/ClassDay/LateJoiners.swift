@@ -6,19 +6,17 @@ import LabStore
 /// holding up the HTTP answer. One assignment at a time, so two people joining at
 /// once never race for the same spare; with none left the key stays registered and
 /// the participant waits for the next apply.
-public actor LateJoiners {
-    public let registry: Registry
-    public let files: LabFiles
+public actor LateJoiners: LabUseCase {
+    public nonisolated let context: LabContext
     /// Addresses replacing the recorded ones, as for `AssignSpare` (rehearsals).
     public let inventory: [String: VerifySession.Address]?
     public let user: String
     private let log: @Sendable (String) -> Void
     private var tail: Task<Void, Never>?
 
-    public init(registry: Registry, files: LabFiles, inventory: [String: VerifySession.Address]? = nil, user: String = "ubuntu",
+    public init(_ context: LabContext, inventory: [String: VerifySession.Address]? = nil, user: String = "ubuntu",
                 log: @escaping @Sendable (String) -> Void) {
-        self.registry = registry
-        self.files = files
+        self.context = context
         self.inventory = inventory
         self.user = user
         self.log = log
@@ -67,7 +65,7 @@ public actor LateJoiners {
             request.inventory = inventory
             request.user = user
             request.via = .web
-            let outcome = try await AssignSpare(registry: registry, files: files).run(request)
+            let outcome = try await AssignSpare(context).run(request)
             log("intake: \(discreteID) joined \(session) after apply: spare \(outcome.spare) assigned, "
                 + (outcome.ready ? "verified ready with their key." : "not ready yet (`labctl verify \(session) --participant \(discreteID) --wait`)."))
         } catch {

@@ -6,7 +6,7 @@ import LabStore
 /// `labctl rebuild`: replaces only the named participants' instances (master and
 /// workers), retires their old host-key pins with an audit entry, records the new
 /// outputs and, optionally, verifies them until ready (which pins the new keys).
-public struct RebuildParticipants: Sendable {
+public struct RebuildParticipants: Sendable, LabUseCase {
     public struct Request: Sendable {
         public var session: String
         /// Names or discrete ids.
@@ -32,15 +32,8 @@ public struct RebuildParticipants: Sendable {
         public var verification: VerifySession.Outcome?
     }
 
-    public let registry: Registry
-    public let files: LabFiles
-    public let provisioner: Provisioner
-
-    public init(registry: Registry, files: LabFiles, provisioner: Provisioner) {
-        self.registry = registry
-        self.files = files
-        self.provisioner = provisioner
-    }
+    public let context: LabContext
+    public init(_ context: LabContext) { self.context = context }
 
     /// The participants named, each once, who have a deployed cluster.
     public func select(_ request: Request) throws -> [Participant] {
@@ -96,7 +89,7 @@ public struct RebuildParticipants: Sendable {
             if let fp = try registry.retireHostKey(session: session, discreteID: p.discreteID, reason: "rebuilt") { retired[p.discreteID] = fp }
             try registry.forgetVerification(session: session, discreteID: p.discreteID)
         }
-        _ = try await SessionDeployment.recordOutputs(session: session, provisioner: provisioner, registry: registry)
+        _ = try await SessionDeployment.recordOutputs(session: session, context: context)
 
         var verification: VerifySession.Outcome?
         if var verify = request.verify {

@@ -8,7 +8,7 @@ import LabVerify
 /// `session_end` in the tfvars (what the sheets and `/me` show), the `ExpiresAt` tags
 /// (Terraform apply; the instances are not replaced, see terraform/session/lifetime.tf)
 /// and the dead-man timer on every running node (over SSH with the operator key).
-public struct ExtendSession: Sendable {
+public struct ExtendSession: Sendable, LabUseCase {
     public struct Request: Sendable {
         public var session: String
         public var until: SessionEnd
@@ -45,15 +45,8 @@ public struct ExtendSession: Sendable {
         public var ok: Bool { (terraform?.ok ?? true) && hosts.allSatisfy(\.ok) }
     }
 
-    public let provisioner: Provisioner
-    public let registry: Registry
-    public let files: LabFiles
-
-    public init(provisioner: Provisioner, registry: Registry, files: LabFiles) {
-        self.provisioner = provisioner
-        self.registry = registry
-        self.files = files
-    }
+    public let context: LabContext
+    public init(_ context: LabContext) { self.context = context }
 
     public func run(_ request: Request, now: Date = Date(),
                     onEvent: @escaping @Sendable (TerraformBatch.Event) -> Void = { _ in }) async throws -> Outcome {
@@ -71,11 +64,7 @@ public struct ExtendSession: Sendable {
 
         var terraform: TerraformBatch.Outcome?
         if request.applyTerraform, (try? await provisioner.readState(s))??.resourceCount ?? 0 > 0 {
-            let batch = TerraformBatch(provisioner: provisioner, registry: registry, files: files, verb: .apply, parallel: 1, waitForLock: true)
-            let provisioner = self.provisioner, registry = self.registry
-            terraform = await batch.run([s], onEvent: onEvent) { session, _ in
-                try await SessionDeployment.recordOutputs(session: session, provisioner: provisioner, registry: registry)
-            }.first
+            terraform = await RunSessions(context, .apply, parallel: 1).run([s], onEvent: onEvent).first
         }
         let hosts = try await moveTimers(session: s, shutdownAt: shutdownAt, inventory: request.inventory,
                                          user: request.user, hostTimeout: request.hostTimeout)

@@ -8,7 +8,7 @@ import LabStore
 /// labctl holds is left alone this round, a session without an end is only reported,
 /// Terraform's state is backed up before each destroy (Provisioner), and each destroy
 /// writes its own log under `.labctl/logs/<session>/`.
-public struct ReapSessions: Sendable {
+public struct ReapSessions: Sendable, LabUseCase {
     public enum Action: String, Sendable, Encodable {
         case destroyed, wouldDestroy = "would_destroy", failed, busy
         /// Deployed, not due (yet), or never due: reported only.
@@ -29,15 +29,11 @@ public struct ReapSessions: Sendable {
         public var failed: Bool { entries.contains { $0.action == .failed } }
     }
 
-    public let provisioner: Provisioner
-    public let registry: Registry
-    public let files: LabFiles
+    public let context: LabContext
     public let parallel: Int
 
-    public init(provisioner: Provisioner, registry: Registry, files: LabFiles, parallel: Int = 2) {
-        self.provisioner = provisioner
-        self.registry = registry
-        self.files = files
+    public init(_ context: LabContext, parallel: Int = 2) {
+        self.context = context
         self.parallel = parallel
     }
 
@@ -76,8 +72,7 @@ public struct ReapSessions: Sendable {
         }
         guard !due.isEmpty else { return Outcome(entries: entries) }
 
-        let batch = TerraformBatch(provisioner: provisioner, registry: registry, files: files, verb: .destroy,
-                                   parallel: parallel, waitForLock: false)
+        let batch = TerraformBatch(context, verb: .destroy, parallel: parallel, waitForLock: false)
         let registry = self.registry
         let outcomes = await batch.run(due, onEvent: onEvent) { session, _ in
             try registry.recordAudit(session: session, action: "reaped", detail: "destroyed by labctl reap: end + grace had passed")

@@ -9,7 +9,7 @@ import LabStore
 /// a lost state, a volume or load balancer made from inside a cluster), or whose
 /// `ExpiresAt` + grace has passed. Grouped by session, priced with the cost model's
 /// price table, each with the exact command that deletes it. Deletes nothing.
-public struct SweepOrphans: Sendable {
+public struct SweepOrphans: Sendable, LabUseCase {
     public enum Reason: String, Sendable, Encodable {
         case noSessionTag = "no_session_tag"
         case unregisteredSession = "unregistered_session"
@@ -47,15 +47,11 @@ public struct SweepOrphans: Sendable {
         public var found: Bool { !groups.isEmpty }
     }
 
-    public let provisioner: Provisioner
-    public let registry: Registry
-    public let files: LabFiles
+    public let context: LabContext
     public let prices: PriceTable
 
-    public init(provisioner: Provisioner, registry: Registry, files: LabFiles, prices: PriceTable = .euWest1) {
-        self.provisioner = provisioner
-        self.registry = registry
-        self.files = files
+    public init(_ context: LabContext, prices: PriceTable = .euWest1) {
+        self.context = context
         self.prices = prices
     }
 

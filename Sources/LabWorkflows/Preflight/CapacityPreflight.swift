@@ -6,7 +6,7 @@ import LabStore
 /// `labctl preflight` and the check `apply` runs before any Terraform run: what the
 /// sessions need plus what already runs under the project's tags, against the
 /// account's quotas, and whether the network's zones offer the instance types.
-public struct CapacityPreflight: Sendable {
+public struct CapacityPreflight: Sendable, LabUseCase {
     public struct Report: Sendable {
         public var sessions: [String]
         public var region: String
@@ -22,15 +22,8 @@ public struct CapacityPreflight: Sendable {
         }
     }
 
-    public let provisioner: Provisioner
-    public let registry: Registry
-    public let files: LabFiles
-
-    public init(provisioner: Provisioner, registry: Registry, files: LabFiles) {
-        self.provisioner = provisioner
-        self.registry = registry
-        self.files = files
-    }
+    public let context: LabContext
+    public init(_ context: LabContext) { self.context = context }
 
     public func run(_ sessions: [String]) async throws -> Report {
         let demands = try sessions.map { try SessionDemand.of($0, files: files, registry: registry) }

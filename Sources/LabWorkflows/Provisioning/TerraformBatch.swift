@@ -6,7 +6,7 @@ import LabStore
 /// Runs one Terraform verb for several sessions, at most `parallel` at a time. A
 /// failing session does not stop the others; after Ctrl-C (forwarded to every
 /// child by `ChildProcesses`) no new session starts.
-public struct TerraformBatch: Sendable {
+public struct TerraformBatch: Sendable, LabUseCase {
     /// What the caller shows while the batch runs.
     public enum Event: Sendable {
         case starting(session: String)
@@ -34,20 +34,16 @@ public struct TerraformBatch: Sendable {
         public var ok: Bool { error == nil && (result?.succeeded ?? false) }
     }
 
-    public let provisioner: Provisioner
-    public let registry: Registry
-    public let files: LabFiles
+    public let context: LabContext
     public let verb: Provisioner.Verb
     public let parallel: Int
     public let waitForLock: Bool
     public let retry: ThrottleRetry
 
-    public init(provisioner: Provisioner, registry: Registry, files: LabFiles, verb: Provisioner.Verb, parallel: Int, waitForLock: Bool,
+    public init(_ context: LabContext, verb: Provisioner.Verb, parallel: Int, waitForLock: Bool,
                 retry: ThrottleRetry = .fromEnvironment()) {
         self.retry = retry
-        self.provisioner = provisioner
-        self.registry = registry
-        self.files = files
+        self.context = context
         self.verb = verb
         self.parallel = parallel
         self.waitForLock = waitForLock
@@ -127,11 +123,13 @@ public struct TerraformBatch: Sendable {
 /// What follows a successful run: the steps `apply` and `destroy` add to Terraform's.
 public enum SessionDeployment {
     /// Reads Terraform's outputs and records the clusters (verify and sheets read them).
-    public static func recordOutputs(session: String, provisioner: Provisioner, registry: Registry) async throws -> String {
-        let out = try await provisioner.run(.output, session: session, inputs: nil)
-        guard out.succeeded, let outputs = out.outputs else { return "applied, but outputs could not be read (labctl output \(session))" }
-        try OutputRecorder.record(outputs, session: session, registry: registry)
-        return "recorded \(outputs.clusters.count) cluster(s)"
+    public static func recordOutputs(session: String, context: LabContext) async throws -> String {
+        do {
+            let outputs = try await RecordOutputs(context).run(session)
+            return "recorded \(outputs.clusters.count) cluster(s)"
+        } catch is WorkflowError {
+            return "applied, but outputs could not be read (labctl output \(session))"
+        }
     }
 
     /// After a destroy: forget the session entirely, or clear its outputs and pins.

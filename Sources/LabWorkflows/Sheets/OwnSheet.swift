@@ -4,14 +4,9 @@ import LabStore
 
 /// A participant's own sheet for their personal page: the same templates and data
 /// as the mail they get, for them only.
-public struct OwnSheet: Sendable {
-    public let files: LabFiles
-    public let registry: Registry
-
-    public init(files: LabFiles, registry: Registry) {
-        self.files = files
-        self.registry = registry
-    }
+public struct OwnSheet: Sendable, LabUseCase {
+    public let context: LabContext
+    public init(_ context: LabContext) { self.context = context }
 
     /// The body of the participant's mail (HTML), or nil while their cluster has no address.
     public func html(for participant: Participant, now: Date = Date()) throws -> String? {

@@ -58,6 +58,9 @@ struct Lab {
     /// The lab's files as the use cases read them.
     var files: LabFiles { LabFiles(root: root) }
 
+    /// What every use case works on: opens the registry once per command.
+    func openContext() throws -> LabContext { LabContext(registry: try openRegistry(), root: root) }
+
     /// Relative to the root when inside it, for shorter messages.
     func display(_ url: URL) -> String { files.display(url) }
 }

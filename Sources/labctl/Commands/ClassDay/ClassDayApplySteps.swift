@@ -1,5 +1,4 @@
 import Foundation
-import LabStore
 import LabWorkflows
 
 /// What `labctl apply` prints for class day around Terraform (issue 14): the use cases
@@ -7,15 +6,15 @@ import LabWorkflows
 /// Apply.swift so that file stays a list of steps.
 enum ClassDayApplySteps {
     /// Before asking: refuses a change that would replace participants' clusters.
-    static func refuseClusterReplacement(_ sessions: [String], lab: Lab, registry: Registry, wait: Bool) async throws {
+    static func refuseClusterReplacement(_ sessions: [String], context: LabContext, wait: Bool) async throws {
         Interrupts.installForwarding() // Ctrl-C during the review's plan: Terraform releases its lock
-        try await ClusterReplacementGuard(provisioner: lab.provisioner(), registry: registry, waitForLock: wait)
+        try await ClusterReplacementGuard(context, waitForLock: wait)
             .requireNoReplacement(sessions) { s, holder in Terminal.note("[\(s)] waiting: session is \(holder)") }
     }
 
     /// After confirming: fewer workers per cluster → remove the leaving workers' Node objects first.
-    static func removeLeavingWorkerNodes(_ sessions: [String], lab: Lab, registry: Registry) async throws {
-        try await ShrinkWorkers(registry: registry).run(sessions: sessions, files: lab.files) { s, r in
+    static func removeLeavingWorkerNodes(_ sessions: [String], context: LabContext) async throws {
+        try await ShrinkWorkers(registry: context.registry).run(sessions: sessions, files: context.files) { s, r in
             if let problem = r.problem {
                 Terminal.warning("[\(s)] \(r.discreteID): Node objects \(r.nodes.joined(separator: ", ")) not removed: \(problem); remove them by hand (kubectl delete node) or verify will report them NotReady.")
             } else {

@@ -45,15 +45,15 @@ struct Rebuild: AsyncParsableCommand {
 
     func run() async throws {
         let lab = global.lab
-        let registry = try lab.openRegistry()
-        let useCase = RebuildParticipants(registry: registry, files: lab.files, provisioner: lab.provisioner())
+        let context = try lab.openContext()
+        let useCase = RebuildParticipants(context)
         var request = RebuildParticipants.Request(session: session, participants: participants)
         request.waitForLock = !noWaitLock
         request.verifyTimeout = timeout.seconds
         if wait { request.verify = VerifySession.Request(session: session, workers: try lab.sessionConfig(session).workerCount) }
         let chosen = try useCase.select(request)
         // Before asking: a pending removal makes a targeted rebuild unsafe.
-        try await PendingRemovals.refuseRebuild(session: session, registry: registry, provisioner: lab.provisioner())
+        try await PendingRemovals.refuseRebuild(session: session, registry: context.registry, provisioner: context.provisioner)
         if !yes {
             try Confirm.ask("Replace the cluster\(chosen.count == 1 ? "" : "s") of \(chosen.map(\.name).joined(separator: ", ")) in \(session) (everything on them is lost)?", expect: "yes")
         }

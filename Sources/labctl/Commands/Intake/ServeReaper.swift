@@ -1,13 +1,12 @@
 import Foundation
-import LabStore
 import LabWorkflows
 
 /// `labctl serve --reap-every 15m`: LabWorkflows' `ReapSchedule` as a Service of the
 /// serve group; this file only announces the schedule and prints its lines.
 enum ServeReaper {
-    /// `registry` is serve's own (one connection pool for the process, not a second one).
-    static func service(every interval: TimeInterval, lab: Lab, registry: Registry) -> ReaperService {
-        let reaper = ReapSessions(provisioner: lab.provisioner(), registry: registry, files: lab.files)
+    /// `context` is serve's own (one registry connection pool for the process, not a second one).
+    static func service(every interval: TimeInterval, context: LabContext) -> ReaperService {
+        let reaper = ReapSessions(context)
         FileHandle.standardOutput.write(Data("  reaping sessions past their end + grace every \(DurationArgument.format(interval))\n".utf8))
         return ReaperService(schedule: ReapSchedule(reaper: reaper, every: interval), report: { show($0) })
     }

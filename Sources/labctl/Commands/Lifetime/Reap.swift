@@ -27,9 +27,7 @@ struct Reap: AsyncParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
-        let lab = global.lab
-        let registry = try lab.openRegistry()
-        let reaper = ReapSessions(provisioner: lab.provisioner(), registry: registry, files: lab.files)
+        let reaper = ReapSessions(try global.lab.openContext())
         if !dryRun && !yes {
             let preview = try await reaper.run(dryRun: true, grace: grace?.seconds)
             let due = preview.entries.filter { $0.action == .wouldDestroy }.map(\.session)

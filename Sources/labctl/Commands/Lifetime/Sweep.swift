@@ -36,10 +36,9 @@ struct Sweep: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let lab = global.lab
-        let registry = try lab.openRegistry()
+        let context = try global.lab.openContext()
         let table = try prices.map { try PriceTable.load(from: URL(fileURLWithPath: $0)) } ?? .euWest1
-        let outcome = try await SweepOrphans(provisioner: lab.provisioner(), registry: registry, files: lab.files, prices: table)
+        let outcome = try await SweepOrphans(context, prices: table)
             .run(grace: grace.seconds)
         let total = outcome.groups.map(\.hourly_usd).reduce(0, +)
         if json {

@@ -31,21 +31,19 @@ struct Apply: AsyncParsableCommand {
 
     func run() async throws {
         let lab = global.lab
-        let registry = try lab.openRegistry()
+        let context = try lab.openContext()
+        let registry = context.registry
         try DeployPreflight.requireDeployable(options.sessions, files: lab.files, registry: registry)
         try DeployPreflight.requireSSHAccess(options.sessions, sshFromAnywhere: sshFromAnywhere, files: lab.files, registry: registry)
         try SessionEndPolicy.requireEnd(options.sessions, noEnd: noEnd, files: lab.files, registry: registry)
-        try await ApplyPreflight.require(options.sessions, skip: skipPreflight, lab: lab, registry: registry)
-        if !replaceClusters { try await ClassDayApplySteps.refuseClusterReplacement(options.sessions, lab: lab, registry: registry, wait: !options.noWait) }
+        try await ApplyPreflight.require(options.sessions, skip: skipPreflight, context: context)
+        if !replaceClusters { try await ClassDayApplySteps.refuseClusterReplacement(options.sessions, context: context, wait: !options.noWait) }
         if !yes { try Confirm.ask("Deploy \(options.sessions.joined(separator: ", ")) to AWS (this creates billable resources)?", expect: "yes") }
-        try await ClassDayApplySteps.removeLeavingWorkerNodes(options.sessions, lab: lab, registry: registry)
-        let provisioner = lab.provisioner()
-        let runner = SessionRunner(lab: lab, registry: registry, verb: .apply,
-                                   parallel: options.parallelOrDefault, wait: !options.noWait)
-        let outcomes = await runner.run(options.sessions) { session, _ in
-            try await SessionDeployment.recordOutputs(session: session, provisioner: provisioner, registry: registry)
-        }
-        SessionRunner.printSummary(outcomes, lab: lab)
+        try await ClassDayApplySteps.removeLeavingWorkerNodes(options.sessions, context: context)
+        Interrupts.installForwarding()
+        let outcomes = await RunSessions(context, .apply, parallel: options.parallelOrDefault, waitForLock: !options.noWait)
+            .run(options.sessions, onEvent: ProgressPrinter().show)
+        SessionSummary.print(outcomes, files: context.files)
         if outcomes.contains(where: { !$0.ok }) { throw LabFailure.silentNotOK }
         print("Next: `labctl verify \(options.sessions.joined(separator: " "))` once the clusters have booted.")
     }

@@ -25,13 +25,12 @@ struct Destroy: AsyncParsableCommand {
 
     func run() async throws {
         let lab = global.lab
-        let registry = try lab.openRegistry()
+        let context = try lab.openContext()
         if !yes { for s in options.sessions { try Confirm.ask("Destroy every cluster of session \(s)?", expect: s) } }
-        let forget = self.forget
-        let outcomes = await SessionRunner(lab: lab, registry: registry, verb: .destroy,
-                                           parallel: options.parallel ?? options.sessions.count, wait: !options.noWait)
-            .run(options.sessions) { session, _ in try SessionDeployment.afterDestroy(session: session, forget: forget, registry: registry) }
-        SessionRunner.printSummary(outcomes, lab: lab)
+        Interrupts.installForwarding()
+        let outcomes = await RunSessions(context, .destroy(forget: forget), parallel: options.parallel ?? options.sessions.count,
+                                         waitForLock: !options.noWait).run(options.sessions, onEvent: ProgressPrinter().show)
+        SessionSummary.print(outcomes, files: context.files)
         if outcomes.contains(where: { !$0.ok }) { throw LabFailure.silentNotOK }
     }
 }

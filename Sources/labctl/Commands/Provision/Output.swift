@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import LabProvision
-import LabStore
 import LabWorkflows
 
 /// `labctl output s1 …`: reads Terraform outputs and records them.
@@ -30,19 +29,19 @@ struct Output: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let lab = global.lab
-        let registry = try lab.openRegistry()
-        let provisioner = lab.provisioner()
+        let recorder = RecordOutputs(try global.lab.openContext())
         var all: [String: SessionJSON] = [:]
         var failed = false
         for s in options.sessions {
-            let r = try await provisioner.run(.output, session: s, inputs: nil, options: .init(waitForLock: !options.noWait))
-            guard r.succeeded, let outputs = r.outputs else {
-                Terminal.error(ProvisionError.unreadableOutputs(session: s, reason: "terraform output failed (log: \(lab.display(r.log)))").description)
+            let outputs: SessionOutputs
+            do {
+                outputs = try await recorder.run(s, waitForLock: !options.noWait)
+            } catch let refused as WorkflowError {
+                // One session's missing outputs do not hide the others'.
+                Terminal.error(refused.message)
                 failed = true
                 continue
             }
-            try OutputRecorder.record(outputs, session: s, registry: registry)
             all[s] = SessionJSON(clusters: Dictionary(uniqueKeysWithValues: outputs.clusters.map {
                 ($0.discreteID, ClusterJSON(master_public_ip: $0.masterPublicIP, master_private_ip: $0.masterPrivateIP,
                                             worker_public_ips: $0.workerPublicIPs, worker_private_ips: $0.workerPrivateIPs, pod_cidr: $0.podCIDR))

@@ -14,12 +14,13 @@ struct Plan: AsyncParsableCommand {
 
     func run() async throws {
         let lab = global.lab
-        let registry = try lab.openRegistry()
-        try DeployPreflight.requireDeployable(options.sessions, files: lab.files, registry: registry)
-        let outcomes = await SessionRunner(lab: lab, registry: registry, verb: .plan,
-                                           parallel: options.parallel ?? options.sessions.count, wait: !options.noWait).run(options.sessions)
-        SessionRunner.printSummary(outcomes, lab: lab)
-        try await PlanReplacements.print(outcomes.filter(\.ok).map(\.session), lab: lab, registry: registry, wait: !options.noWait)
+        let context = try lab.openContext()
+        try DeployPreflight.requireDeployable(options.sessions, files: context.files, registry: context.registry)
+        Interrupts.installForwarding()
+        let outcomes = await RunSessions(context, .plan, parallel: options.parallel ?? options.sessions.count, waitForLock: !options.noWait)
+            .run(options.sessions, onEvent: ProgressPrinter().show)
+        SessionSummary.print(outcomes, files: context.files)
+        try await PlanReplacements.print(outcomes.filter(\.ok).map(\.session), context: context, wait: !options.noWait)
         if outcomes.contains(where: { !$0.ok }) { throw LabFailure.silentNotOK }
     }
 }

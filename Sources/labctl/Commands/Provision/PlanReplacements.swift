@@ -1,12 +1,11 @@
 import Foundation
-import LabStore
 import LabWorkflows
 
 /// The line `labctl plan` adds per deployed session: which participants' clusters the
 /// change would replace (what `apply` refuses without --replace-clusters).
 enum PlanReplacements {
-    static func print(_ sessions: [String], lab: Lab, registry: Registry, wait: Bool) async throws {
-        let guardian = ClusterReplacementGuard(provisioner: lab.provisioner(), registry: registry, waitForLock: wait)
+    static func print(_ sessions: [String], context: LabContext, wait: Bool) async throws {
+        let guardian = ClusterReplacementGuard(context, waitForLock: wait)
         for s in sessions {
             let r = try await guardian.review(s)
             if r.isEmpty {

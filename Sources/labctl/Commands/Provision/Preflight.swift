@@ -32,8 +32,7 @@ struct Preflight: AsyncParsableCommand {
 
     func run() async throws {
         let lab = global.lab
-        let report = try await CapacityPreflight(provisioner: lab.provisioner(), registry: try lab.openRegistry(), files: lab.files)
-            .run(sessions)
+        let report = try await CapacityPreflight(try lab.openContext()).run(sessions)
         if json { try JSONOutput.print(report.checks) } else { PreflightPrinter.print(report, toStandardError: false) }
         if !report.ok { throw LabFailure.notOK(report.refusal) }
     }
@@ -65,7 +64,7 @@ enum PreflightPrinter {
 
 /// What `apply` does before any Terraform run: the capacity preflight, or a note of what was skipped.
 enum ApplyPreflight {
-    static func require(_ sessions: [String], skip: Bool, lab: Lab, registry: Registry) async throws {
+    static func require(_ sessions: [String], skip: Bool, context: LabContext) async throws {
         if skip {
             Terminal.warning("--skip-preflight: not checked for \(sessions.joined(separator: ", ")): On-Demand Standard vCPUs (L-1216C47A), security groups, rules per group, key pairs, gp3 storage, and whether the instance types are offered in the network's zones.")
             return
@@ -73,7 +72,7 @@ enum ApplyPreflight {
         Terminal.note("preflight: checking the account's quotas for \(sessions.joined(separator: ", "))…")
         let report: CapacityPreflight.Report
         do {
-            report = try await CapacityPreflight(provisioner: lab.provisioner(), registry: registry, files: lab.files).run(sessions)
+            report = try await CapacityPreflight(context).run(sessions)
         } catch let e as WorkflowError {
             throw LabFailure.usage("\(e.message)\nNothing was deployed. Fix that, or pass --skip-preflight to apply without the capacity check.")
         }

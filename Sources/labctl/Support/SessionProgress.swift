@@ -1,37 +1,20 @@
 import Foundation
 import LabCore
 import LabProvision
-import LabStore
 import LabWorkflows
 
-/// Runs a Terraform verb for several sessions (LabWorkflows' `TerraformBatch`) and
-/// prints one progress line per session as it changes (throttled into logs and
-/// pipes) and a summary table at the end.
-struct SessionRunner {
-    let lab: Lab
-    let registry: Registry
-    let verb: Provisioner.Verb
-    let parallel: Int
-    let wait: Bool
-
-    typealias Outcome = TerraformBatch.Outcome
-
-    func run(_ sessions: [String], afterSuccess: @escaping @Sendable (String, Provisioner.Result) async throws -> String? = { _, _ in nil }) async -> [Outcome] {
-        Interrupts.installForwarding()
-        let batch = TerraformBatch(provisioner: lab.provisioner(), registry: registry, files: lab.files, verb: verb,
-                                   parallel: parallel, waitForLock: wait)
-        let printer = ProgressPrinter()
-        return await batch.run(sessions, onEvent: printer.show, afterSuccess: afterSuccess)
-    }
-
-    static func printSummary(_ outcomes: [Outcome], lab: Lab) {
+/// What `plan`, `apply`, `destroy`, `extend` and `reap` print while LabWorkflows runs
+/// Terraform for several sessions (`RunSessions`, `TerraformBatch`): one progress line
+/// per session as it changes (throttled into logs and pipes), a summary table at the end.
+enum SessionSummary {
+    static func print(_ outcomes: [TerraformBatch.Outcome], files: LabFiles) {
         let table = TextTable(header: ["SESSION", "RESULT", "RESOURCES", "TIME", "DETAIL"])
-        print(table.render(outcomes.map { o in
+        Swift.print(table.render(outcomes.map { o in
             let r = o.result
             let resources = r.map { String($0.progress.done) } ?? "-"
             let time = r.map { String(format: "%.1fs", $0.elapsed) } ?? "-"
             let retried = o.throttledRetries > 0 ? " (retried \(o.throttledRetries)× after AWS throttling)" : ""
-            let detail = (o.error ?? r.map { ($0.progress.summary ?? "") + " log: " + lab.display($0.log) } ?? "") + retried
+            let detail = (o.error ?? r.map { ($0.progress.summary ?? "") + " log: " + files.display($0.log) } ?? "") + retried
             return [o.session, o.ok ? Terminal.green("ok") : Terminal.red("FAILED"), resources, time, detail]
         }))
     }
