@@ -59,7 +59,8 @@ struct Serve: AsyncParsableCommand {
             guard n > 0 else { throw LabFailure.usage("--session-submissions-per-minute must be at least 1.") }
             settings.sessionSubmissionsPerMinute = n
         }
-        let registry = try lab.openRegistry()
+        let context = try lab.openContext()
+        let registry = context.registry
         let admin: AdminToken.Resolution
         do {
             admin = try AdminToken.resolve(registry: registry, environmentToken: environment["LABCTL_ADMIN_TOKEN"], renew: newAdminToken)
@@ -76,10 +77,8 @@ struct Serve: AsyncParsableCommand {
         let logger = Logger(label: "labctl.serve")
         var dependencies = IntakeServer.Dependencies(registry: registry, settings: settings, adminTokenDigest: admin.digest)
         // A key for an applied session: the next ready spare, in the background (issue 14).
-        let spareAddresses = try self.spareInventory.map {
-            try VerifyInventory.load($0, lab: lab).addresses.mapValues { VerifySession.Address(host: $0.host, port: $0.port ?? 22) }
-        }
-        let lateJoiners = LateJoiners(registry: registry, files: lab.files, inventory: spareAddresses, user: spareUser) {
+        let spareAddresses = try self.spareInventory.map(VerifyInventory.load)
+        let lateJoiners = LateJoiners(context, inventory: spareAddresses, user: spareUser) {
             FileHandle.standardError.write(Data(($0 + "\n").utf8))
         }
         dependencies.lateJoiners = lateJoiners
@@ -102,7 +101,7 @@ struct Serve: AsyncParsableCommand {
         // to first: the HTTP server (requests in flight finish), then the reaper (no new
         // Terraform run), then the late joiners' queued assignments.
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: LateJoinerService(joiners: lateJoiners))]
-        if let reapEvery { services.append(.init(service: ServeReaper.service(every: reapEvery.seconds, lab: lab, registry: registry))) }
+        if let reapEvery { services.append(.init(service: ServeReaper.service(every: reapEvery.seconds, context: context))) }
         services.append(.init(service: app))
         let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {

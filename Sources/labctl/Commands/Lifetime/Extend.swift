@@ -44,17 +44,16 @@ struct Extend: AsyncParsableCommand {
     func run() async throws {
         guard let end = SessionEnd.parse(until) else { throw LabFailure.usage(SessionEnd.problem(until, name: "--until")) }
         let lab = global.lab
-        let registry = try lab.openRegistry()
+        let context = try lab.openContext()
         var request = ExtendSession.Request(session: session, until: end)
         request.applyTerraform = !noApply
         request.user = user
         request.hostTimeout = hostTimeout.seconds
         if let inventory {
-            request.inventory = try VerifyInventory.load(inventory, lab: lab).addresses.mapValues { .init(host: $0.host, port: $0.port ?? 22) }
+            request.inventory = try VerifyInventory.load(inventory)
         }
         if request.applyTerraform { Interrupts.installForwarding() }
-        let outcome = try await ExtendSession(provisioner: lab.provisioner(), registry: registry, files: lab.files)
-            .run(request, onEvent: ProgressPrinter().show)
+        let outcome = try await ExtendSession(context).run(request, onEvent: ProgressPrinter().show)
         let terraform = outcome.terraform.map { $0.ok ? "applied" : ($0.error ?? "failed") }
         if json {
             try JSONOutput.print(Report(session: session, previous_end: outcome.previousEnd?.text, session_end: end.text,

@@ -79,8 +79,7 @@ struct Verify: AsyncParsableCommand {
         request.parallel = parallel
         request.forgetHostKeys = forgetHostKeys
         if let inventory {
-            request.inventory = try VerifyInventory.load(inventory, lab: lab).addresses
-                .mapValues { VerifySession.Address(host: $0.host, port: $0.port ?? 22) }
+            request.inventory = try VerifyInventory.load(inventory)
             request.inventoryName = inventory
         }
         if wait { Terminal.note("Waiting up to \(DurationArgument.format(timeout.seconds)) for the masters of \(session)…") }
