@@ -77,66 +77,40 @@ struct Sheets: ParsableCommand {
         }
         // The server and the login are checked before anything is written.
         let client = send && !dryRun ? try makeClient() : nil
-        let lab = global.lab
-        let registry = try lab.openRegistry()
-        let overrides = SheetInputs.Overrides(sessionEnd: sessionEnd, trainerName: trainerName, trainerEmail: trainerEmail)
-        let file = lab.sessionFile(session)
-        let inputs = try SheetInputs.gather(registry: registry, session: session, sessionFile: file, fileShown: lab.display(file),
-                                            only: participants, overrides: overrides)
-        inputs.notes.forEach(Terminal.note)
+        let context = try global.lab.openContext()
+        var request = WriteSheets.Request(session: session)
+        request.participants = participants
+        request.includeUnready = includeUnready
+        request.outputs = formats.flatMap { SheetOutput.parse($0)! }
+        request.directory = out.map { URL(fileURLWithPath: $0) }
+        request.templates = templates.map { URL(fileURLWithPath: $0) }
+        request.overrides = SheetInputs.Overrides(sessionEnd: sessionEnd, trainerName: trainerName, trainerEmail: trainerEmail)
+        request.from = from
+        request.requireSender = send
+        let outcome = try WriteSheets(context).run(request)
+        outcome.inputs.notes.forEach(Terminal.note)
+        for (name, reason) in outcome.skipped { Terminal.warning("\(name): skipped, \(reason).") }
 
-        let templateDir = templates.map { URL(fileURLWithPath: $0) } ?? lab.files.mailTemplates
-        let renderer = SheetRenderer(templates: try TemplateSet(directory: templateDir, displayPath: lab.display(templateDir)))
-        let sender = try senderAddress(inputs.session)
-
-        var skipped = 0
-        var sheets: [SheetParticipant] = []
-        for p in inputs.participants {
-            if let reason = SheetInputs.skipReason(p, session: session, includeUnready: includeUnready) {
-                Terminal.warning("\(p.name): skipped, \(reason).")
-                skipped += 1
-            } else {
-                sheets.append(p)
-            }
-        }
-
-        let outDir = out.map { URL(fileURLWithPath: $0) } ?? lab.root.appendingPathComponent("participant-access").appendingPathComponent(session)
-        if out == nil, FileManager.default.fileExists(atPath: outDir.path) {
-            chmod(outDir.path, 0o700) // labctl's own folder: private even if an older tool made it
-        }
-        let outputs = formats.flatMap { SheetOutput.parse($0)! }
-        let summary = try SheetWriter(renderer: renderer, directory: outDir)
-            .write(outputs, session: inputs.session, sheets: sheets, everyone: inputs.participants, from: sender,
-                   sessionFiles: participants.isEmpty)
+        let summary = outcome.written
         for (name, files) in summary.perParticipant {
             print("\(Terminal.green(Terminal.ok)) \(name): \(files.joined(separator: " "))")
         }
-        for (name, reason) in summary.notMailable where outputs.contains(.eml) && !send {
+        for (name, reason) in summary.notMailable where request.outputs.contains(.eml) && !send {
             Terminal.warning("\(name): no .eml, \(reason)")
         }
         if !participants.isEmpty {
             Terminal.note("--participant: the session's CSV, index.html and sheets-\(session).html are left as they were (run without --participant to renew them).")
         }
         let fileCount = summary.perParticipant.reduce(0) { $0 + $1.files.count } + summary.sessionFiles.count
-        print("\(session): \(sheets.count) sheet(s), \(skipped) skipped; \(fileCount) file(s) in \(lab.display(outDir))/"
+        print("\(session): \(outcome.sheets.count) sheet(s), \(outcome.skipped.count) skipped; \(fileCount) file(s) in \(context.files.display(outcome.directory))/"
               + (summary.sessionFiles.isEmpty ? "" : " (\(summary.sessionFiles.joined(separator: ", ")))"))
 
         var failed = 0
         if send {
-            failed = try deliver(sheets, inputs: inputs, renderer: renderer, registry: registry, sender: sender, client: client)
+            failed = try deliver(outcome.sheets, inputs: outcome.inputs, renderer: outcome.renderer, registry: context.registry,
+                                 sender: outcome.sender, client: client)
         }
-        if skipped > 0 || failed > 0 { throw LabFailure.silentNotOK }
-    }
-
-    /// `--from`, else the trainer's address; nil when neither is given (no .eml, no --send).
-    func senderAddress(_ s: SheetSession) throws -> MailAddress? {
-        guard let address = from ?? s.trainerEmail else {
-            if send { throw LabFailure.usage("--send needs a sender: give --from ADDR, or set trainer_email in sessions/\(session).tfvars.") }
-            return nil
-        }
-        do { return try MailAddress(address, displayName: from == nil ? s.trainerName : nil) } catch {
-            throw LabFailure.usage("sender: \(error)")
-        }
+        if !outcome.skipped.isEmpty || failed > 0 { throw LabFailure.silentNotOK }
     }
 
     /// Mails every sheet whose participant has an address and was not mailed yet; records each result.

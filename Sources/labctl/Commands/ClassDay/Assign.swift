@@ -56,17 +56,16 @@ struct Assign: AsyncParsableCommand {
 
     func run() async throws {
         let lab = global.lab
-        let registry = try lab.openRegistry()
+        let context = try lab.openContext()
         var request = AssignSpare.Request(session: session, participant: participant)
         request.user = user
         request.hostTimeout = hostTimeout.seconds
         if let inventory {
-            request.inventory = try VerifyInventory.load(inventory, lab: lab).addresses
-                .mapValues { VerifySession.Address(host: $0.host, port: $0.port ?? 22) }
+            request.inventory = try VerifyInventory.load(inventory)
         }
-        let outcome = try await AssignSpare(registry: registry, files: lab.files).run(request)
+        let outcome = try await AssignSpare(context).run(request)
         let p = outcome.participant
-        if outcome.ready && !noSheet { try writeSheet(p.name) }
+        if outcome.ready && !noSheet { try writeSheet(p.name, context: context) }
         if json {
             try JSONOutput.print(JSONResult(session: session, name: p.name, discrete_id: p.discreteID, spare: outcome.spare,
                                             pod_cidr: p.podCIDR, ready: outcome.ready,
@@ -85,18 +84,9 @@ struct Assign: AsyncParsableCommand {
 
     /// The participant's sheet (every format), as `labctl sheets --participant` writes it,
     /// without its printing (stdout may be JSON).
-    private func writeSheet(_ name: String) throws {
-        let lab = global.lab
-        let registry = try lab.openRegistry()
-        let file = lab.sessionFile(session)
-        let inputs = try SheetInputs.gather(registry: registry, session: session, sessionFile: file, fileShown: lab.display(file),
-                                            only: [name], overrides: SheetInputs.Overrides(sessionEnd: nil, trainerName: nil, trainerEmail: nil))
-        let sheets = inputs.participants.filter { SheetInputs.skipReason($0, session: session, includeUnready: false) == nil }
-        let renderer = SheetRenderer(templates: try TemplateSet(directory: lab.files.mailTemplates, displayPath: lab.display(lab.files.mailTemplates)))
-        let sender = try inputs.session.trainerEmail.map { try MailAddress($0, displayName: inputs.session.trainerName) }
-        let outDir = lab.root.appendingPathComponent("participant-access").appendingPathComponent(session)
-        _ = try SheetWriter(renderer: renderer, directory: outDir)
-            .write(SheetOutput.parse("all")!, session: inputs.session, sheets: sheets, everyone: inputs.participants, from: sender,
-                   sessionFiles: false)
+    private func writeSheet(_ name: String, context: LabContext) throws {
+        var request = WriteSheets.Request(session: session)
+        request.participants = [name]
+        _ = try WriteSheets(context).run(request)
     }
 }
