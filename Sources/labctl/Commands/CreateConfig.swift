@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LabCore
+import LabWorkflows
 
 /// `labctl create-config <session>`: a new, commented sessions/<session>.tfvars.
 struct CreateConfig: ParsableCommand {
@@ -45,40 +46,28 @@ struct CreateConfig: ParsableCommand {
     }
 
     func run() throws {
-        try SessionName.validate(session)
-        // No --ssh-from: the address this shell connects from, when one is known offline.
-        let suggested = sshFrom.isEmpty ? SSHSources.suggestion(environment: ProcessInfo.processInfo.environment) : nil
-        let sources = sshFrom.isEmpty ? suggested.map { [$0] } ?? [] : sshFrom
-        guard !sources.isEmpty else { throw LabFailure.usage(Self.missingSSHFrom(session)) }
         let lab = global.lab
-        let url = lab.sessionFile(session)
-        if FileManager.default.fileExists(atPath: url.path), !force {
-            throw LabFailure.usage("\(lab.display(url)) already exists; edit it, or pass --force to overwrite it.")
-        }
-        try FileManager.default.createDirectory(at: lab.sessionsDirectory, withIntermediateDirectories: true)
-        let date = ISO8601DateFormatter().string(from: Date()).prefix(10)
-        let text = SessionConfigTemplate.render(session: session, workers: workers, masterType: masterType,
-                                                workerType: workerType, region: region, sshFrom: sources, date: String(date),
-                                                end: end.flatMap(SessionEnd.parse), spares: spares)
-        try AtomicFile.write(Data(text.utf8), to: url, permissions: 0o644)
-        print("\(Terminal.green(Terminal.ok)) wrote \(lab.display(url)) (\(workers) worker(s) per participant\(spares > 0 ? ", \(spares) spare cluster(s)" : ""), \(masterType)/\(workerType), \(region), SSH from \(sources.joined(separator: ", ")))")
-        if let suggested {
+        var request = CreateSessionConfig.Request(session: session)
+        request.workers = workers
+        request.masterType = masterType
+        request.workerType = workerType
+        request.region = region
+        request.sshFrom = sshFrom
+        request.end = end.flatMap(SessionEnd.parse)
+        request.spares = spares
+        request.force = force
+        let outcome = try CreateSessionConfig(files: lab.files).run(request)
+        let shown = lab.display(outcome.file)
+        print("\(Terminal.green(Terminal.ok)) wrote \(shown) (\(workers) worker(s) per participant\(spares > 0 ? ", \(spares) spare cluster(s)" : ""), \(masterType)/\(workerType), \(region), SSH from \(outcome.sshFrom.joined(separator: ", ")))")
+        if let suggested = outcome.suggested {
             Terminal.warning("SSH is allowed from \(suggested) only, the address you are connected from (SSH_CONNECTION); if the class sits elsewhere, run again with --ssh-from <the room's range> --force.")
         }
-        if SSHSources.opensToEveryone(sources) {
+        if outcome.opensToEveryone {
             Terminal.warning("SSH is open to the whole internet; `labctl apply \(session)` will ask for --ssh-from-anywhere.")
         }
         if end == nil {
-            Terminal.warning("no --end: `labctl apply \(session)` needs session_end in \(lab.display(url)) (or --no-end); set it with `labctl extend \(session) --until <time>` or edit the file.")
+            Terminal.warning("no --end: `labctl apply \(session)` needs session_end in \(shown) (or --no-end); set it with `labctl extend \(session) --until <time>` or edit the file.")
         }
         print("Next: add keys with `labctl keys import \(session)` or `labctl keys add \(session) first.last --file KEY.pub`.")
-    }
-
-    /// No range given and none found offline: say how to give one.
-    static func missingSSHFrom(_ session: String) -> String {
-        "create-config \(session): no SSH source range given (and no public address of yours found in SSH_CONNECTION to suggest), "
-            + "and labctl does not open SSH to the whole internet by default. "
-            + "Pass the training room's public address range with --ssh-from CIDR (repeatable), e.g. "
-            + "`labctl create-config \(session) --ssh-from 203.0.113.0/24`."
     }
 }

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import LabCore
-import LabStore
+import LabWorkflows
 
 /// `labctl list`: every session defined under sessions/.
 struct ListSessions: ParsableCommand {
@@ -26,22 +26,12 @@ struct ListSessions: ParsableCommand {
 
     func run() throws {
         let lab = global.lab
-        let files = ((try? FileManager.default.contentsOfDirectory(atPath: lab.sessionsDirectory.path)) ?? [])
-            .filter { $0.hasSuffix(".tfvars") }.sorted()
         // Reading must not create a database as a side effect.
-        let counts = FileManager.default.fileExists(atPath: lab.databasePath) ? try lab.openRegistry().participantCounts() : [:]
-        let rows: [Row] = files.map { file in
-            let session = String(file.dropLast(".tfvars".count))
-            let url = lab.sessionsDirectory.appendingPathComponent(file)
-            let text = (try? String(contentsOf: url, encoding: .utf8)) ?? ""
-            do {
-                let config = try SessionConfig.parse(text, file: lab.display(url), expectedSession: session)
-                return Row(session: session, region: config.region, master_instance_type: config.masterInstanceType,
-                           worker_instance_type: config.workerInstanceType, worker_count: config.workerCount,
-                           participants: counts[session] ?? 0, error: nil)
-            } catch {
-                return Row(session: session, participants: counts[session] ?? 0, error: "\(error)")
-            }
+        let registry = FileManager.default.fileExists(atPath: lab.databasePath) ? try lab.openRegistry() : nil
+        let rows = try SessionListing.read(lab.files, registry: registry).map { entry in
+            Row(session: entry.session, region: entry.config?.region, master_instance_type: entry.config?.masterInstanceType,
+                worker_instance_type: entry.config?.workerInstanceType, worker_count: entry.config?.workerCount,
+                participants: entry.participants, error: entry.problem)
         }
         if json {
             try JSONOutput.print(rows)

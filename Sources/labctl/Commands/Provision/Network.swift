@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LabProvision
+import LabWorkflows
 
 /// `labctl network …`: the VPC every session shares.
 struct Network: AsyncParsableCommand {
@@ -38,10 +39,7 @@ struct NetworkDestroy: AsyncParsableCommand {
     @Flag(name: .shortAndLong, help: "Do not ask for confirmation.") var yes = false
     func run() async throws {
         let lab = global.lab
-        let live = lab.provisioner().workspaces().filter { ((try? FileManager.default.contents(atPath: lab.layout.localState($0).path)).flatMap { $0 }.flatMap { try? StateSummary.parse($0) }?.resourceCount ?? 0) > 0 }
-        if !live.isEmpty {
-            throw LabFailure.usage("sessions \(live.joined(separator: ", ")) still have resources in the network; run `labctl destroy \(live.joined(separator: " "))` first.")
-        }
+        try await SharedNetwork.requireNoSessions(lab.provisioner())
         if !yes { try Confirm.ask("Destroy the shared network?", expect: "network") }
         try await NetworkVerb.run(.destroy, lab: lab)
     }
