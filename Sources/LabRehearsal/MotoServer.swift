@@ -4,30 +4,36 @@ import LabCore
 /// A real `moto_server` (the AWS emulator) on a free loopback port, started
 /// by a test class or `labctl demo` and stopped afterwards. Terraform's AWS provider reaches
 /// it through `AWS_ENDPOINT_URL`; nothing else is ever dialled. AWS Budgets, which moto
-/// answers only in part, go to a `BudgetsEmulator` started and stopped with it.
+/// answers only in part, and (given a quotas file) Service Quotas go to an
+/// `AWSJSONEmulator` started and stopped with it.
 public final class MotoServer: Sendable {
     public let port: Int
     private let process: ChildProcess
     public let logURL: URL
-    public let budgets: BudgetsEmulator
+    /// Budgets and, with `quotas`, Service Quotas.
+    public let awsJSON: AWSJSONEmulator
+    private let answersServiceQuotas: Bool
 
     public var endpoint: String { "http://127.0.0.1:\(port)" }
     public var processIdentifier: Int32 { process.processIdentifier }
-    public var budgetsProcessIdentifier: Int32 { budgets.processIdentifier }
+    public var budgetsProcessIdentifier: Int32 { awsJSON.processIdentifier }
 
-    public init(amisPath: String? = nil, directory: URL) throws {
+    /// `quotas`: Service Quotas answers for the emulator (see `AWSJSONEmulator`); nil:
+    /// Service Quotas requests go to moto.
+    public init(amisPath: String? = nil, directory: URL, quotas: URL? = nil) throws {
         port = try FreePort.find()
         logURL = directory.appendingPathComponent("moto.log")
         FileManager.default.createFile(atPath: logURL.path, contents: nil)
         var env = ProcessInfo.processInfo.environment
         if let amisPath { env["MOTO_AMIS_PATH"] = amisPath }
-        budgets = try BudgetsEmulator(directory: directory)
+        awsJSON = try AWSJSONEmulator(directory: directory, quotas: quotas)
+        answersServiceQuotas = quotas != nil
         do {
             process = try ChildProcess(try Executables.find("moto_server"), ["-H", "127.0.0.1", "-p", String(port)],
                                        environment: env, output: .file(logURL, append: true), error: .sameAsStdout,
                                        registry: nil)
         } catch {
-            budgets.stop()
+            awsJSON.stop()
             throw error
         }
         do {
@@ -58,13 +64,14 @@ public final class MotoServer: Sendable {
     public func environment(extra: [String: String] = [:]) -> [String: String] {
         var env: [String: String] = [
             "AWS_ENDPOINT_URL": endpoint,
-            "AWS_ENDPOINT_URL_BUDGETS": budgets.endpoint,
+            "AWS_ENDPOINT_URL_BUDGETS": awsJSON.endpoint,
             "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test",
             "AWS_REGION": "eu-west-1", "AWS_DEFAULT_REGION": "eu-west-1",
             "AWS_EC2_METADATA_DISABLED": "true",
             "TF_VAR_skip_credentials_validation": "true",
             "TF_VAR_skip_metadata_api_check": "true",
         ]
+        if answersServiceQuotas { env["AWS_ENDPOINT_URL_SERVICE_QUOTAS"] = awsJSON.endpoint }
         // The provider mirror is a setting ($LABCTL_TF_PLUGIN_DIR); with it, the user's
         // CLI config is set aside so that nothing asks a registry.
         if let mirror = ProcessInfo.processInfo.environment["LABCTL_TF_PLUGIN_DIR"], !mirror.isEmpty {
@@ -77,7 +84,7 @@ public final class MotoServer: Sendable {
 
     public func stop() {
         _ = process.stop()
-        budgets.stop()
+        awsJSON.stop()
     }
 
     deinit { stop() }

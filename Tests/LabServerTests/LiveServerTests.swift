@@ -10,6 +10,8 @@ import XCTest
 final class LiveServerTests: XCTestCase {
     /// Pod networks for a few hundred participants (the default pool has 144).
     static let widePool = ["LABCTL_POD_CIDR_POOL": "10.112.0.0/12,10.128.0.0/9,100.64.0.0/10"]
+    /// A server for the load tests: room for every submission, no rate limit, a known admin token.
+    static let loadEnvironment = widePool.merging(["LABCTL_SUBMISSIONS_PER_MINUTE": "100000", "LABCTL_ADMIN_TOKEN": "a-long-enough-admin-token"]) { a, _ in a }
 
     func testServeStartsWithOneCommandOnTheSQLiteDefaultAndPrintsWhereToGo() async throws {
         let lab = try LabFolder()
@@ -94,11 +96,21 @@ final class LiveServerTests: XCTestCase {
 
     func registry(_ lab: LabFolder) throws -> Registry { try Registry(path: lab.database, pool: try PodCIDRPool(spec: Self.widePool.values.first)) }
 
-    func testConcurrentSubmissionsNeverLoseOrDuplicateARow() async throws {
+    /// The start of every load test: a lab with s1 open and `labctl serve` on it, set for a load.
+    func startLoadServer() throws -> (lab: LabFolder, code: String, server: ServerProcess) {
         let lab = try LabFolder()
+        do {
+            let code = try lab.open()
+            return (lab, code, try ServerProcess(lab: lab.url, environment: Self.loadEnvironment))
+        } catch {
+            lab.remove()
+            throw error
+        }
+    }
+
+    func testConcurrentSubmissionsNeverLoseOrDuplicateARow() async throws {
+        let (lab, code, server) = try startLoadServer()
         defer { lab.remove() }
-        let code = try lab.open()
-        let server = try ServerProcess(lab: lab.url, environment: Self.widePool.merging(["LABCTL_SUBMISSIONS_PER_MINUTE": "100000"]) { a, _ in a })
         // 150 distinct people; then 20 keys sent twice under different names and 10 names twice with different keys, all at once.
         var jobs = (0..<150).map { (first: "user\($0)", last: "load", key: TestKeys.ed25519()) }
         let shared = (0..<20).map { _ in TestKeys.ed25519() }
@@ -121,11 +133,8 @@ final class LiveServerTests: XCTestCase {
     }
 
     func testKill9InTheMiddleOfALoadKeepsEveryAcknowledgedSubmission() async throws {
-        let lab = try LabFolder()
+        let (lab, code, server) = try startLoadServer()
         defer { lab.remove() }
-        let code = try lab.open()
-        let env = Self.widePool.merging(["LABCTL_SUBMISSIONS_PER_MINUTE": "100000", "LABCTL_ADMIN_TOKEN": "a-long-enough-admin-token"]) { a, _ in a }
-        let server = try ServerProcess(lab: lab.url, environment: env)
         let jobs = (0..<200).map { (first: "crash\($0)", last: "test", key: TestKeys.ed25519()) }
         let acks = await load(port: server.port, code: code, jobs: jobs, workers: 16,
                               whenAcknowledged: (count: 60, action: { await offThread { server.kill9() } }))
@@ -149,7 +158,7 @@ final class LiveServerTests: XCTestCase {
         XCTAssertEqual(orphans, 0, "a participant row without its token: a half-written submission")
 
         // A restart on the same database serves again.
-        let restarted = try ServerProcess(lab: lab.url, environment: env)
+        let restarted = try ServerProcess(lab: lab.url, environment: Self.loadEnvironment)
         let client = LiveClient(port: restarted.port)
         let after = try await client.join(code: code, first: "after", last: "restart", key: TestKeys.ed25519().line)
         XCTAssertEqual(after.status, 201)
@@ -158,11 +167,8 @@ final class LiveServerTests: XCTestCase {
     }
 
     func testSIGTERMDuringALoadAnswersOrRefusesEveryRequestAndLosesNoAcknowledgedOne() async throws {
-        let lab = try LabFolder()
+        let (lab, code, server) = try startLoadServer()
         defer { lab.remove() }
-        let code = try lab.open()
-        let env = Self.widePool.merging(["LABCTL_SUBMISSIONS_PER_MINUTE": "100000", "LABCTL_ADMIN_TOKEN": "a-long-enough-admin-token"]) { a, _ in a }
-        let server = try ServerProcess(lab: lab.url, environment: env)
         let jobs = (0..<200).map { (first: "term\($0)", last: "test", key: TestKeys.ed25519()) }
         let status = LockedBox<Int32?>(nil)
         let acks = await load(port: server.port, code: code, jobs: jobs, workers: 16,

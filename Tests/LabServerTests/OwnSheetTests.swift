@@ -11,7 +11,7 @@ import XCTest
 final class OwnSheetTests: XCTestCase {
     func testPersonalPageShowsWhatTheMailSays() async throws {
         let f = try IntakeFixture()
-        let lab = f.dir.file("lab")
+        let lab = f.dir.url
         let config = try LabctlBinary.run(["create-config", "s1", "--root", lab.path, "--ssh-from", "203.0.113.0/24"])
         XCTAssertEqual(config.status, 0, config.stderr)
         let tfvars = lab.appendingPathComponent("sessions/s1.tfvars")
@@ -72,7 +72,7 @@ final class OwnSheetTests: XCTestCase {
 final class DashboardCostTests: XCTestCase {
     func testSessionCostIsTheEstimateOfLabctlCost() async throws {
         let f = try IntakeFixture()
-        let lab = f.dir.file("lab")
+        let lab = f.dir.url
         let config = try LabctlBinary.run(["create-config", "s1", "--root", lab.path, "--ssh-from", "203.0.113.0/24",
                                            "--workers", "2", "--master-type", "t3.large"])
         XCTAssertEqual(config.status, 0, config.stderr)

@@ -1,12 +1,14 @@
 import Foundation
 import LabStore
 
-/// One lab folder for tests that run the built labctl against real Terraform and the
-/// real AWS provider on moto: `terraform/` copied in, a moto on a free loopback port
-/// (its endpoint in `env`), sessions made with `create-config` (workers, master type,
-/// `--end`, the AMI moto knows), participants with real ed25519 keys from ssh-keygen,
-/// the session's operator key from the registry and loopback sshd masters with the
-/// inventory file that maps participants to them. `remove()` stops what it started.
+/// The one lab folder of the tests. For tests that run the built labctl against real
+/// Terraform and the real AWS provider on moto: `terraform/` copied in, a moto on a free
+/// loopback port (its endpoint in `env`), sessions made with `create-config` (workers,
+/// master type, `--end`, the AMI moto knows), participants with real ed25519 keys from
+/// ssh-keygen, the session's operator key from the registry and loopback sshd masters
+/// with the inventory file that maps participants to them. Without moto, a bare lab
+/// folder (`sessions/`, an empty `terraform/`) that in-process tests fill with
+/// `writeSession` and `register` (TestLab+Registry.swift). `remove()` stops what it started.
 // @unchecked Sendable: a test class builds it in `setUp` and only reads it afterwards
 // (`env` and `keys` change only while the lab is being built, on the test's thread).
 public final class TestLab: @unchecked Sendable {
@@ -52,17 +54,22 @@ public final class TestLab: @unchecked Sendable {
     /// What labctl and the fixtures get on top of a user's environment (moto's endpoint and credentials).
     public var env: [String: String]
     /// The participants' key pairs by `"<session>/<name>"`.
-    public private(set) var keys: [String: KeyGen.Pair] = [:]
+    public internal(set) var keys: [String: KeyGen.Pair] = [:]
     private var masters: [LoopbackMaster] = []
 
-    /// A lab folder named `<prefix>-…`; with `moto`, an emulator for it and `terraform/` copied in.
-    public init(_ prefix: String, moto withMoto: Bool = true, sessions: [Session] = []) throws {
+    /// A lab folder named `<prefix>-…`; with `moto`, an emulator for it and `terraform/` copied in;
+    /// with `serviceQuotas`, Service Quotas answered from `quotasFile` (written by the test).
+    public init(_ prefix: String, moto withMoto: Bool = true, serviceQuotas: Bool = false, sessions: [Session] = []) throws {
         directory = try TemporaryDirectory(prefix)
         do {
-            moto = withMoto ? try MotoServer(amisPath: RepositoryPaths.motoAMIs.path, directory: directory.url) : nil
+            moto = withMoto ? try MotoServer(amisPath: RepositoryPaths.motoAMIs.path, directory: directory.url,
+                                             quotas: serviceQuotas ? directory.file("quotas.json") : nil) : nil
             env = moto?.environment() ?? [:]
             if withMoto { try RepositoryPaths.copyTerraform(to: directory.url) }
-            try FileManager.default.createDirectory(at: directory.file("sessions"), withIntermediateDirectories: true)
+            // sessions/ and terraform/ are how labctl recognises a lab folder.
+            for folder in ["sessions", "terraform"] {
+                try FileManager.default.createDirectory(at: directory.file(folder), withIntermediateDirectories: true)
+            }
             for session in sessions { try add(session) }
         } catch {
             directory.remove()
@@ -75,6 +82,8 @@ public final class TestLab: @unchecked Sendable {
     public var url: URL { directory.url }
     public var path: String { directory.path }
     public func file(_ name: String) -> URL { directory.file(name) }
+    /// The Service Quotas answers of a lab made with `serviceQuotas` (see `AWSJSONEmulator`).
+    public var quotasFile: URL { file("quotas.json") }
     @discardableResult
     public func write(_ name: String, _ text: String) throws -> URL { try directory.write(name, text) }
 
@@ -127,9 +136,19 @@ public final class TestLab: @unchecked Sendable {
 
     public func applyNetwork() throws { try run(["network", "apply", "-y"]) }
 
+    /// The set-up of the tests that need deployed sessions: `network apply`, then one `apply`
+    /// of `sessions` without the capacity preflight (its own tests run it). Throws, naming
+    /// the output, unless both succeed; returns the sessions' apply for the tests to read.
+    @discardableResult
+    public func deploy(_ sessions: [String]) throws -> Shell.Output {
+        try applyNetwork()
+        return try run(["apply"] + sessions + ["-y", "--skip-preflight"])
+    }
+
     /// The repository's `mail-templates/`, for tests that write sheets.
     public func copyMailTemplates() throws {
-        _ = try Shell.run("cp", ["-R", RepositoryPaths.mailTemplates.path, file("mail-templates").path])
+        let copy = try Shell.run("cp", ["-R", RepositoryPaths.mailTemplates.path, file("mail-templates").path])
+        guard copy.status == 0 else { throw TestSupportError("copying mail-templates failed: \(copy.stderr)") }
     }
 
     // MARK: registry, operator key, masters

@@ -4,10 +4,10 @@ import LabStore
 import LabTestSupport
 import XCTest
 
-/// A lab directory with one session, its registry, a real operator key (ssh-keygen)
+/// A `TestLab` (no moto) with one session, its registry, a real operator key (ssh-keygen)
 /// and loopback masters (real sshd) listed in an inventory for `labctl verify`.
 final class VerifyLab {
-    let dir: TemporaryDirectory
+    let dir: TestLab
     let session = "session-1"
     let registry: Registry
     let operatorKey: KeyGen.Pair
@@ -17,12 +17,12 @@ final class VerifyLab {
     private var listeners: [Int32] = []
 
     init(workers: Int = 1, storeOperatorKey: Bool = true) throws {
-        dir = try TemporaryDirectory("verify")
-        for d in ["sessions", "terraform", ".labctl", "keys", "masters"] {
+        dir = try TestLab("verify", moto: false)
+        for d in ["keys", "masters"] {
             try FileManager.default.createDirectory(at: dir.file(d), withIntermediateDirectories: true)
         }
-        try dir.write("sessions/\(session).tfvars", "session_name = \"\(session)\"\nworker_count = \(workers)\n")
-        registry = try Registry(path: dir.file(".labctl/lab.sqlite").path)
+        try dir.writeSession(session, "worker_count = \(workers)\n")
+        registry = try dir.registry()
         operatorKey = try KeyGen.generate(in: dir.file("keys"), name: "operator", comment: "labctl-operator@\(session)")
         if storeOperatorKey {
             let pem = try String(contentsOfFile: operatorKey.privateKeyPath, encoding: .utf8)
@@ -33,9 +33,7 @@ final class VerifyLab {
     /// Registers `name` with a fresh ed25519 key; returns the discrete id.
     @discardableResult
     func addParticipant(_ name: String) throws -> String {
-        let pair = try KeyGen.generate(in: dir.file("keys"), name: name, comment: name)
-        let key = try PublicKeyParser.parse(pair.publicLine)
-        let p = try registry.register(session: session, name: ParticipantName(canonical: name), key: key, via: .cli).participant
+        let (p, pair) = try dir.register(name, in: session, registry: registry, comment: name)
         participantKeys[p.discreteID] = pair
         return p.discreteID
     }
@@ -95,11 +93,11 @@ final class VerifyLab {
     func verify(_ extra: [String] = [], inventoryFile: String? = nil) throws -> (output: Shell.Output, seconds: TimeInterval) {
         let inv = try inventoryFile ?? writeInventory()
         let start = Date()
-        let r = try LabctlBinary.run(["verify", session, "--inventory", inv, "--user", loginUser] + extra, directory: dir.url)
+        let r = try dir.labctl(["verify", session, "--inventory", inv, "--user", loginUser] + extra)
         return (r, Date().timeIntervalSince(start))
     }
 
-    func labctl(_ args: [String]) throws -> Shell.Output { try LabctlBinary.run(args, directory: dir.url) }
+    func labctl(_ args: [String]) throws -> Shell.Output { try dir.labctl(args) }
 
     func stop() {
         for m in masters.values { m.stop() }

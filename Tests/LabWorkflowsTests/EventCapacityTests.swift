@@ -7,23 +7,19 @@ import LabWorkflows
 import XCTest
 
 /// Big events against real Terraform, the real AWS provider and moto on loopback:
-/// the capacity preflight, with a loopback Service Quotas stub for the codes moto
-/// lacks. One moto, one network and one running session ("s0": one t3.large) for the class.
+/// the capacity preflight, with loopback Service Quotas for the codes moto lacks.
+/// One moto, one network and one running session ("s0": one t3.large) for the class.
 final class EventCapacityTests: XCTestCase {
     /// Started by the first test, stopped in the class tearDown.
     final class Fixture: @unchecked Sendable { // @unchecked: written once by the first test, then only read
         let lab: TestLab
-        let quotas: LoopbackTool
         let registry: Registry
         let env: [String: String]
-        var quotasFile: URL { lab.file("quotas.json") }
 
         /// `runningSession`: apply s0 (one t3.large) so that something runs under the project's tags.
         init(runningSession: Bool) async throws {
-            lab = try TestLab("event-capacity")
-            try Data("{}".utf8).write(to: lab.file("quotas.json"))
-            quotas = try LoopbackTool("servicequotas-stub.py", [lab.file("quotas.json").path], log: lab.file("quotas.log"))
-            lab.env["AWS_ENDPOINT_URL_SERVICE_QUOTAS"] = quotas.endpoint
+            lab = try TestLab("event-capacity", serviceQuotas: true)
+            try Data("{}".utf8).write(to: lab.quotasFile)
             env = lab.processEnvironment
             registry = try lab.registry()
             try session("s0", "master_instance_type = \"t3.large\"\nworker_count = 0\n", people: 1)
@@ -46,14 +42,10 @@ final class EventCapacityTests: XCTestCase {
 
         func session(_ name: String, _ tfvars: String, people: Int) throws {
             try lab.write("sessions/\(name).tfvars", "session_name = \"\(name)\"\nami_id = \"ami-0a1b2c3d4e5f60718\"\nallowed_ssh_cidrs = [\"198.51.100.0/24\"]\n" + tfvars)
-            for i in 1...people {
-                let pair = try KeyGen.generate(in: lab.url, name: "\(name)-p\(i)")
-                _ = try registry.register(session: name, name: try ParticipantName(canonical: "user\(i).\(name)"), email: nil,
-                                          key: try PublicKeyParser.parse(pair.publicLine), via: .cli)
-            }
+            for i in 1...people { try lab.register("user\(i).\(name)", in: name, registry: registry) }
         }
 
-        /// The stub's answers: check name → applied value and AWS default (nil: the stub has none).
+        /// The Service Quotas answers: check name → applied value and AWS default (nil: none).
         func setQuotas(vcpus: (Double?, Double?), gp3TiB: Double?) throws {
             var q: [String: [String: Any]] = [
                 "vpc/L-E79EC296": ["name": "VPC security groups per Region", "default": 2500],
@@ -64,17 +56,14 @@ final class EventCapacityTests: XCTestCase {
             if let value = vcpus.1 { v["default"] = value }
             q["ec2/L-1216C47A"] = v
             if let gp3TiB { q["ebs/L-7A658B76"] = ["name": "Storage for General Purpose SSD (gp3) volumes, in TiB", "default": gp3TiB] }
-            try JSONSerialization.data(withJSONObject: q).write(to: quotasFile)
+            try JSONSerialization.data(withJSONObject: q).write(to: lab.quotasFile)
         }
 
         func preflight(_ sessions: [String]) async throws -> CapacityPreflight.Report {
             try await CapacityPreflight(context()).run(sessions)
         }
 
-        func stop() {
-            quotas.stop()
-            lab.remove()
-        }
+        func stop() { lab.remove() }
     }
 
     nonisolated(unsafe) static var shared: Fixture?

@@ -29,8 +29,7 @@ final class BudgetTests: XCTestCase {
                 .init("bud", workers: 1, end: endText(budEnd), participants: ["ann.lee", "bob.kim"], tfvars: "trainer_email = \"\(trainer)\"\n"),
                 .init("solo", workers: 0, participants: ["cy.dee"], tfvars: "budget_usd = 75\n"),
             ])
-            try lab.applyNetwork()
-            applyResult = try lab.labctl(["apply", "bud", "solo", "-y", "--skip-preflight"])
+            applyResult = try lab.deploy(["bud", "solo"])
         } catch {
             applyResult = Shell.Output(status: -1, stdout: "", stderr: "setup failed: \(error)")
         }

@@ -4,19 +4,17 @@ import XCTest
 
 /// Drives the built `labctl` binary like a trainer would: exit codes, output, files.
 final class KeysCLITests: XCTestCase {
-    var lab: TemporaryDirectory!
+    var lab: TestLab!
 
     override func setUpWithError() throws {
-        lab = try TemporaryDirectory("cli")
-        for d in ["sessions", "terraform", "participants/session-1"] {
-            try FileManager.default.createDirectory(at: lab.file(d), withIntermediateDirectories: true)
-        }
+        lab = try TestLab("cli", moto: false)
+        try FileManager.default.createDirectory(at: lab.file("participants/session-1"), withIntermediateDirectories: true)
     }
 
     override func tearDown() { lab.remove() }
 
     func labctl(_ args: [String], env: [String: String] = [:], input: Data? = nil) throws -> Shell.Output {
-        try LabctlBinary.run(args, env: env, input: input, directory: lab.url)
+        try lab.labctl(args, env: env, input: input)
     }
 
     func json(_ text: String) throws -> Any { try JSONSerialization.jsonObject(with: Data(text.utf8)) }

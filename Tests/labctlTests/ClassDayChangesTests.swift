@@ -15,8 +15,7 @@ final class ClassDayChangesTests: XCTestCase {
     override class func setUp() {
         do {
             lab = try TestLab("classday-changes", sessions: [.init("s1", workers: 2, participants: ["ann.lee", "bob.kim"])])
-            try lab.applyNetwork()
-            try lab.run(["apply", "s1", "-y", "--skip-preflight"])
+            try lab.deploy(["s1"])
         } catch {
             setupError = "\(error)"
         }

@@ -29,8 +29,7 @@ final class LifetimeTests: XCTestCase {
             let old = lab.file("sessions/old.tfvars")
             try String(contentsOf: old, encoding: .utf8).replacingOccurrences(of: "shutdown_grace = \"2h\"", with: "shutdown_grace = \"30m\"")
                 .write(to: old, atomically: true, encoding: .utf8)
-            try lab.applyNetwork()
-            applyResult = try lab.labctl(["apply", "cur", "old", "-y", "--skip-preflight"])
+            applyResult = try lab.deploy(["cur", "old"])
         } catch {
             applyResult = Shell.Output(status: -1, stdout: "", stderr: "setup failed: \(error)")
         }

@@ -5,21 +5,19 @@ import XCTest
 /// A full pod network pool through the CLI: `keys add` and `keys import` exit 1
 /// and name the pool and the settings that widen it; a bad setting is a usage error.
 final class PodPoolCLITests: XCTestCase {
-    var lab: TemporaryDirectory!
+    var lab: TestLab!
     /// One /16 split into /17s: room for exactly two clusters.
     let tinyPool = ["LABCTL_POD_CIDR_POOL": "172.20.0.0/16", "LABCTL_POD_CIDR_PREFIX": "17"]
 
     override func setUpWithError() throws {
-        lab = try TemporaryDirectory("podpool")
-        for d in ["sessions", "terraform", "participants/s2"] {
-            try FileManager.default.createDirectory(at: lab.file(d), withIntermediateDirectories: true)
-        }
+        lab = try TestLab("podpool", moto: false)
+        try FileManager.default.createDirectory(at: lab.file("participants/s2"), withIntermediateDirectories: true)
     }
 
     override func tearDown() { lab.remove() }
 
     func labctl(_ args: [String], env: [String: String]) throws -> Shell.Output {
-        try LabctlBinary.run(args, env: env, directory: lab.url)
+        try lab.labctl(args, env: env)
     }
 
     func testAddAndImportExitOneNamingThePoolAndTheSettingsWhenItIsFull() throws {

@@ -1,35 +1,30 @@
 import Foundation
+import LabRehearsal
 import LabTestSupport
 import XCTest
 
 /// `labctl preflight` and `apply`'s preflight through the built binary: real Terraform
-/// and the AWS provider against moto, a loopback Service Quotas stub with a small vCPU
-/// quota. No network is deployed: nothing may get as far as Terraform's apply.
+/// and the AWS provider against moto, loopback Service Quotas with a small vCPU quota.
+/// No network is deployed: nothing may get as far as Terraform's apply.
 final class PreflightCLITests: XCTestCase {
     nonisolated(unsafe) static var lab: TestLab!
-    nonisolated(unsafe) static var quotas: LoopbackTool!
 
     override class func setUp() {
         do {
-            lab = try TestLab("preflight-cli")
+            lab = try TestLab("preflight-cli", serviceQuotas: true)
             try lab.write("quotas.json", """
                 {"ec2/L-1216C47A": {"name": "Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances", "value": 6, "default": 5},
                  "vpc/L-E79EC296": {"name": "VPC security groups per Region", "default": 2500},
                  "vpc/L-0EA8095F": {"name": "Inbound or outbound rules per security group", "default": 60},
                  "ebs/L-7A658B76": {"name": "Storage for General Purpose SSD (gp3) volumes, in TiB", "default": 50}}
                 """)
-            quotas = try LoopbackTool("servicequotas-stub.py", [lab.file("quotas.json").path], log: lab.file("quotas.log"))
-            lab.env["AWS_ENDPOINT_URL_SERVICE_QUOTAS"] = quotas.endpoint
             try lab.add(.init("s1", workers: 1, participants: ["ann.lee", "bob.kim"], ami: nil))
         } catch {
             XCTFail("setup failed: \(error)")
         }
     }
 
-    override class func tearDown() {
-        quotas?.stop()
-        lab?.remove()
-    }
+    override class func tearDown() { lab?.remove() }
 
     @discardableResult
     static func run(_ args: [String]) throws -> Shell.Output { try lab.run(args) }
@@ -46,7 +41,8 @@ final class PreflightCLITests: XCTestCase {
         let logs = (try? FileManager.default.contentsOfDirectory(atPath: Self.lab.file(".labctl/logs/s1").path)) ?? []
         XCTAssertFalse(logs.contains { $0.hasSuffix("-apply.log") }, "no Terraform apply ran: \(logs)")
         XCTAssertFalse(FileManager.default.fileExists(atPath: Self.lab.file("terraform/session/terraform.tfstate.d/s1").path))
-        XCTAssertTrue(Self.quotas.logLines.contains("GetServiceQuota ec2/L-1216C47A"), "the quota came from Service Quotas: \(Self.quotas.logLines)")
+        let quotaRequests = try XCTUnwrap(Self.lab.moto).awsJSON.logLines
+        XCTAssertTrue(quotaRequests.contains("GetServiceQuota ec2/L-1216C47A"), "the quota came from Service Quotas: \(quotaRequests)")
     }
 
     func testPreflightJSONAndExitCode() throws {

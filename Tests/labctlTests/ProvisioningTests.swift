@@ -17,8 +17,7 @@ final class ProvisioningTests: XCTestCase {
                 .init("s1", workers: 1, participants: ["ann.lee", "bob.kim"]),
                 .init("s2", workers: 0, masterType: "t3.large", participants: ["cy.dee"]),
             ])
-            try lab.applyNetwork()
-            applyResult = try lab.labctl(["apply", "s1", "s2", "-y", "--skip-preflight"])
+            applyResult = try lab.deploy(["s1", "s2"])
         } catch {
             applyResult = Shell.Output(status: -1, stdout: "", stderr: "setup failed: \(error)")
         }

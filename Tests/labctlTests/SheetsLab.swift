@@ -3,17 +3,17 @@ import LabCore
 import LabStore
 import LabTestSupport
 
-/// A lab directory with a session whose deployment tables are seeded the way
+/// A `TestLab` (no moto) with a session whose deployment tables are seeded the way
 /// provisioning and verification fill them: three participants, real keys from
 /// ssh-keygen, real host keys, one master not ready.
 struct SheetsLab {
-    let dir: TemporaryDirectory
+    let dir: TestLab
     let session = "k8s-lab"
     /// Host key files by participant name (`<path>.pub` holds the public half).
     var hostKeys: [String: KeyGen.Pair] = [:]
 
     var dbPath: String { dir.file(".labctl/lab.sqlite").path }
-    func registry() throws -> Registry { try Registry(path: dbPath) }
+    func registry() throws -> Registry { try dir.registry() }
     var outDir: URL { dir.file("participant-access/\(session)") }
     func out(_ name: String) -> URL { outDir.appendingPathComponent(name) }
     func read(_ name: String) throws -> String { try String(contentsOf: out(name), encoding: .utf8) }
@@ -25,13 +25,10 @@ struct SheetsLab {
     ]
 
     init() throws {
-        dir = try TemporaryDirectory("sheets-cli")
-        for d in ["sessions", "terraform", "keys", "hostkeys"] {
-            try FileManager.default.createDirectory(at: dir.file(d), withIntermediateDirectories: true)
-        }
-        try FileManager.default.copyItem(at: RepositoryPaths.mailTemplates, to: dir.file("mail-templates"))
-        try dir.write("sessions/\(session).tfvars", """
-            session_name       = "\(session)"
+        dir = try TestLab("sheets-cli", moto: false)
+        try FileManager.default.createDirectory(at: dir.file("hostkeys"), withIntermediateDirectories: true)
+        try dir.copyMailTemplates()
+        try dir.writeSession(session, """
             kubernetes_version = "1.33"
             session_end   = "2026-12-04 17:00 Europe/Berlin"
             trainer_name  = "Renée Trainer"
@@ -42,10 +39,8 @@ struct SheetsLab {
         var clusters: [ClusterRecord] = []
         var verifications: [VerificationRecord] = []
         for person in Self.people {
-            let key = try KeyGen.generate(in: dir.file("keys"), name: person.name)
-            let outcome = try registry.register(session: session, name: try ParticipantName(canonical: person.name),
-                                                displayName: person.display, email: person.email,
-                                                key: try PublicKeyParser.parse(key.publicLine), via: .cli)
+            let outcome = try dir.register(person.name, in: session, registry: registry, displayName: person.display, email: person.email,
+                                           comment: "")
             let id = outcome.participant.discreteID
             clusters.append(ClusterRecord(session: session, address: ClusterAddress(discreteID: id, masterPublicIP: person.ip, masterPrivateIP: "10.0.1.5",
                                           workerPublicIPs: person.workers, workerPrivateIPs: person.workers.map { _ in "10.0.1.6" },
@@ -69,9 +64,7 @@ struct SheetsLab {
         try registry.saveVerifications(verifications)
     }
 
-    func labctl(_ args: [String]) throws -> Shell.Output {
-        try LabctlBinary.run(args, directory: dir.url)
-    }
+    func labctl(_ args: [String]) throws -> Shell.Output { try dir.labctl(args) }
 
     func remove() { dir.remove() }
 }

@@ -18,8 +18,7 @@ final class SparesTests: XCTestCase {
         do {
             lab = try TestLab("spares", sessions: [.init("s1", workers: 1, participants: ["ann.lee"], spares: 1)])
             try lab.copyMailTemplates()
-            try lab.applyNetwork()
-            try lab.run(["apply", "s1", "-y", "--skip-preflight"])
+            try lab.deploy(["s1"])
         } catch {
             setupError = "\(error)"
         }

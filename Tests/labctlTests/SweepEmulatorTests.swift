@@ -16,8 +16,7 @@ final class SweepEmulatorTests: XCTestCase {
     override class func setUp() {
         do {
             lab = try TestLab("sweep", sessions: [.init("cur", workers: 1, participants: ["ann.lee", "bob.kim"])])
-            try lab.applyNetwork()
-            applyResult = try lab.labctl(["apply", "cur", "-y", "--skip-preflight"])
+            applyResult = try lab.deploy(["cur"])
         } catch {
             applyResult = Shell.Output(status: -1, stdout: "", stderr: "setup failed: \(error)")
         }

@@ -3,12 +3,9 @@ import LabTestSupport
 import XCTest
 
 final class WrapperAndCostTests: XCTestCase {
-    var lab: TemporaryDirectory!
+    var lab: TestLab!
 
-    override func setUpWithError() throws {
-        lab = try TemporaryDirectory("wrapper")
-        for d in ["sessions", "terraform"] { try FileManager.default.createDirectory(at: lab.file(d), withIntermediateDirectories: true) }
-    }
+    override func setUpWithError() throws { lab = try TestLab("wrapper", moto: false) }
 
     override func tearDown() { lab.remove() }
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Apply at event scale against a local AWS emulator (moto on loopback), with a loopback
-# Service Quotas stub (Tests/tools/servicequotas-stub.py) for the quotas moto lacks:
+# Apply at event scale against a local AWS emulator (moto on loopback), with loopback
+# Budgets and Service Quotas (LabRehearsal.AWSJSONEmulator) for what moto lacks:
 #  1. one session of BIG participants (default 300): `labctl plan` vs bare `terraform plan`
 #     of the same inputs; `labctl apply` (with its capacity preflight) vs bare `terraform
 #     apply` of the same inputs against a second moto; the preflight on its own
@@ -34,23 +34,21 @@ cat >"$work/quotas.json" <<'JSON'
  "vpc/L-0EA8095F": {"name": "Inbound or outbound rules per security group", "default": 60},
  "ebs/L-7A658B76": {"name": "Storage for General Purpose SSD (gp3) volumes, in TiB", "default": 50}}
 JSON
-python3 "$repo/Tests/tools/servicequotas-stub.py" "$work/quotas.json" >"$work/stub.out" 2>"$work/stub.log" &
-pids+=($!)
-until grep -q listening "$work/stub.out" 2>/dev/null; do sleep 0.1; done
-sq_port=$(awk '{print $2}' "$work/stub.out")
 # moto lacks the Budgets calls aws_budgets_budget makes after its create (ListTagsForResource):
-# the provider retried them for minutes. The loopback emulator the tests and the demo use
-# (LabRehearsal.BudgetsEmulator; its Python source is the raw string in that file).
-sed -n '/static let script = #"""/,/^"""#/p' "$repo/Sources/LabRehearsal/BudgetsEmulator.swift" | sed '1d;$d' >"$work/budgets-emulator.py"
-start_budgets() { # port log   (one per moto: the peer creates a budget of the same name)
-  python3 "$work/budgets-emulator.py" "$1" >"$2" 2>&1 &
+# the provider retried them for minutes; and it does not know these quota codes. The loopback
+# emulator the tests and the demo use answers both (LabRehearsal.AWSJSONEmulator; its Python
+# source is the raw string in that file).
+sed -n '/static let script = #"""/,/^"""#/p' "$repo/Sources/LabRehearsal/AWSJSONEmulator.swift" | sed '1d;$d' >"$work/aws-json-emulator.py"
+start_emulator() { # port log [quotas]   (one per moto: the peer creates a budget of the same name)
+  local port=$1 log=$2; shift 2
+  python3 "$work/aws-json-emulator.py" "$port" "$@" >"$log" 2>&1 &
   pids+=($!)
-  until python3 -c "import socket; socket.create_connection(('127.0.0.1',$1),0.2)" 2>/dev/null; do sleep 0.2; done
+  until python3 -c "import socket; socket.create_connection(('127.0.0.1',$port),0.2)" 2>/dev/null; do sleep 0.2; done
 }
-budgets_port=$(free_port); start_budgets "$budgets_port" "$work/budgets.log"
-peer_budgets_port=$(free_port); start_budgets "$peer_budgets_port" "$work/budgets-peer.log"
+budgets_port=$(free_port); start_emulator "$budgets_port" "$work/aws-json.log" "$work/quotas.json"
+peer_budgets_port=$(free_port); start_emulator "$peer_budgets_port" "$work/aws-json-peer.log"
 
-export AWS_ENDPOINT_URL_SERVICE_QUOTAS="http://127.0.0.1:$sq_port" AWS_ENDPOINT_URL_BUDGETS="http://127.0.0.1:$budgets_port"
+export AWS_ENDPOINT_URL_SERVICE_QUOTAS="http://127.0.0.1:$budgets_port" AWS_ENDPOINT_URL_BUDGETS="http://127.0.0.1:$budgets_port"
 . "$repo/scripts/bench/emulated-lab.sh"
 mk_session() { # name participants
   "$labctl" create-config "$1" --workers 0 --ssh-from 198.51.100.0/24 --end 2099-06-01T17:00:00+02:00 >/dev/null

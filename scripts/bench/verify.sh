@@ -53,7 +53,7 @@ gcc -O2 -o "$WORK/verify-floor" "$ROOT/scripts/bench/verify-floor.c" -lssh2 -lpt
 # without `import LabCore` (the rest of LabCore needs swift-crypto; the emulators are not used).
 mkdir -p "$WORK/masters-src"
 for f in "$ROOT"/Sources/LabRehearsal/*.swift "$ROOT"/Sources/LabCore/Process/*.swift; do
-  case $f in */BudgetsEmulator.swift|*/MotoServer.swift) continue ;; esac
+  case $f in */AWSJSONEmulator.swift|*/MotoServer.swift) continue ;; esac
   sed '/^import LabCore$/d' "$f" > "$WORK/masters-src/$(basename "$f")"
 done
 swiftc -O -o "$WORK/verify-masters" "$WORK"/masters-src/*.swift "$ROOT/scripts/bench/verify-masters/main.swift" > "$WORK/masters-build.log" 2>&1 \

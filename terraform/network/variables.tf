@@ -1,26 +1,3 @@
-variable "network_name" {
-  description = "Name of the shared lab network; sessions find it through the Network tag."
-  type        = string
-  default     = "labctl"
-
-  validation {
-    condition     = can(regex("^[a-z0-9][a-z0-9-]{0,30}[a-z0-9]$", var.network_name))
-    error_message = "network_name must be 2-32 characters of lowercase letters, digits and '-', starting and ending with a letter or digit."
-  }
-}
-
-variable "region" {
-  description = "AWS region of the network."
-  type        = string
-  default     = "eu-west-1"
-}
-
-variable "project" {
-  description = "Value of the Project tag."
-  type        = string
-  default     = "k8s-training"
-}
-
 variable "vpc_cidr" {
   description = "CIDR block of the VPC. Participant pod CIDRs must not overlap it."
   type        = string
@@ -54,10 +31,5 @@ variable "availability_zones" {
   }
 }
 
-variable "extra_tags" {
-  description = "Additional tags put on every resource (the labctl tags win on conflicts)."
-  type        = map(string)
-  default     = {}
-}
-
-# The AWS emulator switches are in emulator_switches.tf (a link to ../shared/).
+# region, project, network_name and extra_tags are in lab_variables.tf and the AWS
+# emulator switches in emulator_switches.tf (links to ../shared/).

@@ -19,29 +19,7 @@ variable "session_name" {
   }
 }
 
-variable "region" {
-  description = "AWS region; must be the region of the labctl network."
-  type        = string
-  default     = "eu-west-1"
-}
-
-variable "project" {
-  description = "Value of the Project tag."
-  type        = string
-  default     = "k8s-training"
-}
-
-variable "network_name" {
-  description = "Name of the shared network stack (terraform/network) to place the clusters in."
-  type        = string
-  default     = "labctl"
-}
-
-variable "extra_tags" {
-  description = "Additional tags put on every resource (the labctl tags win on conflicts)."
-  type        = map(string)
-  default     = {}
-}
+# region, project, network_name and extra_tags: lab_variables.tf (a link to ../shared/).
 
 # --- cluster shape ------------------------------------------------------------
 

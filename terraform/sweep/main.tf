@@ -12,14 +12,6 @@ variable "project" {
   type        = string
 }
 
-provider "aws" {
-  region = var.region
-
-  skip_credentials_validation = var.skip_credentials_validation
-  skip_requesting_account_id  = var.skip_requesting_account_id
-  skip_metadata_api_check     = var.skip_metadata_api_check
-}
-
 data "aws_resourcegroupstaggingapi_resources" "project" {
   tag_filter {
     key    = "Project"

@@ -42,10 +42,9 @@ struct AdminRoutes {
             return Responses.html(AdminLoginPage(csrf: fields["csrf"] ?? "", error: "That is not the admin token.").render(), status: .unauthorized)
         }
         let cookieValue = SecretToken.generate()
-        let now = Date()
         try await service.registry.createAdminLogin(AdminLoginRecord(
             digest: cookieValue.digest, csrfToken: SecretToken.generate(byteCount: 24).value,
-            createdAt: now, expiresAt: now.addingTimeInterval(service.settings.loginLifetime)))
+            lifetime: service.settings.loginLifetime))
         var response = Responses.redirect(to: "/admin")
         response.setCookie(Cookie(name: AdminSessionMiddleware.cookieName, value: cookieValue.value,
                                   maxAge: Int(service.settings.loginLifetime), path: "/",

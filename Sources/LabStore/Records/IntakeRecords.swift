@@ -38,10 +38,11 @@ public struct AdminLoginRecord: Codable, Equatable, Sendable, FetchableRecord, P
     public var createdAt: Date
     public var expiresAt: Date
 
-    public init(digest: String, csrfToken: String, createdAt: Date, expiresAt: Date) {
+    /// A login made `now` that expires `lifetime` seconds later.
+    public init(digest: String, csrfToken: String, lifetime: TimeInterval, now: Date = Date()) {
         self.digest = digest
         self.csrfToken = csrfToken
-        self.createdAt = createdAt
-        self.expiresAt = expiresAt
+        createdAt = now
+        expiresAt = now.addingTimeInterval(lifetime)
     }
 }

@@ -22,9 +22,7 @@ struct SessionsOptions: ParsableArguments {
     func validate() throws {
         if sessions.isEmpty { throw ValidationError("Name at least one session, e.g. `session-1`.") }
         if let p = parallel, p < 1 { throw ValidationError("--parallel must be at least 1.") }
-        for s in sessions {
-            do { try SessionName.validate(s) } catch { throw ValidationError(error.description) }
-        }
+        for s in sessions { try SessionName.validateArgument(s) }
     }
 }
 

@@ -10,24 +10,23 @@ import LabTestSupport
 import NIOCore
 import XCTest
 
-/// A registry in a temporary folder and the intake router on it, for router
+/// A `TestLab` (no moto) with its registry and the intake router on it, for router
 /// tests (no socket): a known admin token, one session with open intake.
 // @unchecked Sendable: set up before the router test starts; the registry itself is Sendable.
 final class IntakeFixture: @unchecked Sendable {
     static let adminToken = "admin-token-for-tests-0123456789"
-    let dir: TemporaryDirectory
+    let dir: TestLab
     let registry: Registry
     var settings: IntakeSettings
 
     init(settings: IntakeSettings = IntakeSettings(), pool: PodCIDRPool? = nil) throws {
-        dir = try TemporaryDirectory("intake")
-        registry = try Registry(path: dir.file("lab/.labctl/lab.sqlite").path, pool: pool)
+        dir = try TestLab("intake", moto: false)
+        registry = try Registry(path: dir.file(".labctl/lab.sqlite").path, pool: pool)
         var settings = settings
-        settings.labRoot = dir.file("lab")
+        settings.labRoot = dir.url
         self.settings = settings
         // The lab's templates: the personal page renders the participant's sheet from them.
-        let copy = try Shell.run("cp", ["-R", RepositoryPaths.mailTemplates.path, dir.file("lab/mail-templates").path])
-        guard copy.status == 0 else { throw TestSupportError("copying mail-templates failed: \(copy.stderr)") }
+        try dir.copyMailTemplates()
     }
 
     deinit { dir.remove() }

@@ -1,16 +1,13 @@
 import Foundation
 import LabTestSupport
 
-/// A lab directory (sessions/, terraform/) with one session, for tests that run the binary.
+/// A `TestLab` without moto, with sessions written by hand, for tests that run the binary.
 struct LabFolder {
-    let dir: TemporaryDirectory
+    let dir: TestLab
 
     init(sessions: [String] = ["s1"]) throws {
-        dir = try TemporaryDirectory("intake-live")
-        for d in ["sessions", "terraform"] {
-            try FileManager.default.createDirectory(at: dir.file(d), withIntermediateDirectories: true)
-        }
-        for s in sessions { try dir.write("sessions/\(s).tfvars", "session_name = \"\(s)\"\n") }
+        dir = try TestLab("intake-live", moto: false)
+        for s in sessions { try dir.writeSession(s) }
     }
 
     var url: URL { dir.url }
@@ -18,7 +15,7 @@ struct LabFolder {
 
     /// `labctl open <session> --json`: the join code.
     func open(_ session: String = "s1", env: [String: String] = [:]) throws -> String {
-        let r = try LabctlBinary.run(["open", session, "--json"], env: env, directory: url)
+        let r = try dir.labctl(["open", session, "--json"], env: env)
         guard r.status == 0,
               let object = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any],
               let link = object["join_url"] as? String else {

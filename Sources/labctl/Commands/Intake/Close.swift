@@ -15,8 +15,7 @@ struct Close: ParsableCommand {
         """
     )
 
-    @OptionGroup var global: GlobalOptions
-    @Argument(help: "The session.") var session: String
+    @OptionGroup var target: SessionTarget
     @Flag(help: "Print JSON.") var json = false
 
     struct Output: Encodable {
@@ -25,11 +24,10 @@ struct Close: ParsableCommand {
     }
 
     func run() throws {
-        try SessionName.validate(session)
-        guard try global.lab.openRegistry().closeIntake(session: session, via: .cli) != nil else {
-            throw LabFailure.notOK("intake for \(session) was never opened; nothing to close (`labctl open \(session)` opens it).")
+        guard try target.lab.openRegistry().closeIntake(session: target.session, via: .cli) != nil else {
+            throw LabFailure.notOK("intake for \(target.session) was never opened; nothing to close (`labctl open \(target.session)` opens it).")
         }
-        if json { return try JSONOutput.print(Output(session: session, intake: "closed")) }
-        print("\(Terminal.green(Terminal.ok)) intake for \(session) is closed: its join link no longer works")
+        if json { return try JSONOutput.print(Output(session: target.session, intake: "closed")) }
+        print("\(Terminal.green(Terminal.ok)) intake for \(target.session) is closed: its join link no longer works")
     }
 }

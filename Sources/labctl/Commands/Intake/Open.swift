@@ -18,8 +18,7 @@ struct Open: ParsableCommand {
         """
     )
 
-    @OptionGroup var global: GlobalOptions
-    @Argument(help: "The session, e.g. session-1.") var session: String
+    @OptionGroup var target: SessionTarget
     @Flag(name: .customLong("new-code"), help: "Replace the enrollment code; the old join link stops working.") var newCode = false
     @Option(name: .customLong("public-url"), help: ArgumentHelp("The address participants use. Default: $LABCTL_PUBLIC_URL, else http://$LABCTL_HOST:$LABCTL_PORT (127.0.0.1:8080).", valueName: "url"))
     var publicURL: String?
@@ -32,19 +31,18 @@ struct Open: ParsableCommand {
     }
 
     func run() throws {
-        try SessionName.validate(session)
-        let lab = global.lab
+        let lab = target.lab
         let address = try IntakeAddress(host: nil, port: nil, publicURL: publicURL)
         let registry = try lab.openRegistry()
-        let inRegistry = try registry.sessions().contains { $0.name == session }
-        let known = inRegistry || FileManager.default.fileExists(atPath: lab.sessionFile(session).path)
+        let inRegistry = try registry.sessions().contains { $0.name == target.session }
+        let known = inRegistry || FileManager.default.fileExists(atPath: lab.sessionFile(target.session).path)
         guard known else {
-            throw LabFailure.usage("no session \(session): neither \(lab.display(lab.sessionFile(session))) nor registry entries exist. Create it with `labctl create-config \(session) --ssh-from CIDR`.")
+            throw LabFailure.usage("no session \(target.session): neither \(lab.display(lab.sessionFile(target.session))) nor registry entries exist. Create it with `labctl create-config \(target.session) --ssh-from CIDR`.")
         }
-        let record = try registry.openIntake(session: session, rotate: newCode, via: .cli)
+        let record = try registry.openIntake(session: target.session, rotate: newCode, via: .cli)
         let url = "\(address.baseURL)/join/\(record.code)"
-        if json { return try JSONOutput.print(Output(session: session, intake: "open", join_url: url)) }
-        print("\(Terminal.green(Terminal.ok)) intake for \(session) is open\(newCode ? " with a new code" : ""): \(url)")
-        print("  Participants open this link while `labctl serve` runs; stop intake with `labctl close \(session)`.")
+        if json { return try JSONOutput.print(Output(session: target.session, intake: "open", join_url: url)) }
+        print("\(Terminal.green(Terminal.ok)) intake for \(target.session) is open\(newCode ? " with a new code" : ""): \(url)")
+        print("  Participants open this link while `labctl serve` runs; stop intake with `labctl close \(target.session)`.")
     }
 }

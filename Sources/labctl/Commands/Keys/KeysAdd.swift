@@ -16,9 +16,7 @@ struct KeysAdd: ParsableCommand {
         """
     )
 
-    @OptionGroup var global: GlobalOptions
-
-    @Argument(help: "The session, e.g. session-1.") var session: String
+    @OptionGroup var target: SessionTarget
     @Argument(help: "The participant: first.last or \"First Last\".") var name: String
 
     @Option(help: ArgumentHelp("The public key line.", valueName: "line")) var key: String?
@@ -31,7 +29,6 @@ struct KeysAdd: ParsableCommand {
     }
 
     func run() throws {
-        try SessionName.validate(session)
         let participant = try name.contains(" ") ? ParticipantName(displayName: name) : ParticipantName(canonical: name)
         let source = file ?? "--key"
         let parsed: Result<SSHPublicKey, KeyRefusal> = file.map { KeyFileReader.read(path: $0) }
@@ -41,18 +38,18 @@ struct KeysAdd: ParsableCommand {
         case .success(let k): publicKey = k
         case .failure(let refusal): throw LabFailure.notOK("\(source): \(refusal.message)")
         }
-        let registry = try global.lab.openRegistry()
-        let outcome = try registry.register(session: session, name: participant,
+        let registry = try target.lab.openRegistry()
+        let outcome = try registry.register(session: target.session, name: participant,
                                             displayName: displayName ?? (name.contains(" ") ? name : nil),
                                             email: email, key: publicKey, via: .cli)
         let p = outcome.participant
         switch outcome {
         case .added:
-            print("\(Terminal.green(Terminal.ok)) added \(p.name) to \(session): id \(p.discreteID), pod CIDR \(p.podCIDR), \(p.fingerprint)")
+            print("\(Terminal.green(Terminal.ok)) added \(p.name) to \(target.session): id \(p.discreteID), pod CIDR \(p.podCIDR), \(p.fingerprint)")
         case .keyReplaced(_, let previous):
-            print("\(Terminal.green(Terminal.ok)) replaced the key of \(p.name) in \(session): \(previous) → \(p.fingerprint)")
+            print("\(Terminal.green(Terminal.ok)) replaced the key of \(p.name) in \(target.session): \(previous) → \(p.fingerprint)")
         case .unchanged:
-            print("\(Terminal.ok) \(p.name) in \(session) already has this key (\(p.fingerprint)); nothing changed")
+            print("\(Terminal.ok) \(p.name) in \(target.session) already has this key (\(p.fingerprint)); nothing changed")
         }
     }
 }

@@ -9,17 +9,16 @@ struct KeysExport: ParsableCommand {
         discussion: "Removes only files labctl wrote earlier for participants who are gone; your own files stay."
     )
 
-    @OptionGroup var global: GlobalOptions
-    @Argument(help: "The session.") var session: String
+    @OptionGroup var target: SessionTarget
 
     func run() throws {
-        let lab = global.lab
+        let lab = target.lab
         let registry = try lab.openRegistry()
-        let participants = try registry.participants(in: session)
-        let dir = lab.participantsDirectory(session)
+        let participants = try registry.participants(in: target.session)
+        let dir = lab.participantsDirectory(target.session)
         let summary = try KeyFiles(directory: dir).exportAll(participants)
         for f in summary.written { print("\(Terminal.green(Terminal.ok)) wrote \(lab.display(dir.appendingPathComponent(f)))") }
         for f in summary.removed { print("- removed \(lab.display(dir.appendingPathComponent(f))) (participant gone)") }
-        print("\(session): \(summary.written.count) written, \(summary.unchanged.count) unchanged, \(summary.removed.count) removed")
+        print("\(target.session): \(summary.written.count) written, \(summary.unchanged.count) unchanged, \(summary.removed.count) removed")
     }
 }

@@ -16,18 +16,16 @@ struct KeysImport: ParsableCommand {
         """
     )
 
-    @OptionGroup var global: GlobalOptions
-    @Argument(help: "The session.") var session: String
+    @OptionGroup var target: SessionTarget
     @Argument(help: ArgumentHelp("The folder with <first.last>.pub files (default: participants/<session>/).", valueName: "dir")) var directory: String?
 
     func run() throws {
-        try SessionName.validate(session)
-        let lab = global.lab
-        let dir = directory.map { URL(fileURLWithPath: $0) } ?? lab.participantsDirectory(session)
+        let lab = target.lab
+        let dir = directory.map { URL(fileURLWithPath: $0) } ?? lab.participantsDirectory(target.session)
         let files = KeyFiles(directory: dir)
         let registry = try lab.openRegistry()
         let results: [KeyFiles.ImportResult]
-        do { results = try files.importAll(into: registry, session: session) } catch let e as KeyFilesError {
+        do { results = try files.importAll(into: registry, session: target.session) } catch let e as KeyFilesError {
             throw LabFailure.usage(e.description)
         }
         var counts = (added: 0, replaced: 0, unchanged: 0, invalid: 0)
@@ -48,7 +46,7 @@ struct KeysImport: ParsableCommand {
                 print("\(Terminal.red(Terminal.bad)) \(path): \(e.description)")
             }
         }
-        print("\(session): \(counts.added) added, \(counts.replaced) replaced, \(counts.unchanged) unchanged, \(counts.invalid) invalid (\(results.count) files)")
+        print("\(target.session): \(counts.added) added, \(counts.replaced) replaced, \(counts.unchanged) unchanged, \(counts.invalid) invalid (\(results.count) files)")
         if counts.invalid > 0 { throw LabFailure.silentNotOK }
     }
 }

@@ -11,16 +11,15 @@ struct KeysList: ParsableCommand {
         discussion: "--json prints an array of {name, display_name, email (when given), discrete_id, fingerprint, pod_cidr, added_at}, as the admin API lists them."
     )
 
-    @OptionGroup var global: GlobalOptions
-    @Argument(help: "The session.") var session: String
+    @OptionGroup var target: SessionTarget
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
-        let participants = try global.lab.openRegistry().participants(in: session)
+        let participants = try target.lab.openRegistry().participants(in: target.session)
         let rows = participants.map(ParticipantListing.init)
         if json { return try JSONOutput.print(rows) }
         guard !rows.isEmpty else {
-            print("No participants in \(session) yet: add some with `labctl keys add \(session) first.last --file KEY.pub` or `labctl keys import \(session)`.")
+            print("No participants in \(target.session) yet: add some with `labctl keys add \(target.session) first.last --file KEY.pub` or `labctl keys import \(target.session)`.")
             return
         }
         let table = TextTable(header: ["NAME", "ID", "POD CIDR", "FINGERPRINT", "ADDED"])

@@ -8,12 +8,11 @@ struct KeysRemove: ParsableCommand {
         abstract: "Remove a participant (and their keys) from a session; their pod network is freed."
     )
 
-    @OptionGroup var global: GlobalOptions
-    @Argument(help: "The session.") var session: String
+    @OptionGroup var target: SessionTarget
     @Argument(help: "The participant's name (first.last).") var name: String
 
     func run() throws {
-        try global.lab.openRegistry().removeParticipant(session: session, name: name, via: .cli)
-        print("\(Terminal.green(Terminal.ok)) removed \(name) from \(session)")
+        try target.lab.openRegistry().removeParticipant(session: target.session, name: name, via: .cli)
+        print("\(Terminal.green(Terminal.ok)) removed \(name) from \(target.session)")
     }
 }

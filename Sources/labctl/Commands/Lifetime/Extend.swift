@@ -19,8 +19,7 @@ struct Extend: AsyncParsableCommand {
         """
     )
 
-    @OptionGroup var global: GlobalOptions
-    @Argument(help: "The session.") var session: String
+    @OptionGroup var target: SessionTarget
     @Option(help: ArgumentHelp("The new end, with its zone: 2026-12-05T17:00:00+01:00 or \"2026-12-05 17:00 Europe/Berlin\".", valueName: "time"))
     var until: String
     @Flag(name: .customLong("no-apply"), help: "Do not run Terraform (tags follow at the next apply); tfvars and timers only.") var noApply = false
@@ -43,9 +42,9 @@ struct Extend: AsyncParsableCommand {
 
     func run() async throws {
         guard let end = SessionEnd.parse(until) else { throw LabFailure.usage(SessionEnd.problem(until, name: "--until")) }
-        let lab = global.lab
+        let lab = target.lab
         let context = try lab.openContext()
-        var request = ExtendSession.Request(session: session, until: end)
+        var request = ExtendSession.Request(session: target.session, until: end)
         request.applyTerraform = !noApply
         request.user = user
         request.hostTimeout = hostTimeout.seconds
@@ -56,17 +55,17 @@ struct Extend: AsyncParsableCommand {
         let outcome = try await ExtendSession(context).run(request, onEvent: ProgressPrinter().show)
         let terraform = outcome.terraform.map { $0.ok ? "applied" : ($0.error ?? "failed") }
         if json {
-            try JSONOutput.print(Report(session: session, previous_end: outcome.previousEnd?.text, session_end: end.text,
+            try JSONOutput.print(Report(session: target.session, previous_end: outcome.previousEnd?.text, session_end: end.text,
                                         session_end_utc: end.utcRFC3339, shutdown_at: outcome.shutdownAt, terraform: terraform,
                                         nodes: outcome.hosts, ok: outcome.ok))
         } else {
-            print("\(session): session_end \(outcome.previousEnd?.human ?? "(none)") → \(end.human); nodes switch off at \(outcome.shutdownAt)")
+            print("\(target.session): session_end \(outcome.previousEnd?.human ?? "(none)") → \(end.human); nodes switch off at \(outcome.shutdownAt)")
             if let terraform { print("terraform: \(outcome.terraform!.ok ? Terminal.green(terraform) : Terminal.red(terraform))") }
-            if outcome.hosts.isEmpty { print("no recorded nodes: nothing deployed, or run `labctl output \(session)`") }
+            if outcome.hosts.isEmpty { print("no recorded nodes: nothing deployed, or run `labctl output \(target.session)`") }
             for h in outcome.hosts {
                 print("  \(h.ok ? Terminal.green(Terminal.ok) : Terminal.red("✗")) \(h.node) (\(h.host):\(h.port)): \(h.detail)")
             }
-            if outcome.ok { print("Next: `labctl sheets \(session)` so the participants' sheets show the new end.") }
+            if outcome.ok { print("Next: `labctl sheets \(target.session)` so the participants' sheets show the new end.") }
         }
         if !outcome.ok { throw LabFailure.silentNotOK }
     }

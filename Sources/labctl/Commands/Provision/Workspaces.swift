@@ -29,16 +29,15 @@ struct Switch: ParsableCommand {
         abstract: "Select a session's workspace for Terraform commands you run by hand in terraform/session.",
         discussion: "labctl itself never relies on the selected workspace: every run gets TF_WORKSPACE=<session>."
     )
-    @OptionGroup var global: GlobalOptions
-    @Argument(help: "The session.") var session: String
+    @OptionGroup var target: SessionTarget
 
     func run() throws {
-        let lab = global.lab
-        _ = try lab.sessionConfig(session)
+        let lab = target.lab
+        _ = try lab.sessionConfig(target.session)
         let dir = lab.layout.sessionStack.appendingPathComponent(".terraform")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        try Data(session.utf8).write(to: dir.appendingPathComponent("environment"))
-        print("\(Terminal.green(Terminal.ok)) terraform/session now defaults to workspace \(session) (for manual terraform commands).")
+        try Data(target.session.utf8).write(to: dir.appendingPathComponent("environment"))
+        print("\(Terminal.green(Terminal.ok)) terraform/session now defaults to workspace \(target.session) (for manual terraform commands).")
     }
 }
 
@@ -48,18 +47,17 @@ struct Unlock: AsyncParsableCommand {
         abstract: "Remove a stale Terraform state lock of a session (terraform force-unlock).",
         discussion: "Only when no Terraform run for that session is alive; the lock id is in the error Terraform printed."
     )
-    @OptionGroup var global: GlobalOptions
-    @Argument(help: "The session.") var session: String
+    @OptionGroup var target: SessionTarget
     @Argument(help: "The lock id Terraform reported.") var lockID: String
 
     func run() async throws {
-        let lab = global.lab
+        let lab = target.lab
         let p = lab.provisioner()
-        let log = lab.layout.logFile(session, verb: "unlock")
+        let log = lab.layout.logFile(target.session, verb: "unlock")
         let status = try await TerraformProcess.run(["force-unlock", "-force", "-no-color", lockID], settings: p.settings,
-                                                    directory: lab.layout.sessionStack, workspace: session, log: log)
-        guard status == 0 else { throw LabFailure.notOK("unlock of \(session) failed (exit \(status)); see \(lab.display(log)).") }
-        print("\(Terminal.green(Terminal.ok)) released state lock \(lockID) of \(session)")
+                                                    directory: lab.layout.sessionStack, workspace: target.session, log: log)
+        guard status == 0 else { throw LabFailure.notOK("unlock of \(target.session) failed (exit \(status)); see \(lab.display(log)).") }
+        print("\(Terminal.green(Terminal.ok)) released state lock \(lockID) of \(target.session)")
     }
 }
 

@@ -1,14 +1,17 @@
 import Foundation
 import LabCore
 
-/// A loopback stand-in for AWS Budgets next to moto (see `MotoServer`): moto 5.2.1 lacks
-/// `DescribeSubscribersForNotification` and `ListTagsForResource`, which the AWS
-/// provider's `aws_budgets_budget` calls after every create and read. Reached through
-/// `AWS_ENDPOINT_URL_BUDGETS`; budgets, notifications, subscribers and tags are kept in
-/// memory and read back by the tests with boto3 like any AWS API.
+/// A loopback stand-in for the AWS JSON 1.1 APIs moto answers only in part, next to moto
+/// (see `MotoServer`): AWS Budgets (moto 5.2.1 lacks `DescribeSubscribersForNotification`
+/// and `ListTagsForResource`, which the AWS provider's `aws_budgets_budget` calls after
+/// every create and read), reached through `AWS_ENDPOINT_URL_BUDGETS` and kept in memory;
+/// and, given a quotas file, Service Quotas for the quota codes moto does not know,
+/// reached through `AWS_ENDPOINT_URL_SERVICE_QUOTAS`. The tests read both back with boto3
+/// like any AWS API. One Python server for both, so that the JSON 1.1 protocol (headers,
+/// error shape) is written once.
 /// The Python source is carried in the binary (as the demo's AMI fixture is), so
 /// `labctl demo` works from an installed labctl without the repository's Tests/ folder.
-public final class BudgetsEmulator: Sendable {
+public final class AWSJSONEmulator: Sendable {
     public let port: Int
     public let logURL: URL
     private let process: ChildProcess
@@ -16,20 +19,28 @@ public final class BudgetsEmulator: Sendable {
     public var endpoint: String { "http://127.0.0.1:\(port)" }
     public var processIdentifier: Int32 { process.processIdentifier }
 
-    public init(directory: URL) throws {
+    /// The lines logged so far: one per request (`CreateBudget 200`, a Service Quotas
+    /// request also as `GetServiceQuota ec2/L-1216C47A`).
+    public var logLines: [String] {
+        ((try? String(contentsOf: logURL, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+    }
+
+    /// `quotas`: a JSON file of Service Quotas answers (see the script), read on every
+    /// request so that a test may change it between checks; nil: Service Quotas requests fail.
+    public init(directory: URL, quotas: URL? = nil) throws {
         port = try FreePort.find()
-        let script = directory.appendingPathComponent("budgets-emulator.py")
+        let script = directory.appendingPathComponent("aws-json-emulator.py")
         try Self.script.write(to: script, atomically: true, encoding: .utf8)
-        logURL = directory.appendingPathComponent("budgets-emulator.log")
+        logURL = directory.appendingPathComponent("aws-json-emulator.log")
         FileManager.default.createFile(atPath: logURL.path, contents: nil)
-        process = try ChildProcess(try Executables.find("python3"), [script.path, String(port)],
+        process = try ChildProcess(try Executables.find("python3"), [script.path, String(port)] + (quotas.map { [$0.path] } ?? []),
                                    output: .file(logURL, append: true), error: .sameAsStdout, registry: nil)
         let deadline = Date().addingTimeInterval(30)
         while !FreePort.canConnect(port: port) {
-            guard process.isRunning else { throw RehearsalError("the budgets emulator exited; see \(logURL.path)") }
+            guard process.isRunning else { throw RehearsalError("the AWS JSON emulator exited; see \(logURL.path)") }
             guard Date() < deadline else {
                 _ = process.stop()
-                throw RehearsalError("the budgets emulator did not listen on 127.0.0.1:\(port) within 30 s")
+                throw RehearsalError("the AWS JSON emulator did not listen on 127.0.0.1:\(port) within 30 s")
             }
             usleep(50_000)
         }
@@ -40,13 +51,24 @@ public final class BudgetsEmulator: Sendable {
     deinit { stop() }
 
     static let script = #"""
-"""A loopback stand-in for AWS Budgets (JSON 1.1, target prefix AWSBudgetServiceGateway.).
-moto 5.2.1 lacks DescribeSubscribersForNotification and ListTagsForResource, which the
-AWS provider's aws_budgets_budget calls after every create and read, so budgets go
-here (AWS_ENDPOINT_URL_BUDGETS) and stay in memory. Unknown targets answer 400 and
-are logged, so a provider that calls something new is seen at once.
-Usage: budgets-emulator.py [PORT] (127.0.0.1, 0: a free one); prints "listening PORT" once bound;
-one line per request on stderr; stops on SIGTERM."""
+"""A loopback stand-in for the AWS JSON 1.1 APIs moto answers only in part, told apart by
+the X-Amz-Target prefix:
+
+AWSBudgetServiceGateway.: AWS Budgets. moto 5.2.1 lacks DescribeSubscribersForNotification
+  and ListTagsForResource, which the AWS provider's aws_budgets_budget calls after every
+  create and read, so budgets go here (AWS_ENDPOINT_URL_BUDGETS) and stay in memory.
+ServiceQuotasV20190624.: GetServiceQuota and GetAWSDefaultServiceQuota for the quota codes
+  moto does not know (AWS_ENDPOINT_URL_SERVICE_QUOTAS), answered from QUOTAS.json:
+    {"ec2/L-1216C47A": {"name": "Running On-Demand Standard ... instances", "value": 32, "default": 5}}
+  "value" missing: GetServiceQuota answers NoSuchResourceException (no applied value;
+  callers fall back to the default). "default" missing too: both answer
+  NoSuchResourceException, as for a quota the service does not know.
+
+Unknown targets answer 400 and are logged, so a provider that calls something new is seen
+at once.
+Usage: aws-json-emulator.py [PORT [QUOTAS.json]] (127.0.0.1, 0: a free one; QUOTAS.json is
+read on every request); prints "listening PORT" once bound; one line per request on
+stderr; stops on SIGTERM."""
 import calendar
 import json
 import signal
@@ -116,7 +138,7 @@ def add_notification(key, notification, subscribers):
     notifications.setdefault(key, []).append({"Notification": n, "Subscribers": list(subscribers)})
 
 
-def handle(action, body):
+def budgets_service(action, body):
     if action == "CreateBudget":
         b = body["Budget"]
         key = (body["AccountId"], b["BudgetName"])
@@ -173,7 +195,31 @@ def handle(action, body):
         for k in body["ResourceTagKeys"]:
             tags.get(body["ResourceARN"], {}).pop(k, None)
         return {}
-    raise Fault("InvalidParameterException", f"budgets emulator does not answer {action}")
+    raise Fault("InvalidParameterException", f"the budgets emulator does not answer {action}")
+
+
+def service_quotas_service(action, body):
+    service, code = body.get("ServiceCode", ""), body.get("QuotaCode", "")
+    print(f"{action} {service}/{code}", file=sys.stderr, flush=True)
+    key = {"GetServiceQuota": "value", "GetAWSDefaultServiceQuota": "default"}.get(action)
+    if key is None:
+        raise Fault("InvalidParameterValueException", f"the Service Quotas emulator does not answer {action}")
+    if len(sys.argv) < 3:
+        raise Fault("NoSuchResourceException", "the emulator was started without a quotas file")
+    with open(sys.argv[2]) as f:
+        entry = json.load(f).get(f"{service}/{code}", {})  # read per request: tests change it between checks
+    if key not in entry:
+        raise Fault("NoSuchResourceException",
+                    f"The request failed because the specified service or quota does not exist: {service}/{code}")
+    return {"Quota": {
+        "ServiceCode": service, "ServiceName": service, "QuotaCode": code,
+        "QuotaArn": f"arn:aws:servicequotas:eu-west-1:123456789012:{service}/{code}",
+        "QuotaName": entry.get("name", code), "Value": float(entry[key]), "Unit": entry.get("unit", "None"),
+        "Adjustable": True, "GlobalQuota": False,
+    }}
+
+
+SERVICES = {"AWSBudgetServiceGateway": budgets_service, "ServiceQuotasV20190624": service_quotas_service}
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -187,7 +233,7 @@ class Handler(BaseHTTPRequestHandler):
         self.send_response(status)
         self.send_header("Content-Type", "application/x-amz-json-1.1")
         self.send_header("Content-Length", str(len(data)))
-        self.send_header("x-amzn-RequestId", "budgets-emulator")
+        self.send_header("x-amzn-RequestId", "aws-json-emulator")
         if error_type:
             self.send_header("x-amzn-ErrorType", error_type)
         self.end_headers()
@@ -196,15 +242,17 @@ class Handler(BaseHTTPRequestHandler):
     def do_POST(self):
         length = int(self.headers.get("Content-Length") or 0)
         body = json.loads(self.rfile.read(length) or b"{}")
-        action = (self.headers.get("X-Amz-Target") or "").split(".")[-1]
+        prefix, _, action = (self.headers.get("X-Amz-Target") or "").rpartition(".")
         try:
+            if prefix not in SERVICES:
+                raise Fault("UnknownOperationException", f"the emulator does not answer the target prefix {prefix!r}")
             with lock:
                 request = (action, json.dumps(body, sort_keys=True))
                 if action.startswith("Create") and time.time() - answered.get(request, -RETRY_WINDOW) < RETRY_WINDOW:
                     print(f"{action} 200 (the same request again within {RETRY_WINDOW} s: a client retry)", file=sys.stderr, flush=True)
                     self.reply(200, {})
                     return
-                out = handle(action, body)
+                out = SERVICES[prefix](action, body)
                 if action.startswith("Create"):
                     answered[request] = time.time()
             print(f"{action} 200", file=sys.stderr, flush=True)

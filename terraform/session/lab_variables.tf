@@ -1,0 +1,1 @@
+../shared/lab_variables.tf

@@ -1,0 +1,32 @@
+# The lab-wide settings of the stacks that create resources (network, session):
+# each links this file as its own lab_variables.tf, so that a session names its
+# network, region and tags exactly as the network was built with them.
+
+variable "region" {
+  description = "AWS region of the lab: the network and every session are in this one."
+  type        = string
+  default     = "eu-west-1"
+}
+
+variable "project" {
+  description = "Value of the Project tag."
+  type        = string
+  default     = "k8s-training"
+}
+
+variable "network_name" {
+  description = "Name of the shared lab network (terraform/network); sessions find it, and place their clusters in it, through its Network tag."
+  type        = string
+  default     = "labctl"
+
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9-]{0,30}[a-z0-9]$", var.network_name))
+    error_message = "network_name must be 2-32 characters of lowercase letters, digits and '-', starting and ending with a letter or digit."
+  }
+}
+
+variable "extra_tags" {
+  description = "Additional tags put on every resource (the labctl tags win on conflicts)."
+  type        = map(string)
+  default     = {}
+}
