@@ -38,7 +38,7 @@ struct Assign: AsyncParsableCommand {
     @Flag(name: .customLong("no-sheet"), help: "Do not write the participant's sheet (participant-access/<session>/).") var noSheet = false
 
     func validate() throws {
-        do { try SessionName.validate(session) } catch { throw ValidationError(error.description) }
+        try SessionName.validateArgument(session)
         if user.isEmpty { throw ValidationError("--user must not be empty.") }
     }
 

@@ -36,7 +36,7 @@ struct Rebuild: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The sender for --send (default: trainer_email in the tfvars).", valueName: "addr")) var from: String?
 
     func validate() throws {
-        do { try SessionName.validate(session) } catch { throw ValidationError(error.description) }
+        try SessionName.validateArgument(session)
         if participants.isEmpty { throw ValidationError("Name at least one participant to rebuild, e.g. `labctl rebuild \(session) ann.lee`.") }
         if send && !wait { throw ValidationError("--send needs --wait: a sheet goes out only for a cluster verified ready.") }
         if send && smtp == nil { throw ValidationError("--send needs --smtp HOST:PORT (the server to hand the mails to).") }

@@ -57,7 +57,7 @@ struct Verify: AsyncParsableCommand {
     var forgetHostKeys: [String] = []
 
     func validate() throws {
-        do { try SessionName.validate(session) } catch { throw ValidationError(error.description) }
+        try SessionName.validateArgument(session)
         if parallel < 1 { throw ValidationError("--parallel must be at least 1.") }
         if let n = expectWorkers, n < 0 { throw ValidationError("--expect-workers must be 0 or more.") }
         if user.isEmpty { throw ValidationError("--user must not be empty.") }
