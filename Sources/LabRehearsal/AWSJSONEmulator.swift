@@ -14,6 +14,8 @@ import LabCore
 public final class AWSJSONEmulator: Sendable {
     public let port: Int
     public let logURL: URL
+    /// The Service Quotas answers it was started with; nil: it answers Budgets only.
+    public let quotas: URL?
     private let process: ChildProcess
 
     public var endpoint: String { "http://127.0.0.1:\(port)" }
@@ -29,6 +31,7 @@ public final class AWSJSONEmulator: Sendable {
     /// request so that a test may change it between checks; nil: Service Quotas requests fail.
     public init(directory: URL, quotas: URL? = nil) throws {
         port = try FreePort.find()
+        self.quotas = quotas
         let script = directory.appendingPathComponent("aws-json-emulator.py")
         try Self.script.write(to: script, atomically: true, encoding: .utf8)
         logURL = directory.appendingPathComponent("aws-json-emulator.log")

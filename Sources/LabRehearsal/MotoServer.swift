@@ -12,11 +12,9 @@ public final class MotoServer: Sendable {
     public let logURL: URL
     /// Budgets and, with `quotas`, Service Quotas.
     public let awsJSON: AWSJSONEmulator
-    private let answersServiceQuotas: Bool
 
     public var endpoint: String { "http://127.0.0.1:\(port)" }
     public var processIdentifier: Int32 { process.processIdentifier }
-    public var budgetsProcessIdentifier: Int32 { awsJSON.processIdentifier }
 
     /// `quotas`: Service Quotas answers for the emulator (see `AWSJSONEmulator`); nil:
     /// Service Quotas requests go to moto.
@@ -27,7 +25,6 @@ public final class MotoServer: Sendable {
         var env = ProcessInfo.processInfo.environment
         if let amisPath { env["MOTO_AMIS_PATH"] = amisPath }
         awsJSON = try AWSJSONEmulator(directory: directory, quotas: quotas)
-        answersServiceQuotas = quotas != nil
         do {
             process = try ChildProcess(try Executables.find("moto_server"), ["-H", "127.0.0.1", "-p", String(port)],
                                        environment: env, output: .file(logURL, append: true), error: .sameAsStdout,
@@ -71,7 +68,7 @@ public final class MotoServer: Sendable {
             "TF_VAR_skip_credentials_validation": "true",
             "TF_VAR_skip_metadata_api_check": "true",
         ]
-        if answersServiceQuotas { env["AWS_ENDPOINT_URL_SERVICE_QUOTAS"] = awsJSON.endpoint }
+        if awsJSON.quotas != nil { env["AWS_ENDPOINT_URL_SERVICE_QUOTAS"] = awsJSON.endpoint }
         // The provider mirror is a setting ($LABCTL_TF_PLUGIN_DIR); with it, the user's
         // CLI config is set aside so that nothing asks a registry.
         if let mirror = ProcessInfo.processInfo.environment["LABCTL_TF_PLUGIN_DIR"], !mirror.isEmpty {
