@@ -84,6 +84,7 @@ budgets = {}        # (account, name) -> Budget
 notifications = {}  # (account, name) -> [{"Notification": n, "Subscribers": [...]}]
 tags = {}           # ARN -> {key: value}
 lock = threading.Lock()
+log_lock = threading.Lock()
 # The last answered create, by (action, body): the provider's SDK re-sends a create whose
 # answer it did not read (seen in full test runs at load > 15: CreateBudget and
 # CreateNotification failing as duplicates right after their first copy succeeded).
@@ -91,6 +92,14 @@ lock = threading.Lock()
 # DuplicateRecordException; any other duplicate still fails as on AWS.
 RETRY_WINDOW = 30
 answered = {}       # (action, canonical body) -> time answered
+
+
+def log(line):
+    """One request's line in one write: print() writes the text and its newline separately,
+    so the threads' lines interleaved ("GetAWSDefaultServiceQuota 200GetServiceQuota ...")."""
+    with log_lock:
+        sys.stderr.write(line + "\n")
+        sys.stderr.flush()
 
 
 class Fault(Exception):
@@ -203,7 +212,7 @@ def budgets_service(action, body):
 
 def service_quotas_service(action, body):
     service, code = body.get("ServiceCode", ""), body.get("QuotaCode", "")
-    print(f"{action} {service}/{code}", file=sys.stderr, flush=True)
+    log(f"{action} {service}/{code}")
     key = {"GetServiceQuota": "value", "GetAWSDefaultServiceQuota": "default"}.get(action)
     if key is None:
         raise Fault("InvalidParameterValueException", f"the Service Quotas emulator does not answer {action}")
@@ -252,19 +261,19 @@ class Handler(BaseHTTPRequestHandler):
             with lock:
                 request = (action, json.dumps(body, sort_keys=True))
                 if action.startswith("Create") and time.time() - answered.get(request, -RETRY_WINDOW) < RETRY_WINDOW:
-                    print(f"{action} 200 (the same request again within {RETRY_WINDOW} s: a client retry)", file=sys.stderr, flush=True)
+                    log(f"{action} 200 (the same request again within {RETRY_WINDOW} s: a client retry)")
                     self.reply(200, {})
                     return
                 out = SERVICES[prefix](action, body)
                 if action.startswith("Create"):
                     answered[request] = time.time()
-            print(f"{action} 200", file=sys.stderr, flush=True)
+            log(f"{action} 200")
             self.reply(200, out)
         except Fault as f:
-            print(f"{action} {f.status} {f.kind}: {f.message}", file=sys.stderr, flush=True)
+            log(f"{action} {f.status} {f.kind}: {f.message}")
             self.reply(f.status, {"__type": f.kind, "Message": f.message}, f.kind)
         except (KeyError, TypeError, ValueError) as e:
-            print(f"{action} 400 malformed: {e!r}", file=sys.stderr, flush=True)
+            log(f"{action} 400 malformed: {e!r}")
             self.reply(400, {"__type": "InvalidParameterException", "Message": f"malformed {action}: {e!r}"}, "InvalidParameterException")
 
 

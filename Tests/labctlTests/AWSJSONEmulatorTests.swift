@@ -65,4 +65,33 @@ final class AWSJSONEmulatorTests: XCTestCase {
                        r.stdout + r.stderr)
         XCTAssertTrue(emulator.logLines.contains("GetServiceQuota ec2/L-1216C47A"), "\(emulator.logLines)")
     }
+
+    /// The log is one line per request even when the provider asks many quotas at once
+    /// (Terraform's data sources run in parallel): print() wrote text and newline apart and
+    /// CI saw "GetAWSDefaultServiceQuota 200GetServiceQuota vpc/L-E79EC296".
+    func testConcurrentRequestsLogWholeLines() throws {
+        let dir = try TemporaryDirectory("aws-json-emulator-log")
+        defer { dir.remove() }
+        let quotas = try dir.write("quotas.json", #"{"ec2/L-1216C47A": {"value": 32}}"#)
+        let emulator = try AWSJSONEmulator(directory: dir.url, quotas: quotas)
+        defer { emulator.stop() }
+        let client = """
+        import json, sys, threading, urllib.request, urllib.error
+        def call(i):
+            code = "L-1216C47A" if i % 2 else f"L-MISSING{i}"
+            req = urllib.request.Request(sys.argv[1], data=json.dumps({"ServiceCode": "ec2", "QuotaCode": code}).encode(),
+                method="POST", headers={"X-Amz-Target": "ServiceQuotasV20190624.GetServiceQuota"})
+            try: urllib.request.urlopen(req).read()
+            except urllib.error.HTTPError: pass
+        threads = [threading.Thread(target=call, args=(i,)) for i in range(200)]
+        [t.start() for t in threads]; [t.join() for t in threads]
+        """
+        let r = try Shell.run("python3", ["-c", client, emulator.endpoint])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let lines = emulator.logLines.filter { !$0.hasPrefix("listening") }
+        XCTAssertEqual(lines.count, 400, "one request line and one answer line per request: \(lines)")
+        let whole = try NSRegularExpression(pattern: #"^GetServiceQuota (ec2/L-[0-9A-Z]+|200|400 NoSuchResourceException: [^\n]*ec2/L-MISSING[0-9]+)$"#)
+        let broken = lines.filter { whole.firstMatch(in: $0, range: NSRange($0.startIndex..., in: $0)) == nil }
+        XCTAssertEqual(broken, [], "every line is one whole entry")
+    }
 }
