@@ -39,6 +39,10 @@ public final class Registry: Sendable {
             // rollback inside an open transaction; the WAL is still synced at every commit.
             config.prepareDatabase { db in try db.execute(sql: "PRAGMA temp_store = MEMORY") }
             database = try DatabasePool(path: path, configuration: config)
+            // GRDB sets NORMAL with WAL: a commit is then not synced, and a power cut may
+            // take back acknowledged submissions. FULL syncs the WAL at every commit (once per
+            // intake batch: group commit), so acknowledged means on disk.
+            try database.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
             try Migrations.migrator.migrate(database)
         } catch let e as RegistryError {
             throw e

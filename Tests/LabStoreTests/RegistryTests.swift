@@ -24,6 +24,13 @@ final class RegistryTests: RegistryTestCase {
         XCTAssertEqual(mode, "wal")
     }
 
+    /// Commits sync the WAL (FULL): GRDB's WAL default, NORMAL, leaves a commit in the page
+    /// cache, so a power cut could take back a submission that was already answered 201.
+    func testTheWriterSyncsEveryCommit() throws {
+        let level = try registry.database.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
+        XCTAssertEqual(level, 2, "PRAGMA synchronous on the writer: 2 = FULL, 1 = NORMAL")
+    }
+
     func testAddsParticipantWithDiscreteIDAndPodCIDR() throws {
         let outcome = try registry.register(session: "s1", name: name("john.doe"), email: "j@example.org", key: key("j"), via: .cli)
         guard case .added(let p) = outcome else { return XCTFail("\(outcome)") }
