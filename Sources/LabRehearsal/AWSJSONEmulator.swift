@@ -277,7 +277,12 @@ class Handler(BaseHTTPRequestHandler):
             self.reply(400, {"__type": "InvalidParameterException", "Message": f"malformed {action}: {e!r}"}, "InvalidParameterException")
 
 
-server = ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1]) if len(sys.argv) > 1 else 0), Handler)
+class Server(ThreadingHTTPServer):
+    # The default listen backlog of 5 drops connections when the provider (or a test) opens many at once.
+    request_queue_size = 128
+
+
+server = Server(("127.0.0.1", int(sys.argv[1]) if len(sys.argv) > 1 else 0), Handler)
 signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=server.shutdown).start())
 print(f"listening {server.server_address[1]}", flush=True)
 server.serve_forever()
