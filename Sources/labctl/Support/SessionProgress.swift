@@ -20,6 +20,17 @@ enum SessionSummary {
     }
 }
 
+extension RunSessions {
+    /// The run as `plan`, `apply` and `destroy` show it: Ctrl-C forwarded to Terraform,
+    /// progress lines while it runs, the summary table at the end.
+    func runShowingProgress(_ sessions: [String]) async -> [TerraformBatch.Outcome] {
+        Interrupts.installForwarding()
+        let outcomes = await run(sessions, onEvent: ProgressPrinter().show)
+        SessionSummary.print(outcomes, files: files)
+        return outcomes
+    }
+}
+
 /// One line per batch event on stderr; progress through one gate per session.
 // @unchecked Sendable: the gates table is only touched under `lock`.
 final class ProgressPrinter: @unchecked Sendable {

@@ -40,10 +40,8 @@ struct Apply: AsyncParsableCommand {
         if !replaceClusters { try await ClassDayApplySteps.refuseClusterReplacement(options.sessions, context: context, wait: !options.noWait) }
         if !yes { try Confirm.ask("Deploy \(options.sessions.joined(separator: ", ")) to AWS (this creates billable resources)?", expect: "yes") }
         try await ClassDayApplySteps.removeLeavingWorkerNodes(options.sessions, context: context)
-        Interrupts.installForwarding()
         let outcomes = await RunSessions(context, .apply, parallel: options.parallelOrDefault, waitForLock: !options.noWait)
-            .run(options.sessions, onEvent: ProgressPrinter().show)
-        SessionSummary.print(outcomes, files: context.files)
+            .runShowingProgress(options.sessions)
         if outcomes.contains(where: { !$0.ok }) { throw LabFailure.silentNotOK }
         print("Next: `labctl verify \(options.sessions.joined(separator: " "))` once the clusters have booted.")
     }

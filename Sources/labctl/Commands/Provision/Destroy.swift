@@ -27,10 +27,8 @@ struct Destroy: AsyncParsableCommand {
         let lab = global.lab
         let context = try lab.openContext()
         if !yes { for s in options.sessions { try Confirm.ask("Destroy every cluster of session \(s)?", expect: s) } }
-        Interrupts.installForwarding()
         let outcomes = await RunSessions(context, .destroy(forget: forget), parallel: options.parallel ?? options.sessions.count,
-                                         waitForLock: !options.noWait).run(options.sessions, onEvent: ProgressPrinter().show)
-        SessionSummary.print(outcomes, files: context.files)
+                                         waitForLock: !options.noWait).runShowingProgress(options.sessions)
         if outcomes.contains(where: { !$0.ok }) { throw LabFailure.silentNotOK }
     }
 }

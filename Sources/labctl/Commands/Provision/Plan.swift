@@ -16,10 +16,8 @@ struct Plan: AsyncParsableCommand {
         let lab = global.lab
         let context = try lab.openContext()
         try DeployPreflight.requireDeployable(options.sessions, files: context.files, registry: context.registry)
-        Interrupts.installForwarding()
         let outcomes = await RunSessions(context, .plan, parallel: options.parallel ?? options.sessions.count, waitForLock: !options.noWait)
-            .run(options.sessions, onEvent: ProgressPrinter().show)
-        SessionSummary.print(outcomes, files: context.files)
+            .runShowingProgress(options.sessions)
         try await PlanReplacements.print(outcomes.filter(\.ok).map(\.session), context: context, wait: !options.noWait)
         if outcomes.contains(where: { !$0.ok }) { throw LabFailure.silentNotOK }
     }
