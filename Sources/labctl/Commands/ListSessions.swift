@@ -26,8 +26,7 @@ struct ListSessions: ParsableCommand {
 
     func run() throws {
         let lab = global.lab
-        // Reading must not create a database as a side effect.
-        let registry = FileManager.default.fileExists(atPath: lab.databasePath) ? try lab.openRegistry() : nil
+        let registry = try lab.existingRegistry()
         let rows = try SessionListing.read(lab.files, registry: registry).map { entry in
             Row(session: entry.session, region: entry.config?.region, master_instance_type: entry.config?.masterInstanceType,
                 worker_instance_type: entry.config?.workerInstanceType, worker_count: entry.config?.workerCount,

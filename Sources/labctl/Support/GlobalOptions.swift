@@ -55,6 +55,12 @@ struct Lab {
         try Registry(path: databasePath, pool: try PodPoolSetting.fromEnvironment())
     }
 
+    /// The registry when its database exists, else nil: reading commands (status, cost,
+    /// list) must not create a database as a side effect.
+    func existingRegistry() throws -> Registry? {
+        FileManager.default.fileExists(atPath: databasePath) ? try openRegistry() : nil
+    }
+
     /// The lab's files as the use cases read them.
     var files: LabFiles { LabFiles(root: root) }
 

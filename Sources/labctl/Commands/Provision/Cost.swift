@@ -54,7 +54,7 @@ struct Cost: ParsableCommand {
         let lab = global.lab
         let table = try prices.map { try PriceTable.load(from: URL(fileURLWithPath: $0)) } ?? .euWest1
         let names = sessions.isEmpty ? lab.files.configuredSessions() : sessions
-        let registry = FileManager.default.fileExists(atPath: lab.databasePath) ? try lab.openRegistry() : nil
+        let registry = try lab.existingRegistry()
         let rows = try names.map { s -> Row in
             let e = try SessionCost.estimate(s, files: lab.files, registry: registry, prices: table)
             let budget = try registry.map { try SessionBudget.plan(s, files: lab.files, registry: $0, prices: table) }

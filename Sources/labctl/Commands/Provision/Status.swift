@@ -52,7 +52,7 @@ struct Status: AsyncParsableCommand {
         let lab = global.lab
         let provisioner = lab.provisioner()
         let names = sessions.isEmpty ? lab.files.configuredSessions() : sessions
-        let registry = FileManager.default.fileExists(atPath: lab.databasePath) ? try lab.openRegistry() : nil
+        let registry = try lab.existingRegistry()
         let counts = try registry?.participantCounts() ?? [:]
         let deployed = try registry?.deploymentCounts() ?? [:]
         // Every state read up front, in parallel: parsing them is what a big event's status costs.
