@@ -179,6 +179,11 @@ extension Provisioner {
         return try StateSummary.parse(Data(collector.text.utf8))
     }
 
+    /// Whether the session's state holds any resource; a state that cannot be read counts as none.
+    public func hasResources(_ session: String) async -> Bool {
+        ((try? await readState(session)) ?? nil)?.resourceCount ?? 0 > 0
+    }
+
     /// Sessions that have a workspace (local backend: a state folder).
     public func workspaces() -> [String] {
         let dir = layout.sessionStack.appendingPathComponent("terraform.tfstate.d")

@@ -63,7 +63,7 @@ public struct ExtendSession: Sendable, LabUseCase {
         let shutdownAt = SessionEnd.systemdCalendar(request.until.date.addingTimeInterval(config.lifetime.grace))
 
         var terraform: TerraformBatch.Outcome?
-        if request.applyTerraform, (try? await provisioner.readState(s))??.resourceCount ?? 0 > 0 {
+        if request.applyTerraform, await provisioner.hasResources(s) {
             terraform = await RunSessions(context, .apply, parallel: 1).run([s], onEvent: onEvent).first
         }
         let hosts = try await moveTimers(session: s, shutdownAt: shutdownAt, inventory: request.inventory,

@@ -7,10 +7,7 @@ public enum SharedNetwork {
     /// Sessions whose Terraform workspace still holds resources, by name.
     public static func sessionsStillDeployed(_ provisioner: Provisioner) async -> [String] {
         var live: [String] = []
-        for s in provisioner.workspaces() {
-            let state = try? await provisioner.readState(s)
-            if (state?.resourceCount ?? 0) > 0 { live.append(s) }
-        }
+        for s in provisioner.workspaces() where await provisioner.hasResources(s) { live.append(s) }
         return live
     }
 
