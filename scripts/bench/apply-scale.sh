@@ -45,10 +45,10 @@ start_emulator() { # port log [quotas]   (one per moto: the peer creates a budge
   pids+=($!)
   until python3 -c "import socket; socket.create_connection(('127.0.0.1',$port),0.2)" 2>/dev/null; do sleep 0.2; done
 }
-budgets_port=$(free_port); start_emulator "$budgets_port" "$work/aws-json.log" "$work/quotas.json"
+aws_json_port=$(free_port); start_emulator "$aws_json_port" "$work/aws-json.log" "$work/quotas.json"
 peer_budgets_port=$(free_port); start_emulator "$peer_budgets_port" "$work/aws-json-peer.log"
 
-export AWS_ENDPOINT_URL_SERVICE_QUOTAS="http://127.0.0.1:$budgets_port" AWS_ENDPOINT_URL_BUDGETS="http://127.0.0.1:$budgets_port"
+export AWS_ENDPOINT_URL_SERVICE_QUOTAS="http://127.0.0.1:$aws_json_port" AWS_ENDPOINT_URL_BUDGETS="http://127.0.0.1:$aws_json_port"
 . "$repo/scripts/bench/emulated-lab.sh"
 mk_session() { # name participants
   "$labctl" create-config "$1" --workers 0 --ssh-from 198.51.100.0/24 --end 2099-06-01T17:00:00+02:00 >/dev/null

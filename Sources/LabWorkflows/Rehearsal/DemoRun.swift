@@ -69,7 +69,7 @@ public final class DemoRun: @unchecked Sendable {
         let supervisor = try DemoSupervisor(logDirectory: logs, environment: environment)
         supervisor.onCleanup("moto_server") { [keep] in if !keep { moto.stop() } }
         try recordPID(moto.processIdentifier, "moto_server")
-        try recordPID(moto.awsJSON.processIdentifier, "budgets-emulator")
+        try recordPID(moto.awsJSON.processIdentifier, "aws-json-emulator")
         supervisor.stopOnSignals { "labctl demo: interrupted; stopping what it started." }
 
         do {
