@@ -10,6 +10,31 @@ final class ParticipantNameTests: XCTestCase {
         XCTAssertEqual(try ParticipantName(displayName: "Jean Claude Van Damme").value, "jean.claude-van-damme")
     }
 
+    func testOtherScriptsAreTransliteratedToLatin() throws {
+        XCTAssertEqual(try ParticipantName(displayName: "Иван Петров").value, "ivan.petrov")
+        XCTAssertEqual(try ParticipantName(first: "Γιώργος", last: "Παπαδόπουλος").value, "giorgos.papadopoulos")
+        // Whatever ICU makes of Han, it is ASCII first.last that a file name and an AWS tag take.
+        let cjk = try ParticipantName(displayName: "王 小明")
+        XCTAssertEqual(cjk.parts.count, 2, cjk.value)
+        XCTAssertTrue(cjk.value.unicodeScalars.allSatisfy { $0.isASCII }, cjk.value)
+        XCTAssertTrue(cjk.value.allSatisfy { $0.isLowercase || $0.isNumber || $0 == "." || $0 == "-" }, cjk.value)
+        // Key file stems in another script become the same canonical name, and the discrete id follows it.
+        XCTAssertEqual(try ParticipantName(canonical: "иван.петров").value, "ivan.petrov")
+        XCTAssertEqual(DiscreteID.assign(for: try ParticipantName(displayName: "Иван Петров"), taken: []), "ivan.pe")
+    }
+
+    func testANameWithNothingLatinInItSaysWhatToType() {
+        for name in ["😀", "😀 🎉", "★ ☆"] {
+            XCTAssertThrowsError(try ParticipantName(displayName: name), name) {
+                XCTAssertEqual($0 as? NameError, .noLatinLetters)
+                XCTAssertTrue("\($0)".contains("type your name in Latin letters (e.g. Ivan Petrov)"), "\($0)")
+            }
+        }
+        XCTAssertThrowsError(try ParticipantName(first: "🙂", last: "")) { XCTAssertEqual($0 as? NameError, .noLatinLetters) }
+        // Nothing typed at all is still "empty".
+        XCTAssertThrowsError(try ParticipantName(first: " ", last: "")) { XCTAssertEqual($0 as? NameError, .empty) }
+    }
+
     func testFirstAndLastFields() throws {
         XCTAssertEqual(try ParticipantName(first: "Anne-Marie", last: "O'Neil").value, "anne-marie.o-neil")
         XCTAssertEqual(try ParticipantName(first: "Łukasz", last: "Żółć").value, "lukasz.zolc")

@@ -28,7 +28,11 @@ public struct ParticipantName: Hashable, Sendable, Comparable, CustomStringConve
     public init(first: String, last: String) throws(NameError) {
         let f = Self.fold(first)
         let l = Self.fold(last)
-        guard !f.isEmpty else { throw .empty }
+        guard !f.isEmpty else {
+            // Typed, but nothing Latin came out of it (emoji, symbols): say what to type instead.
+            let typed = (first + last).contains { !$0.isWhitespace }
+            throw typed ? .noLatinLetters : .empty
+        }
         try self.init(validating: l.isEmpty ? [f] : [f, l])
     }
 
@@ -50,11 +54,12 @@ public struct ParticipantName: Hashable, Sendable, Comparable, CustomStringConve
         self.parts = parts
     }
 
-    /// Lower-case ASCII with diacritics removed; other characters become
-    /// hyphens, runs of them collapse, none at the ends.
+    /// Lower-case ASCII with diacritics removed; other scripts transliterated to
+    /// Latin first (Иван → ivan, Γιώργος → giorgos, 王 → wang); other characters
+    /// become hyphens, runs of them collapse, none at the ends.
     static func fold(_ text: String) -> String {
         var out = ""
-        for scalar in text.decomposedStringWithCanonicalMapping.unicodeScalars {
+        for scalar in latin(text).decomposedStringWithCanonicalMapping.unicodeScalars {
             if scalar.properties.generalCategory == .nonspacingMark { continue }
             let piece: String
             if let special = Self.transliterations[scalar] {
@@ -70,6 +75,19 @@ public struct ParticipantName: Hashable, Sendable, Comparable, CustomStringConve
         return out
     }
 
+    /// ICU's `Any-Latin; Latin-ASCII` (swift-corelibs-foundation ships ICU), applied only when
+    /// a letter or digit is outside what the table below and accent stripping handle, so
+    /// Latin names fold exactly as before. Emoji and symbols pass through unchanged.
+    static func latin(_ text: String) -> String {
+        let needsICU = text.decomposedStringWithCanonicalMapping.unicodeScalars.contains { scalar in
+            !scalar.isASCII && transliterations[scalar] == nil
+                && scalar.properties.generalCategory != .nonspacingMark
+                && (scalar.properties.isAlphabetic || scalar.properties.numericType != nil)
+        }
+        guard needsICU else { return text }
+        return text.applyingTransform(StringTransform("Any-Latin; Latin-ASCII"), reverse: false) ?? text
+    }
+
     private static let transliterations: [Unicode.Scalar: String] = [
         "ß": "ss", "æ": "ae", "Æ": "ae", "ø": "o", "Ø": "o", "œ": "oe", "Œ": "oe",
         "ł": "l", "Ł": "l", "đ": "d", "Đ": "d", "þ": "th", "Þ": "th", "ð": "d", "ı": "i",
@@ -81,6 +99,8 @@ public enum NameError: Error, Equatable, Sendable, CustomStringConvertible {
     case empty
     case invalid(String)
     case tooLong(String)
+    /// Typed, but nothing of it becomes a Latin letter or digit (emoji only, symbols).
+    case noLatinLetters
 
     public var description: String {
         switch self {
@@ -90,6 +110,9 @@ public enum NameError: Error, Equatable, Sendable, CustomStringConvertible {
             return "'\(s)' is not a usable participant name; use letters and digits as first.last (e.g. jane.doe)."
         case .tooLong(let s):
             return "'\(s.prefix(20))…' is longer than \(ParticipantName.maximumPartLength) characters; shorten it."
+        case .noLatinLetters:
+            // Not echoed: the text went through nothing that makes it safe to show.
+            return "the name has no letters or digits labctl can use; type your name in Latin letters (e.g. Ivan Petrov)."
         }
     }
 }
