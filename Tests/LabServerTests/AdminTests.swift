@@ -145,6 +145,71 @@ final class AdminTests: XCTestCase, @unchecked Sendable {
         XCTAssertEqual(try f.registry.participants(in: "s1").count, 0)
     }
 
+    func testExportValidatesTheSessionNameLikeEveryOtherRoute() async throws {
+        let f = try IntakeFixture()
+        try f.open()
+        try await f.application().test(.router) { client in
+            let (cookie, csrf, _) = try await adminLogin(client)
+            // One path segment each; the last two decode to `..` and `../../etc` if the router decodes.
+            for bad in ["Not_Valid", "%2E%2E", "..%2F..%2Fetc"] {
+                let r = try await self.adminPost(client, "/admin/sessions/\(bad)/export", cookie: cookie, csrf: csrf)
+                XCTAssertEqual(r.status, .badRequest, bad)
+                XCTAssertTrue(r.text.contains("is not a valid session name"), r.text)
+                XCTAssertTrue(r.text.contains("e.g. session-1"), r.text)
+            }
+            let ok = try await self.adminPost(client, "/admin/sessions/s1/export", cookie: cookie, csrf: csrf)
+            XCTAssertEqual(ok.headers[.location], "/admin/sessions/s1?done=exported")
+        }
+        let written = try FileManager.default.contentsOfDirectory(atPath: f.dir.file("participants").path)
+        XCTAssertEqual(written, ["s1"], "nothing exported for a refused name")
+    }
+
+    func testRotatingTheAdminTokenEndsEveryDashboardLogin() async throws {
+        let f = try IntakeFixture()
+        try f.open()
+        func app(_ admin: AdminToken.Resolution) -> some ApplicationProtocol {
+            Application(router: IntakeServer.router(IntakeServer.Dependencies(registry: f.registry, settings: f.settings, adminTokenDigest: admin.digest)))
+        }
+        @Sendable func status(_ client: some TestClientProtocol, _ cookie: String) async throws -> (page: HTTPResponse.Status, post: HTTPResponse.Status) {
+            let page = try await client.execute(uri: "/admin", method: .get, headers: [.cookie: "labctl_admin=\(cookie)"])
+            let post = try await client.execute(uri: "/admin/sessions/s1/close", method: .post,
+                                                headers: [.contentType: "application/x-www-form-urlencoded", .cookie: "labctl_admin=\(cookie)"],
+                                                body: ByteBuffer(string: "csrf=\(csrfField(in: page.text) ?? "none")"))
+            return (page.status, post.status)
+        }
+        // A generated token: a login with it lives on over a restart with the same token.
+        let generated = try AdminToken.resolve(registry: f.registry, environmentToken: nil)
+        let token = try XCTUnwrap(generated.generated?.value)
+        let first = try await app(generated).test(.router) { try await adminLogin($0, token: token).cookie }
+        XCTAssertFalse(first.isEmpty)
+        let stored = try AdminToken.resolve(registry: f.registry, environmentToken: nil)
+        let second = try await app(stored).test(.router) { client in
+            let s = try await status(client, first)
+            XCTAssertEqual(s.page, .ok)
+            XCTAssertEqual(s.post, .seeOther)
+            return try await adminLogin(client, token: token).cookie
+        }
+        // A different LABCTL_ADMIN_TOKEN (nothing changes in the registry): both cookies are refused.
+        let environment = try AdminToken.resolve(registry: f.registry, environmentToken: "a-rotated-token-from-the-environment")
+        try await app(environment).test(.router) { client in
+            for cookie in [first, second] {
+                let s = try await status(client, cookie)
+                XCTAssertEqual(s.page, .seeOther, "the page sends the old login to /admin/login")
+                XCTAssertEqual(s.post, .forbidden, "a form from the old login is refused")
+            }
+            let fresh = try await adminLogin(client, token: "a-rotated-token-from-the-environment").cookie
+            let page = try await status(client, fresh).page
+            XCTAssertEqual(page, .ok)
+        }
+        // --new-admin-token: the login made with the stored token ends too.
+        let third = try await app(stored).test(.router) { try await adminLogin($0, token: token).cookie }
+        let beforeRenewal = try await app(stored).test(.router) { try await status($0, third).page }
+        XCTAssertEqual(beforeRenewal, .ok)
+        let renewed = try AdminToken.resolve(registry: f.registry, environmentToken: nil, renew: true)
+        let afterRenewal = try await app(renewed).test(.router) { try await status($0, third).page }
+        XCTAssertEqual(afterRenewal, .seeOther)
+    }
+
     func testBehindTLSCookiesAreSecureAndHSTSIsSent() async throws {
         let f = try IntakeFixture(settings: IntakeSettings(publicURL: "https://lab.example.org"))
         let code = try f.open()

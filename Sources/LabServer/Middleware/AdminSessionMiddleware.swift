@@ -2,10 +2,10 @@ import Foundation
 import Hummingbird
 import LabCore
 
-/// Guards the dashboard pages: the `labctl_admin` cookie must name an
-/// unexpired login (looked up by its digest). Pages then get the login's CSRF
-/// token in the context. Without one, a page redirects to the login form and
-/// a form post is refused.
+/// Guards the dashboard pages: the `labctl_admin` cookie must name an unexpired
+/// login made with the current admin token (see `AdminLoginKey`). Pages then get
+/// the login's CSRF token in the context. Without one, a page redirects to the
+/// login form and a form post is refused.
 struct AdminSessionMiddleware: RouterMiddleware {
     typealias Context = IntakeRequestContext
     static let cookieName = "labctl_admin"
@@ -13,7 +13,7 @@ struct AdminSessionMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         if let value = request.cookies[Self.cookieName]?.value, SecretToken.isWellFormed(value),
-           let login = try await service.registry.adminLogin(digest: SecretToken.digest(of: value)) {
+           let login = try await service.registry.adminLogin(digest: AdminLoginKey.digest(cookie: value, adminTokenDigest: service.adminTokenDigest)) {
             var context = context
             context.adminCSRF = login.csrfToken
             return try await next(request, context)

@@ -43,7 +43,7 @@ struct AdminRoutes {
         }
         let cookieValue = SecretToken.generate()
         try await service.registry.createAdminLogin(AdminLoginRecord(
-            digest: cookieValue.digest, csrfToken: SecretToken.generate(byteCount: 24).value,
+            digest: AdminLoginKey.digest(cookie: cookieValue.value, adminTokenDigest: service.adminTokenDigest), csrfToken: SecretToken.generate(byteCount: 24).value,
             lifetime: service.settings.loginLifetime))
         var response = Responses.redirect(to: "/admin")
         response.setCookie(Cookie(name: AdminSessionMiddleware.cookieName, value: cookieValue.value,
@@ -55,7 +55,7 @@ struct AdminRoutes {
     @Sendable func logout(_ request: Request, context: Context) async throws -> Response {
         try await checkForm(request, context)
         if let value = request.cookies[AdminSessionMiddleware.cookieName]?.value {
-            try await service.registry.deleteAdminLogin(digest: SecretToken.digest(of: value))
+            try await service.registry.deleteAdminLogin(digest: AdminLoginKey.digest(cookie: value, adminTokenDigest: service.adminTokenDigest))
         }
         var response = Responses.redirect(to: "/admin/login")
         response.setCookie(Cookie(name: AdminSessionMiddleware.cookieName, value: "", maxAge: 0, path: "/",
@@ -163,6 +163,8 @@ struct AdminRoutes {
 
     @Sendable func export(_ request: Request, context: Context) async throws -> Response {
         let name = try context.parameters.require("session")
+        // The name becomes a directory under participants/: a checked name, never `..` or a path.
+        do { try SessionName.validate(name) } catch { throw IntakeHTTPError.malformed(error.description) }
         try await checkForm(request, context)
         guard let root = service.settings.labRoot else {
             return back(name, error: "no-root")

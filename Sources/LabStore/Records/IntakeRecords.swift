@@ -29,8 +29,9 @@ public struct AdminCredentialRecord: Codable, Equatable, Sendable, FetchableReco
     public var createdAt: Date
 }
 
-/// A trainer's dashboard login: the digest of the session cookie and the
-/// CSRF token its forms carry.
+/// A trainer's dashboard login: a digest of the session cookie (the server binds it
+/// to the admin token's digest, so a rotated token ends the login) and the CSRF token
+/// its forms carry.
 public struct AdminLoginRecord: Codable, Equatable, Sendable, FetchableRecord, PersistableRecord {
     public static let databaseTableName = "adminLogin"
     public var digest: String
