@@ -30,6 +30,10 @@ public final class LoopbackMaster: @unchecked Sendable {
     public var hostKeyPath: URL { directory.appendingPathComponent("ssh_host_ed25519_key") }
     public var hostKeyPublicPath: URL { directory.appendingPathComponent("ssh_host_ed25519_key.pub") }
     public var authorizedKeysPath: URL { directory.appendingPathComponent("home/.ssh/authorized_keys") }
+    /// Keys sshd accepts before it looks at `authorizedKeysPath`; absent unless a test writes it.
+    /// A test that makes authorized_keys hostile (4 GiB sparse) puts the operator key here, since
+    /// sshd reads all of authorized_keys at every login and must not be what the test measures.
+    public var sshdOnlyKeysPath: URL { directory.appendingPathComponent("sshd_only_authorized_keys") }
     public var logURL: URL { directory.appendingPathComponent("sshd.log") }
 
     /// Starts a real sshd on a free 127.0.0.1 port with its own ed25519 host key in
@@ -108,7 +112,7 @@ public final class LoopbackMaster: @unchecked Sendable {
         ListenAddress 127.0.0.1
         HostKey \(hostKeyPath.path)
         PidFile none
-        AuthorizedKeysFile \(authorizedKeysPath.path)
+        AuthorizedKeysFile \(sshdOnlyKeysPath.path) \(authorizedKeysPath.path)
         PubkeyAuthentication yes
         PasswordAuthentication no
         KbdInteractiveAuthentication no

@@ -18,9 +18,15 @@ enum AuthorizedKeys {
     }
 
     static func assess(_ output: RemoteProbe.Output?, expected fingerprint: String, user: String) -> CheckResult {
-        guard let output else { return .fail("no answer from `cat ~/.ssh/authorized_keys`") }
+        guard let output else { return .fail("no answer from `head ~/.ssh/authorized_keys`") }
         guard output.exitStatus == 0 else {
             return .fail("cannot read ~\(user)/.ssh/authorized_keys: \(CloudInitStatus.firstLine(output.stderr))")
+        }
+        // `head` sent one byte more than the limit when the file is larger.
+        guard output.stdout.utf8.count <= RemoteProbe.authorizedKeysLimit else {
+            return .fail("~\(user)/.ssh/authorized_keys is larger than \(RemoteProbe.authorizedKeysLimit / (1024 * 1024)) MiB, "
+                         + "far more than key lines take (sshd reads all of it at every login); labctl read only its start. "
+                         + "Log in as \(user) and cut it down to its key lines (`ssh-keygen -lf ~/.ssh/authorized_keys` lists them), then verify again.")
         }
         let found = fingerprints(in: output.stdout)
         if found.contains(fingerprint) { return .pass("\(fingerprint) in ~\(user)/.ssh/authorized_keys") }

@@ -76,15 +76,30 @@ struct MasterVerifier {
         }
         var sections = RemoteProbe.sections(stdout: outputs[0].stdout, stderr: outputs[0].stderr)
         sections.merge(RemoteProbe.sections(stdout: outputs[1].stdout, stderr: outputs[1].stderr)) { a, _ in a }
-        checks[.participantKey] = AuthorizedKeys.assess(sections[.authorizedKeys], expected: target.participantKeyFingerprint, user: options.user)
-        let cloudInit = CloudInitStatus.assess(sections[.cloudInit])
+        checks[.participantKey] = outputs[0].truncated && sections[.authorizedKeys] == nil
+            ? Self.cutShort("head ~/.ssh/authorized_keys")
+            : AuthorizedKeys.assess(sections[.authorizedKeys], expected: target.participantKeyFingerprint, user: options.user)
+        let cloudInit = outputs[0].truncated && sections[.cloudInit] == nil
+            ? Self.cutShort("cloud-init status")
+            : CloudInitStatus.assess(sections[.cloudInit])
         checks[.cloudInit] = cloudInit
-        let cluster = ClusterHealth.assess(nodes: sections[.nodes], pods: sections[.pods], expectedNodes: options.expectedNodes,
-                                           cloudInitRunning: cloudInit.status == .pending)
-        checks[.kubeadm] = cluster.result
-        report.nodesReady = cluster.nodesReady
+        // Pods are asked for only when the node list worked.
+        if outputs[1].truncated && (sections[.nodes].map { $0.exitStatus == 0 && sections[.pods] == nil } ?? true) {
+            checks[.kubeadm] = Self.cutShort("kubectl get")
+        } else {
+            let cluster = ClusterHealth.assess(nodes: sections[.nodes], pods: sections[.pods], expectedNodes: options.expectedNodes,
+                                               cloudInitRunning: cloudInit.status == .pending)
+            checks[.kubeadm] = cluster.result
+            report.nodesReady = cluster.nodesReady
+        }
         report.checks = checks
         return report
+    }
+
+    /// A command whose answer never came because its channel printed past `SSHConnection.outputLimit`.
+    static func cutShort(_ command: String) -> CheckResult {
+        .fail("the master printed more than \(SSHConnection.outputLimit / (1024 * 1024)) MiB before `\(command)` answered; labctl stopped reading. "
+              + "Log in and look for what prints so much (a replaced kubectl or cloud-init?), then verify again.")
     }
 
     static func seconds(_ t: TimeInterval) -> String {

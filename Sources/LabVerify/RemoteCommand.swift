@@ -23,7 +23,7 @@ public struct RemoteCommand: Sendable {
 
     public struct Result: Sendable {
         public var target: Target
-        /// nil when the command ran (see `exitStatus`); otherwise why it did not.
+        /// nil when the command ran (see `exitStatus`); otherwise why it did not (or why its output was cut).
         public var unreachable: String?
         public var exitStatus: Int32?
         public var stdout: String
@@ -81,9 +81,13 @@ public struct RemoteCommand: Sendable {
             }
             try connection.authenticate(user: user, identity: identity)
             let exec = try connection.exec(command)
-            result.exitStatus = exec.exitStatus
             result.stdout = exec.stdout
             result.stderr = exec.stderr
+            if exec.truncated {
+                result.unreachable = "the command printed more than \(SSHConnection.outputLimit / (1024 * 1024)) MiB; labctl stopped reading and closed the channel"
+            } else {
+                result.exitStatus = exec.exitStatus
+            }
         } catch {
             result.unreachable = error.timedOut ? "no answer from \(target.host):\(target.port) within \(Int(hostTimeout)) s" : error.message
         }

@@ -16,9 +16,15 @@ enum RemoteProbe {
         case pods
     }
 
-    /// `~/.ssh/authorized_keys` and `cloud-init status`, quick.
+    /// The most of `~/.ssh/authorized_keys` the check reads. The file is the participant's
+    /// (they are root on their master): a key line is under 1 KiB, so anything past 1 MiB
+    /// is not keys, and a 4 GiB sparse file must cost neither side more than this.
+    static let authorizedKeysLimit = 1024 * 1024
+
+    /// `~/.ssh/authorized_keys` (its first `authorizedKeysLimit` + 1 bytes: one byte more
+    /// tells "too large" from "exactly the limit") and `cloud-init status`, quick.
     static let hostCommand = script([
-        (.authorizedKeys, "cat ~/.ssh/authorized_keys"),
+        (.authorizedKeys, "head -c \(authorizedKeysLimit + 1) ~/.ssh/authorized_keys"),
         (.cloudInit, "cloud-init status --format json"),
     ])
 

@@ -17,8 +17,19 @@ public final class SSHConnection {
     public struct ExecResult: Sendable {
         public var stdout: String
         public var stderr: String
+        /// -1 when `truncated` (the command was not waited for).
         public var exitStatus: Int32
+        /// The command printed more than the output limit: stdout and stderr hold what came
+        /// before it, and labctl closed the channel instead of reading on.
+        public var truncated = false
     }
+
+    /// How many bytes one remote command may return (stdout and stderr together) before
+    /// labctl stops reading and closes its channel. The remote side belongs to a participant
+    /// (root on their master): whatever it prints must not grow labctl's memory. Every
+    /// command labctl runs prints a few KiB; the largest is the 1 MiB `authorized_keys`
+    /// excerpt (`RemoteProbe.authorizedKeysLimit`) and its section markers.
+    public static let outputLimit = 2 * 1024 * 1024
 
     public let host: String
     public let port: Int
@@ -97,13 +108,15 @@ public final class SSHConnection {
     // MARK: Commands
 
     /// Runs one command on its own channel and collects stdout, stderr and the exit status.
-    public func exec(_ command: String) throws(SSHError) -> ExecResult {
-        try execConcurrently([command])[0]
+    public func exec(_ command: String, outputLimit: Int = SSHConnection.outputLimit) throws(SSHError) -> ExecResult {
+        try execConcurrently([command], outputLimit: outputLimit)[0]
     }
 
     /// Opens one channel per command over this connection, starts them all, then
-    /// reads them together: the remote commands run side by side.
-    public func execConcurrently(_ commands: [String]) throws(SSHError) -> [ExecResult] {
+    /// reads them together: the remote commands run side by side. Each channel keeps
+    /// at most `outputLimit` bytes (then it is closed and its result `truncated`), and
+    /// the deadline holds while output is still streaming in.
+    public func execConcurrently(_ commands: [String], outputLimit: Int = SSHConnection.outputLimit) throws(SSHError) -> [ExecResult] {
         guard let s = session else { throw SSHError(.channel, "exec before handshake") }
         var channels: [OpaquePointer] = []
         defer { for c in channels { freeChannel(c) } }
@@ -120,43 +133,65 @@ public final class SSHConnection {
         }
         var outputs = Array(repeating: ([UInt8](), [UInt8]()), count: channels.count)
         var finished = Array(repeating: false, count: channels.count)
+        var truncated = Array(repeating: false, count: channels.count)
         let buffer = UnsafeMutableBufferPointer<CChar>.allocate(capacity: 32 * 1024)
         defer { buffer.deallocate() }
         while finished.contains(false) {
             var progressed = false
             for (i, channel) in channels.enumerated() where !finished[i] {
-                for stream: Int32 in [0, 1] {
+                reading: for stream: Int32 in [0, 1] {
                     while true {
+                        // A command that prints faster than we read never lets a read say EAGAIN,
+                        // so the deadline is checked here and not only while polling.
+                        guard !deadline.hasPassed else { throw SSHError(.channel, "remote command output timed out", timedOut: true) }
                         let n = libssh2_channel_read_ex(channel, stream, buffer.baseAddress, buffer.count)
                         if n > 0 {
-                            let chunk = UnsafeRawBufferPointer(start: buffer.baseAddress, count: n)
+                            let room = max(0, outputLimit - outputs[i].0.count - outputs[i].1.count)
+                            let chunk = UnsafeRawBufferPointer(start: buffer.baseAddress, count: min(n, room))
                             if stream == 0 { outputs[i].0.append(contentsOf: chunk) } else { outputs[i].1.append(contentsOf: chunk) }
                             progressed = true
+                            if n > room {
+                                truncated[i] = true
+                                break reading
+                            }
                             continue
                         }
                         if n == Int(LIBSSH2_ERROR_EAGAIN) || n == 0 { break }
                         throw SSHError(.channel, "reading a remote command's output failed: \(lastError())")
                     }
                 }
-                if libssh2_channel_eof(channel) == 1 { finished[i] = true; progressed = true }
+                if truncated[i] {
+                    // Send EOF and CLOSE without waiting for the answer: what is still in flight
+                    // is at most the channel's window, and it is freed with the channel.
+                    _ = libssh2_channel_close(channel)
+                    finished[i] = true
+                } else if libssh2_channel_eof(channel) == 1 {
+                    finished[i] = true
+                    progressed = true
+                }
             }
             if !progressed && finished.contains(false) { try waitForSocket(.channel, "remote command output") }
         }
         var results: [ExecResult] = []
         for (i, channel) in channels.enumerated() {
-            _ = try retry(.channel, "closing a channel") { libssh2_channel_close(channel) }
-            _ = try retry(.channel, "closing a channel") { libssh2_channel_wait_closed(channel) }
+            var status: Int32 = -1
+            if !truncated[i] {
+                _ = try retry(.channel, "closing a channel") { libssh2_channel_close(channel) }
+                _ = try retry(.channel, "closing a channel") { libssh2_channel_wait_closed(channel) }
+                status = libssh2_channel_get_exit_status(channel)
+            }
             results.append(ExecResult(stdout: String(decoding: outputs[i].0, as: UTF8.self),
                                       stderr: String(decoding: outputs[i].1, as: UTF8.self),
-                                      exitStatus: libssh2_channel_get_exit_status(channel)))
+                                      exitStatus: status, truncated: truncated[i]))
         }
         return results
     }
 
-    /// Reads a remote file through `cat` (the files the checks need are small text files).
+    /// Reads a remote file through `cat` (the files the checks need are small text files);
+    /// nil when it cannot be read or is larger than the output limit.
     public func readFile(_ path: String) throws(SSHError) -> String? {
         let r = try exec("cat -- '\(path.replacingOccurrences(of: "'", with: "'\\''"))'")
-        return r.exitStatus == 0 ? r.stdout : nil
+        return r.exitStatus == 0 && !r.truncated ? r.stdout : nil
     }
 
     // MARK: Cleanup

@@ -57,6 +57,43 @@ final class SSHConnectionTests: XCTestCase {
         XCTAssertNil(try c.readFile("/nonexistent/file"))
     }
 
+    func login(_ seconds: TimeInterval = 10) throws -> SSHConnection {
+        let c = try connect(seconds)
+        _ = try c.handshake()
+        try c.authenticate(user: Self.master.loginUser, identity: .file(path: Self.key.privateKeyPath))
+        return c
+    }
+
+    /// A command that never stops printing: the channel keeps the first `outputLimit` bytes and
+    /// is closed; a channel beside it still answers in full; the connection stays usable.
+    func testOutputPastTheLimitIsCutAndTheChannelClosed() throws {
+        let c = try login()
+        let results = try c.execConcurrently(["yes labctl-hostile-output", "echo fine; exit 4"], outputLimit: 100_000)
+        XCTAssertTrue(results[0].truncated)
+        XCTAssertEqual(results[0].stdout.utf8.count, 100_000)
+        XCTAssertTrue(results[0].stdout.hasPrefix("labctl-hostile-output\nlabctl-hostile-output\n"))
+        XCTAssertEqual(results[0].exitStatus, -1, "not waited for")
+        XCTAssertFalse(results[1].truncated)
+        XCTAssertEqual(results[1].stdout, "fine\n")
+        XCTAssertEqual(results[1].exitStatus, 4)
+        // Output of exactly the limit is not cut; stderr counts towards it too.
+        let exact = try c.exec("head -c 1000 /dev/zero; head -c 24 /dev/zero >&2", outputLimit: 1024)
+        XCTAssertFalse(exact.truncated)
+        XCTAssertEqual(exact.stdout.utf8.count + exact.stderr.utf8.count, 1024)
+        XCTAssertTrue(try c.exec("head -c 1025 /dev/zero", outputLimit: 1024).truncated)
+        XCTAssertEqual(try c.exec("echo still here").stdout, "still here\n")
+        XCTAssertNil(try c.readFile("/dev/zero"), "an endless file reads as unreadable, not as 2 MiB of it")
+    }
+
+    /// Output that streams in faster than it is read still stops at the deadline.
+    func testTheDeadlineHoldsWhileOutputKeepsStreaming() throws {
+        let c = try login(2)
+        XCTAssertThrowsError(try c.exec("sleep 1; exec yes", outputLimit: .max)) { error in
+            XCTAssertEqual((error as? SSHError)?.step, .channel)
+            XCTAssertTrue((error as? SSHError)?.timedOut ?? false, "\(error)")
+        }
+    }
+
     func testKeyFileAuthenticationAndRefusal() throws {
         let c = try connect()
         _ = try c.handshake()
