@@ -45,6 +45,24 @@ final class JoinAPITests: XCTestCase, @unchecked Sendable {
         }
     }
 
+    func testANameInCyrillicJoinsInLatinAndAnEmojiOnlyNameIsToldWhatToType() async throws {
+        let f = try IntakeFixture()
+        let code = try f.open("s1")
+        try await f.application().test(.router) { client in
+            let r = try await self.post(client, code, ["first_name": "Иван", "last_name": "Петров", "public_key": TestKeys.ed25519().line])
+            XCTAssertEqual(r.status, .created, r.text)
+            XCTAssertEqual(r.json["name"] as? String, "ivan.petrov")
+            XCTAssertEqual(r.json["discrete_id"] as? String, "ivan.pe")
+            let emoji = try await self.post(client, code, ["first_name": "😀", "last_name": "🎉", "public_key": TestKeys.ed25519().line])
+            XCTAssertEqual(emoji.status, .badRequest, emoji.text)
+            XCTAssertEqual(emoji.json["error"] as? String, "malformed")
+            XCTAssertTrue((emoji.json["message"] as? String ?? "").contains("type your name in Latin letters (e.g. Ivan Petrov)"), emoji.text)
+        }
+        // The display name keeps what the participant typed.
+        XCTAssertEqual(try f.registry.participant(session: "s1", name: "ivan.petrov")?.record.displayName, "Иван Петров")
+        XCTAssertEqual(try f.registry.participants(in: "s1").count, 1)
+    }
+
     func testUnknownAndClosedCodesGetTheSame404() async throws {
         let f = try IntakeFixture()
         let code = try f.open("s1")
