@@ -9,7 +9,7 @@ import LabCore
 /// fixture `kubectl` and `cloud-init` executables, first on the session's PATH
 /// (sshd `SetEnv`), print recorded outputs for the chosen `NodeReplay`. The
 /// session's HOME is `directory/home`, whose `.ssh/authorized_keys` is the file
-/// sshd authorises against, so `cat ~/.ssh/authorized_keys` reads the real thing.
+/// sshd authorises against (after `sshdOnlyKeysPath`), so the verifier reads the real thing.
 ///
 /// Log in as `loginUser` (the user running this process; root on CI) with a key
 /// whose public line is in `authorizedKeys`. Traffic stays on loopback.
