@@ -7,6 +7,7 @@ public enum ProvisionError: Error, Equatable, Sendable, CustomStringConvertible 
     case networkMissing(session: String)
     case terraformFailed(session: String, verb: String, status: Int32, log: String, hint: String?)
     case unreadableOutputs(session: String, reason: String)
+    case unreadableState(session: String, reason: String)
 
     public var description: String {
         switch self {
@@ -22,8 +23,10 @@ public enum ProvisionError: Error, Equatable, Sendable, CustomStringConvertible 
             return "session \(s) needs the shared network, which is not deployed: run `labctl network apply` first."
         case let .terraformFailed(s, verb, status, log, hint):
             return "terraform \(verb) for session \(s) failed (exit \(status))\(hint.map { ": " + $0 } ?? ""). Full log: \(log)"
+        case let .unreadableState(s, reason):
+            return "cannot read the Terraform state of session \(s): \(reason). What it deploys is unknown: check the AWS credentials and the S3 backend (terraform/backend.s3.hcl), then run `labctl status \(s)`."
         case let .unreadableOutputs(s, reason):
-            return "cannot read Terraform outputs of session \(s): \(reason). Run `labctl apply \(s)` first."
+            return "cannot read Terraform outputs of session \(s): \(reason). Nothing was recorded, so verify and sheets find no cluster: fix the cause, then run `labctl output \(s)` (or `labctl apply \(s)` if it was never applied)."
         }
     }
 }

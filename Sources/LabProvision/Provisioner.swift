@@ -26,6 +26,8 @@ public struct Provisioner: Sendable {
         public var log: URL
         public var progress: ProgressParser
         public var outputs: SessionOutputs?
+        /// Why `outputs` is nil after an `output` run (exit status, Terraform's first complaint, or a parse error).
+        public var outputsProblem: String?
         public var elapsed: TimeInterval
         public var succeeded: Bool { status == 0 }
     }
@@ -103,18 +105,26 @@ public struct Provisioner: Sendable {
             if verb == .destroy { try backupState(session) }
         }
 
+        if verb == .output {
+            let run = try await TerraformProcess.runReadingStdout(args, settings: settings, directory: layout.sessionStack,
+                                                                  workspace: session, log: log)
+            var result = Result(session: session, verb: verb, status: run.status, log: log, progress: ProgressParser(),
+                                outputs: nil, elapsed: 0)
+            if run.status == 0 {
+                do { result.outputs = try SessionOutputs.parse(Data(run.stdout.utf8)) } catch {
+                    result.outputsProblem = "Terraform's output is not the JSON expected (\(error))"
+                }
+            } else {
+                result.outputsProblem = "terraform output exited \(run.status)" + (run.problem.map { ": \($0)" } ?? "")
+            }
+            result.elapsed = Date().timeIntervalSince(started)
+            return result
+        }
         let tracker = ProgressTracker(onProgress: onProgress)
-        let output = OutputCollector()
         let status = try await TerraformProcess.run(args, settings: settings, directory: layout.sessionStack, workspace: session,
-                                                    log: log) { line in
-            if verb == .output { output.append(line) } else { tracker.consume(line) }
-        }
-        var outputs: SessionOutputs?
-        if status == 0, verb == .output {
-            outputs = try? SessionOutputs.parse(Data(output.text.utf8))
-        }
+                                                    log: log) { tracker.consume($0) }
         return Result(session: session, verb: verb, status: status, log: log, progress: tracker.current,
-                      outputs: outputs, elapsed: Date().timeIntervalSince(started))
+                      outputs: nil, elapsed: Date().timeIntervalSince(started))
     }
 
     /// Copies the session's local state to `.labctl/backups/` before a destroy.
@@ -162,21 +172,28 @@ final class OutputCollector: @unchecked Sendable {
     private var lines: [String] = []
     func append(_ s: String) { lock.lock(); lines.append(s); lock.unlock() }
     var text: String { lock.lock(); defer { lock.unlock() }; return lines.joined(separator: "\n") }
+    var all: [String] { lock.lock(); defer { lock.unlock() }; return lines }
 }
 
 extension Provisioner {
     /// The session's state: the local backend's file read directly (no Terraform
-    /// process at all), or `terraform state pull` for the S3 backend.
+    /// process at all), or `terraform state pull` for the S3 backend. Nil when the session
+    /// has no state; throws `ProvisionError.unreadableState` when it cannot be read (an
+    /// unreachable bucket is not "nothing deployed").
     public func readState(_ session: String) async throws -> StateSummary? {
         if !layout.usesS3Backend {
             guard let data = FileManager.default.contents(atPath: layout.localState(session).path) else { return nil }
             return try StateSummary.parse(data)
         }
-        let collector = OutputCollector()
-        let status = try await TerraformProcess.run(["state", "pull"], settings: settings, directory: layout.sessionStack,
-                                                    workspace: session, log: layout.logFile(session, verb: "state-pull")) { collector.append($0) }
-        guard status == 0 else { return nil }
-        return try StateSummary.parse(Data(collector.text.utf8))
+        let log = layout.logFile(session, verb: "state-pull")
+        let run = try await TerraformProcess.runReadingStdout(["state", "pull"], settings: settings, directory: layout.sessionStack,
+                                                              workspace: session, log: log)
+        guard run.status == 0 else {
+            throw ProvisionError.unreadableState(session: session, reason: "terraform state pull exited \(run.status)"
+                                                 + (run.problem.map { ": \($0)" } ?? "") + " (log: \(log.path))")
+        }
+        let text = run.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        return text.isEmpty ? nil : try StateSummary.parse(Data(text.utf8))
     }
 
     /// Whether the session's state holds any resource; a state that cannot be read counts as none.

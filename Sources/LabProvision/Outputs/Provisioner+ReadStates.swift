@@ -11,7 +11,10 @@ extension Provisioner {
             var next = sessions.makeIterator()
             func start() -> Bool {
                 guard let s = next.next() else { return false }
-                group.addTask { (s, try await self.readState(s)) }
+                group.addTask {
+                    // A state that cannot be pulled is shown as none here; reap and the guards read it themselves.
+                    do { return (s, try await self.readState(s)) } catch ProvisionError.unreadableState { return (s, nil) }
+                }
                 return true
             }
             for _ in 0..<width where !start() { break }

@@ -19,11 +19,11 @@ extension Provisioner {
         while true {
             let varFile = runDirectory.appendingPathComponent("query.tfvars.json")
             try remaining.renderJSON().write(to: varFile)
-            let collector = OutputCollector()
-            let status = try await TerraformProcess.run(
+            let run = try await TerraformProcess.runReadingStdout(
                 ["apply", "-auto-approve", "-input=false", "-no-color", "-json", "-var-file=\(varFile.path)"],
-                settings: settings, directory: stack, workspace: workspace, log: log) { collector.append($0) }
-            let messages = PreflightMessages(collector.text)
+                settings: settings, directory: stack, workspace: workspace, log: log)
+            let status = run.status
+            let messages = PreflightMessages(run.stdout)
             if status == 0, let outputs = messages.outputs {
                 return try AccountCapacity.parse(outputs: outputs, unknown: unknown)
             }

@@ -126,17 +126,18 @@ public struct SweepOrphans: Sendable, LabUseCase {
         guard status == 0 else {
             throw WorkflowError.usage("reading the tagged resources of \(scope.region) failed (terraform exit \(status)); see \(files.display(log)). The credentials need tag:GetResources, ec2:DescribeInstances and ec2:DescribeVolumes.")
         }
-        let collector = LineCollector()
-        status = try await TerraformProcess.run(["output", "-json", "-no-color", "-state=\(state.path)"], settings: settings,
-                                                directory: stack, workspace: nil, log: log) { collector.append($0) }
-        guard status == 0 else { throw WorkflowError.usage("terraform output of the sweep stack failed; see \(files.display(log)).") }
+        let output = try await TerraformProcess.runReadingStdout(["output", "-json", "-no-color", "-state=\(state.path)"],
+                                                                 settings: settings, directory: stack, workspace: nil, log: log)
+        guard output.status == 0 else {
+            throw WorkflowError.usage("terraform output of the sweep stack failed\(output.problem.map { ": \($0)" } ?? ""); see \(files.display(log)).")
+        }
         struct Outputs: Decodable {
             struct Value<T: Decodable>: Decodable { var value: T }
             var resources: Value<[Tagged]>
             var instances: Value<[String: InstanceInfo]>
             var volumes: Value<[String: VolumeInfo]>
         }
-        let o = try JSONDecoder().decode(Outputs.self, from: Data(collector.text.utf8))
+        let o = try JSONDecoder().decode(Outputs.self, from: Data(output.stdout.utf8))
         return Read(resources: o.resources.value, instances: o.instances.value, volumes: o.volumes.value)
     }
 
@@ -216,12 +217,4 @@ public struct SweepOrphans: Sendable, LabUseCase {
         default: return "aws resourcegroupstaggingapi get-resources --region \(region) --resource-arn-list \(arn)  # then delete it with its service's own command"
         }
     }
-}
-
-// @unchecked Sendable: every access holds `lock`.
-final class LineCollector: @unchecked Sendable {
-    private let lock = NSLock()
-    private var lines: [String] = []
-    func append(_ s: String) { lock.lock(); lines.append(s); lock.unlock() }
-    var text: String { lock.lock(); defer { lock.unlock() }; return lines.joined(separator: "\n") }
 }

@@ -11,8 +11,9 @@ public struct RecordOutputs: Sendable, LabUseCase {
     /// The outputs, once recorded. Refuses (`.notOK`, naming the log) when Terraform gives none.
     public func run(_ session: String, waitForLock: Bool = true) async throws -> SessionOutputs {
         let r = try await provisioner.run(.output, session: session, inputs: nil, options: .init(waitForLock: waitForLock))
-        guard r.succeeded, let outputs = r.outputs else {
-            throw WorkflowError.notOK(ProvisionError.unreadableOutputs(session: session, reason: "terraform output failed (log: \(files.display(r.log)))").description)
+        guard let outputs = r.outputs else {
+            let why = r.outputsProblem ?? "terraform output failed"
+            throw WorkflowError.notOK(ProvisionError.unreadableOutputs(session: session, reason: "\(why) (log: \(files.display(r.log)))").description)
         }
         try OutputRecorder.record(outputs, session: session, registry: registry)
         return outputs

@@ -123,12 +123,14 @@ public struct TerraformBatch: Sendable, LabUseCase {
 /// What follows a successful run: the steps `apply` and `destroy` add to Terraform's.
 public enum SessionDeployment {
     /// Reads Terraform's outputs and records the clusters (verify and sheets read them).
+    /// Outputs that cannot be recorded fail the session's run: an apply that says ok while
+    /// nothing was recorded leaves verify, sheets and rebuild finding no cluster.
     public static func recordOutputs(session: String, context: LabContext) async throws -> String {
         do {
             let outputs = try await RecordOutputs(context).run(session)
             return "recorded \(outputs.clusters.count) cluster(s)"
-        } catch is WorkflowError {
-            return "applied, but outputs could not be read (labctl output \(session))"
+        } catch let error as WorkflowError {
+            throw WorkflowError.notOK("applied, but \(error.message)")
         }
     }
 
