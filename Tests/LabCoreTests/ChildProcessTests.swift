@@ -150,7 +150,7 @@ final class ChildProcessTests: XCTestCase {
     /// Ctrl-C to this process itself: not fatal here, passed to the children, which stop.
     func testSIGINTToTheParentIsForwardedToTheChildren() throws {
         let announced = Lines()
-        registry.forwardInterrupts { announced.append("interrupted") }
+        registry.forwardInterrupts { announced.append("interrupted \($0)") }
         defer { registry.stopForwardingInterrupts() }
         let child = try shell("trap 'exit 42' INT; echo $$; while :; do sleep 0.05; done")
         defer { child.stop(grace: 1) }
@@ -159,7 +159,27 @@ final class ChildProcessTests: XCTestCase {
         let deadline = Date().addingTimeInterval(20)
         while child.isRunning && Date() < deadline { usleep(20_000) }
         XCTAssertEqual(child.currentTermination, .exited(42), "the child did not get the forwarded SIGINT")
-        XCTAssertEqual(announced.all, ["interrupted"])
+        XCTAssertEqual(announced.all, ["interrupted \(SIGINT)"])
+    }
+
+    /// A dropped SSH session (SIGHUP) and then a service manager's stop (SIGTERM): neither
+    /// kills this process, the children get one SIGINT between them (a second would make
+    /// Terraform abandon its state lock).
+    func testHangUpAndTerminateAreForwardedOnceAsInterrupt() throws {
+        let announced = Lines()
+        registry.forwardInterrupts { announced.append("signal \($0)") }
+        defer { registry.stopForwardingInterrupts() }
+        let child = try shell("n=0; trap 'n=$((n+1)); echo int $n' INT; echo $$; while :; do sleep 0.05; done")
+        defer { child.stop(grace: 1) }
+        _ = try firstPID(child)
+        kill(getpid(), SIGHUP)
+        XCTAssertNotNil(child.waitForOutput(timeout: 20) { $0.contains("int 1") ? true : nil }, "SIGHUP was not forwarded")
+        kill(getpid(), SIGTERM)
+        usleep(500_000)
+        XCTAssertTrue(child.isRunning)
+        XCTAssertFalse(child.stdout.contains("int 2"), "SIGTERM after SIGHUP forwarded a second interrupt: \(child.stdout)")
+        XCTAssertEqual(announced.all, ["signal \(SIGHUP)"])
+        XCTAssertTrue(registry.interrupted)
     }
 }
 

@@ -196,6 +196,66 @@ final class ProvisioningTests: XCTestCase {
         XCTAssertTrue(try registry().auditLog(session: "s3").contains { $0.action == "session-removed" && $0.detail == "released 1 pod CIDR(s)" })
     }
 
+    /// The trainer's SSH connection to the jump host drops mid-apply: labctl gets SIGHUP and its
+    /// stdout and stderr lead nowhere. It must neither die (Terraform would be killed by SIGPIPE
+    /// with instances created but not in the state) nor leave the state lock.
+    func testZXHangUpDuringApplyLeavesNoLockAndNoInstanceOutsideTheState() throws {
+        try Self.lab.add(.init("s4", workers: 1, participants: ["gus.ho", "ida.wu"]))
+        let apply = Process()
+        apply.executableURL = URL(fileURLWithPath: LabctlBinary.path)
+        apply.arguments = ["apply", "s4", "-y", "--skip-preflight"]
+        apply.environment = Self.lab.processEnvironment
+        apply.currentDirectoryURL = Self.lab.url
+        let terminal = Pipe()
+        apply.standardOutput = terminal
+        apply.standardError = terminal
+        apply.standardInput = FileHandle.nullDevice
+        try apply.run()
+        let logs = Self.lab.file(".labctl/logs/s4")
+        let deadline = Date().addingTimeInterval(120)
+        func creating() -> Bool {
+            let files = (try? FileManager.default.contentsOfDirectory(atPath: logs.path)) ?? []
+            return files.filter { $0.hasSuffix("-apply.log") }.contains {
+                ((try? String(contentsOf: logs.appendingPathComponent($0), encoding: .utf8)) ?? "").contains("aws_instance.master[")
+            }
+        }
+        while !creating(), Date() < deadline, apply.isRunning { usleep(50_000) }
+        XCTAssertTrue(creating(), "terraform never started creating instances")
+        // The terminal is gone: nothing reads labctl's output any more, then the hang-up arrives.
+        try terminal.fileHandleForReading.close()
+        kill(apply.processIdentifier, SIGHUP)
+        apply.waitUntilExit()
+        XCTAssertEqual(apply.terminationReason, .exit, "labctl was killed by a signal (\(apply.terminationStatus))")
+        XCTAssertEqual(apply.terminationStatus, 1, "an apply stopped by a hang-up reports failure")
+        XCTAssertEqual(Self.processes(matching: "s4.tfvars"), [], "a Terraform child outlived labctl")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: Self.lab.file("terraform/session/terraform.tfstate.d/s4/.terraform.tfstate.lock.info").path),
+                       "the state lock was left behind")
+        let instances = try inventory()["instances"] as! [[String: Any]]
+        let inEmulator = Set(instances.filter { ($0["tags"] as! [String: String])["Session"] == "s4" }.map { $0["id"] as! String })
+        let resources = try state("s4")["resources"] as? [[String: Any]] ?? []
+        let inState = Set(resources.filter { $0["type"] as? String == "aws_instance" }
+            .flatMap { ($0["instances"] as! [[String: Any]]).map { ($0["attributes"] as! [String: Any])["id"] as! String } })
+        XCTAssertEqual(inEmulator.subtracting(inState), [], "instances running in AWS that no state knows")
+        let log = try FileManager.default.contentsOfDirectory(atPath: logs.path).filter { $0.hasSuffix("-apply.log") }
+            .map { try String(contentsOf: logs.appendingPathComponent($0), encoding: .utf8) }.joined()
+        XCTAssertTrue(log.contains("Interrupt received"), "Terraform was not asked to stop gracefully")
+        let destroy = try labctl(["destroy", "s4", "-y", "--no-wait", "--forget"])
+        XCTAssertEqual(destroy.status, 0, destroy.stdout + destroy.stderr)
+    }
+
+    /// Terraform warns on stderr before its JSON when TF_CLI_CONFIG_FILE names a missing file
+    /// (as on the lab machines): the outputs are read from stdout alone and recorded.
+    func testOutputIsReadFromStdoutWhileTerraformWarnsOnStderr() throws {
+        try registry().recordClusters(session: "s2", [])
+        let r = try labctl(["output", "s2"], extraEnv: ["TF_CLI_CONFIG_FILE": Self.lab.file("no-such-terraformrc").path])
+        XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+        XCTAssertEqual(try registry().clusters(session: "s2").map(\.discreteID), ["cy.de"])
+        let logs = Self.lab.file(".labctl/logs/s2")
+        let log = try FileManager.default.contentsOfDirectory(atPath: logs.path).filter { $0.hasSuffix("-output.log") }
+            .map { try String(contentsOf: logs.appendingPathComponent($0), encoding: .utf8) }.joined()
+        XCTAssertTrue(log.contains("stderr: ") && log.contains("Unable to open CLI configuration file"), "both streams are logged: \(log)")
+    }
+
     /// Command lines of running processes that mention `needle` (read from /proc, no pgrep self-matches).
     static func processes(matching needle: String) -> [String] {
         let fm = FileManager.default

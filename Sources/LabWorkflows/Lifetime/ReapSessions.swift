@@ -13,6 +13,8 @@ public struct ReapSessions: Sendable, LabUseCase {
         case destroyed, wouldDestroy = "would_destroy", failed, busy
         /// Deployed, not due (yet), or never due: reported only.
         case notDue = "not_due", noEnd = "no_end", unreadable
+        /// Its state could not be read: maybe deployed, maybe not (exit 1, so cron mails it).
+        case unknown
     }
 
     public struct Entry: Sendable, Encodable, Equatable {
@@ -25,8 +27,8 @@ public struct ReapSessions: Sendable, LabUseCase {
 
     public struct Outcome: Sendable {
         public var entries: [Entry]
-        /// A destroy failed: exit 1.
-        public var failed: Bool { entries.contains { $0.action == .failed } }
+        /// A destroy failed or a state could not be read: exit 1.
+        public var failed: Bool { entries.contains { $0.action == .failed || $0.action == .unknown } }
     }
 
     public let context: LabContext
@@ -44,7 +46,12 @@ public struct ReapSessions: Sendable, LabUseCase {
         var due: [String] = []
         let sessions = Set(files.configuredSessions()).union(provisioner.workspaces()).sorted()
         for s in sessions {
-            guard let state = try? await provisioner.readState(s), state.resourceCount > 0 else { continue }
+            let read: StateSummary?
+            do { read = try await provisioner.readState(s) } catch {
+                entries.append(Entry(session: s, action: .unknown, detail: "its Terraform state cannot be read, so what it deploys is unknown: \(error)"))
+                continue
+            }
+            guard let state = read, state.resourceCount > 0 else { continue }
             let lifetime: SessionLifetime
             do { lifetime = try files.sessionConfig(s).lifetime } catch {
                 entries.append(Entry(session: s, action: .unreadable, detail: "\(state.resourceCount) resource(s) deployed, but \(error); fix the file or destroy it with `labctl destroy \(s)`"))

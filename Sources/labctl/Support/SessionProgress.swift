@@ -58,12 +58,14 @@ final class ProgressPrinter: @unchecked Sendable {
     }
 }
 
-/// Ctrl-C during Terraform runs: forward SIGINT to every child and let them
-/// finish (they release their state locks), instead of dying and orphaning them.
+/// Ctrl-C, a lost terminal (SIGHUP) or SIGTERM during Terraform runs: forward SIGINT to
+/// every child and let them finish (they release their state locks and write their state),
+/// instead of dying and leaving instances that no state knows.
 enum Interrupts {
     static func installForwarding() {
-        ChildProcesses.shared.forwardInterrupts {
-            Terminal.warning("interrupted: asking Terraform to stop and waiting for it to release its locks…")
+        ChildProcesses.shared.forwardInterrupts { signal in
+            let what = signal == SIGHUP ? "the terminal hung up" : signal == SIGTERM ? "asked to stop (SIGTERM)" : "interrupted"
+            Terminal.warning("\(what): asking Terraform to stop and waiting for it to release its locks…")
         }
     }
 }

@@ -17,15 +17,15 @@ enum Terminal {
     /// Writes one line to stderr, marked as an error.
     static func error(_ message: String) {
         guard !message.isEmpty else { return }
-        FileHandle.standardError.write(Data((red(bad, color: stderrColor) + " " + message + "\n").utf8))
+        FileHandle.standardError.writeBestEffort(Data((red(bad, color: stderrColor) + " " + message + "\n").utf8))
     }
 
     static func warning(_ message: String) {
-        FileHandle.standardError.write(Data((yellow("!", color: stderrColor) + " " + message + "\n").utf8))
+        FileHandle.standardError.writeBestEffort(Data((yellow("!", color: stderrColor) + " " + message + "\n").utf8))
     }
 
     static func note(_ message: String) {
-        FileHandle.standardError.write(Data((message + "\n").utf8))
+        FileHandle.standardError.writeBestEffort(Data((message + "\n").utf8))
     }
 }
 
@@ -40,7 +40,7 @@ struct OutputBuffer {
     }
 
     mutating func flush() {
-        FileHandle.standardOutput.write(data)
+        FileHandle.standardOutput.writeBestEffort(data)
         data.removeAll(keepingCapacity: true)
     }
 }
@@ -53,6 +53,15 @@ enum JSONOutput {
         encoder.dateEncodingStrategy = .iso8601
         var data = try encoder.encode(value)
         data.append(0x0A)
-        FileHandle.standardOutput.write(data)
+        FileHandle.standardOutput.writeBestEffort(data)
+    }
+}
+
+extension FileHandle {
+    /// Writes what it can and ignores a closed terminal or pipe: Foundation's `write(_:)`
+    /// traps on EPIPE/EIO, and labctl must outlive a dropped SSH session (its Terraform
+    /// children are still finishing an apply). SIGPIPE is ignored (see SpawnPlan).
+    func writeBestEffort(_ data: Data) {
+        try? write(contentsOf: data)
     }
 }

@@ -79,7 +79,7 @@ struct Serve: AsyncParsableCommand {
         // A key for an applied session: the next ready spare, in the background (issue 14).
         let spareAddresses = try self.spareInventory.map(VerifyInventory.load)
         let lateJoiners = LateJoiners(context, inventory: spareAddresses, user: spareUser) {
-            FileHandle.standardError.write(Data(($0 + "\n").utf8))
+            FileHandle.standardError.writeBestEffort(Data(($0 + "\n").utf8))
         }
         dependencies.lateJoiners = lateJoiners
         let openSessions = try registry.intakes().filter(\.isOpen)
@@ -95,7 +95,7 @@ struct Serve: AsyncParsableCommand {
             }
             for intake in openSessions { lines.append("  \(intake.session): \(base)/join/\(intake.code)") }
             lines.append("Stop with Ctrl-C or SIGTERM (requests in flight finish first).")
-            FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+            FileHandle.standardOutput.writeBestEffort(Data((lines.joined(separator: "\n") + "\n").utf8))
         }
         // One group, one graceful shutdown on SIGTERM/SIGINT. It stops the services last
         // to first: the HTTP server (requests in flight finish), then the reaper (no new
@@ -110,7 +110,7 @@ struct Serve: AsyncParsableCommand {
             // Binding is what fails in practice (address in use, no permission, unknown host).
             throw LabFailure.usage("cannot serve on \(settings.host):\(settings.port): \(error). Choose another --port (or LABCTL_PORT) or --host, or stop what uses it.")
         }
-        FileHandle.standardOutput.write(Data("labctl intake stopped\n".utf8))
+        FileHandle.standardOutput.writeBestEffort(Data("labctl intake stopped\n".utf8))
     }
 
     /// The admin token line. A generated token is shown on a terminal; when

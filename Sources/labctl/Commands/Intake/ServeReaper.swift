@@ -7,7 +7,7 @@ enum ServeReaper {
     /// `context` is serve's own (one registry connection pool for the process, not a second one).
     static func service(every interval: TimeInterval, context: LabContext) -> ReaperService {
         let reaper = ReapSessions(context)
-        FileHandle.standardOutput.write(Data("  reaping sessions past their end + grace every \(DurationArgument.format(interval))\n".utf8))
+        FileHandle.standardOutput.writeBestEffort(Data("  reaping sessions past their end + grace every \(DurationArgument.format(interval))\n".utf8))
         return ReaperService(schedule: ReapSchedule(reaper: reaper, every: interval), report: { show($0) })
     }
 
@@ -18,6 +18,6 @@ enum ServeReaper {
         case .reaped(let e): line = "reap: \(e.session) \(e.action.rawValue): \(e.detail)\(e.log.map { " (log: \($0))" } ?? "")\n"
         case .failed(let error): line = "reap: failed: \(error)\n"
         }
-        FileHandle.standardError.write(Data(line.utf8))
+        FileHandle.standardError.writeBestEffort(Data(line.utf8))
     }
 }

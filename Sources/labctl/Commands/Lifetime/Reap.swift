@@ -15,7 +15,8 @@ struct Reap: AsyncParsableCommand {
           labctl reap -y --grace 30m         # ignore shutdown_grace, use 30 minutes
         The instances switch themselves off at end + grace even if reap never runs;
         reap removes what is left (security groups, key pairs, state).
-        Exit 1 if a destroy failed.
+        Exit 1 if a destroy failed or a session's state could not be read (ACTION
+        unknown: an unreachable S3 backend is not "nothing deployed"; cron mails it).
         """
     )
 
@@ -41,7 +42,7 @@ struct Reap: AsyncParsableCommand {
             print("nothing deployed")
         } else {
             print(TextTable(header: ["SESSION", "ACTION", "DETAIL"]).render(outcome.entries.map { e in
-                let action = e.action == .failed ? Terminal.red(e.action.rawValue)
+                let action = e.action == .failed || e.action == .unknown ? Terminal.red(e.action.rawValue)
                     : e.action == .destroyed ? Terminal.green(e.action.rawValue) : e.action.rawValue
                 return [e.session, action, e.detail + (e.log.map { " log: \($0)" } ?? "")]
             }))

@@ -53,7 +53,7 @@ enum Confirm {
         guard isatty(STDIN_FILENO) == 1 else {
             throw LabFailure.usage("\(question) — no terminal to confirm on; pass -y to proceed without asking.")
         }
-        FileHandle.standardError.write(Data("\(question) Type \(expect) to continue: ".utf8))
+        FileHandle.standardError.writeBestEffort(Data("\(question) Type \(expect) to continue: ".utf8))
         guard readLine()?.trimmingCharacters(in: .whitespaces) == expect else {
             throw LabFailure.usage("Not confirmed; nothing was changed.")
         }

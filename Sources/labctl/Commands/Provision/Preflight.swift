@@ -58,7 +58,7 @@ enum PreflightPrinter {
         })
         var text = "Capacity of \(report.region) for \(report.sessions.joined(separator: ", ")):\n" + table + "\n"
         for c in report.unknown { text += "unknown \(c.check): \(c.detail)\n" }
-        handle.write(Data(text.utf8))
+        handle.writeBestEffort(Data(text.utf8))
     }
 }
 
