@@ -7,7 +7,9 @@
 # it, without labctl: the stacks' own guards and validations refuse bad input at
 # plan time, a network and two sessions (one workspace each, TF_WORKSPACE; one
 # with the optional inputs and emulator switches set) apply, what they create in
-# EC2 and their outputs are checked with boto3, and a re-plan is stable.
+# EC2 and their outputs are checked with boto3, and a re-plan is stable. What EC2
+# was asked for at launch (CPU credits, which moto does not keep) is read from
+# moto's request recorder; a moved end retags the root volumes.
 # Everything it starts is stopped and every temporary file removed on exit.
 #
 # Not here, because labctl's XCTest suites run it through labctl against moto:
@@ -91,6 +93,9 @@ mkdir -p "$WORK/keys" "$WORK/logs" "$WORK/vars"
 # --- moto on a free loopback port ---------------------------------------------------
 
 . "$REPO_ROOT/scripts/lib/moto.sh"
+# moto records requests only between start-recording and stop-recording (around the
+# session applies): the file holds user data with secrets and stays in $WORK.
+export MOTO_RECORDER_FILEPATH="$WORK/moto-recording.jsonl"
 start_moto
 log "moto_server pid $MOTO_PID on 127.0.0.1:$PORT"
 
@@ -192,6 +197,7 @@ make_vars alpha 1 alice=10.244.0.0/16 bob.do=10.245.0.0/16
 make_vars beta 0 carol=10.246.0.0/16 -- \
   "ami_id=\"$FIXTURE_AMI_ID\"" 'allowed_ssh_cidrs=["198.51.100.0/24"]' \
   'allowed_api_cidrs=["198.51.100.0/24","2001:db8::/32"]' 'nodeport_cidrs=["203.0.113.0/24"]' \
+  'calico_manifests_base_url="https://mirror.example.org:8443/calico"' \
   'skip_credentials_validation=true' 'skip_requesting_account_id=true' 'skip_metadata_api_check=true'
 cp "$WORK/vars/alpha.tfvars.json" "$WORK/vars/mismatch.tfvars.json"
 make_vars overlap 1 alice=10.0.128.0/17
@@ -221,6 +227,11 @@ refused "session_name must equal the workspace (TF_WORKSPACE=other, session_name
 refused "pod CIDR longer than kubeadm's /24 node mask is refused" "between /8 and /24" plan_session podmask podmask
 refused "kubernetes_version 1.36 (needs containerd 2) is refused" "containerd 1.7" plan_session k8snext k8snext
 refused "kubernetes_version without a patch release is refused" "one patch version" plan_session k8sminor k8sminor
+make_vars mirrorhttp 1 alice=10.244.0.0/16 -- 'calico_manifests_base_url="http://mirror.example.org/calico"'
+make_vars mirrorslash 1 alice=10.244.0.0/16 -- 'calico_manifests_base_url="https://mirror.example.org/calico/"'
+refused "a plain-http Calico mirror is refused (the manifests run as cluster-admin)" "must be an https:// URL" \
+  plan_session mirrorhttp mirrorhttp
+refused "a Calico mirror URL with a trailing slash is refused" "without a trailing slash" plan_session mirrorslash mirrorslash
 refused "a VPC overlapping 10.96.0.0/12 is refused" "overlaps 10.96.0.0/12" \
   terraform -chdir="$NET" plan -no-color -lock=false -var=vpc_cidr=10.100.0.0/16
 
@@ -252,6 +263,7 @@ run_apply() { # run_apply SESSION  (background job body)
   now >"$WORK/logs/apply-$s.end"
 }
 
+curl -sf -o /dev/null -X POST "http://127.0.0.1:$PORT/moto-api/recorder/start-recording" || die "moto's recorder did not start"
 t0=$(now)
 run_apply alpha &
 BG_PIDS+=($!)
@@ -260,6 +272,7 @@ BG_PIDS+=($!)
 wait "${BG_PIDS[@]}"
 BG_PIDS=()
 t1=$(now)
+curl -sf -o /dev/null -X POST "http://127.0.0.1:$PORT/moto-api/recorder/stop-recording" || die "moto's recorder did not stop"
 for s in alpha beta; do
   if [ "$(cat "$WORK/logs/apply-$s.rc")" = "0" ]; then
     d=$(elapsed "$(cat "$WORK/logs/apply-$s.start")" "$(cat "$WORK/logs/apply-$s.end")")
@@ -282,6 +295,7 @@ tf "$SES" state list >"$WORK/state-default.txt" 2>/dev/null || true
 cat >"$WORK/check.py" <<'PY'
 """Checks of the labctl Terraform stacks against moto (boto3, loopback only)."""
 import base64, json, os, sys
+from urllib.parse import parse_qs
 import boto3
 
 work = sys.argv[1]
@@ -309,6 +323,23 @@ def instances(session=None, live=True):
     return out
 
 REQUIRED = ["Project", "Session", "Participant", "Cluster", "Role", "ManagedBy"]
+
+def launches(session):
+    """The RunInstances requests moto recorded for `session` (its Session tag), as form fields."""
+    out = []
+    with open(f"{work}/moto-recording.jsonl") as f:
+        for line in f:
+            r = json.loads(line)
+            body = r.get("body") or ""
+            if r.get("body_encoded"):
+                body = base64.b64decode(body).decode("utf-8", "replace")
+            form = {k: v[0] for k, v in parse_qs(body).items()}
+            if form.get("Action") != "RunInstances":
+                continue
+            tags = {form[k]: form[k[:-3] + "Value"] for k in form if k.startswith("TagSpecification.") and k.endswith(".Key")}
+            if tags.get("Session") == session:
+                out.append(form)
+    return out
 
 def check_tags(kind, objs, session, role):
     bad = []
@@ -339,16 +370,23 @@ def session_checks(session):
     check_tags("root volumes", vols, session, ("master", "worker"))
     bad = [x["VolumeId"] for x in vols if not (x["VolumeType"] == "gp3" and x["Encrypted"] and x["Size"] == 30)]
     result(vols and not bad, f"{session}: root volumes are encrypted gp3 of 30 GiB", bad)
+    want_end = v.get("expires_at") or "never"
+    bad = [(x["VolumeId"], tags(x).get("ExpiresAt")) for x in vols if tags(x).get("ExpiresAt") != want_end] + \
+          [(i["InstanceId"], tags(i).get("ExpiresAt")) for i in insts if tags(i).get("ExpiresAt") != want_end]
+    result(vols and not bad, f"{session}: instances and root volumes carry ExpiresAt = {want_end}", bad)
     bad = [i["InstanceId"] for i in insts if i.get("MetadataOptions", {}).get("HttpTokens") != "required"]
     result(not bad, f"{session}: IMDSv2 required on every instance", bad)
     bad = [(i["InstanceId"], i.get("MetadataOptions", {}).get("HttpPutResponseHopLimit")) for i in insts
            if i.get("MetadataOptions", {}).get("HttpPutResponseHopLimit") != 1]
     result(not bad, f"{session}: metadata hop limit 1 on every instance (pods get no IMDS token)", bad)
-    ids = [i["InstanceId"] for i in insts]
-    credits = ec2.describe_instance_credit_specifications(InstanceIds=ids)["InstanceCreditSpecifications"] if ids else []
-    want = v.get("cpu_credits", "standard")
-    bad = [c for c in credits if c["CpuCredits"] != want]
-    result(len(credits) == len(ids) and not bad, f"{session}: {want} CPU credits on every instance", bad or credits)
+    # moto answers "standard" to DescribeInstanceCreditSpecifications whatever it was
+    # asked for, so the launch requests themselves are read: every node must be asked
+    # to launch with unlimited credits, so that its bootstrap is not held at the baseline.
+    want = v.get("cpu_credits", "unlimited")
+    runs = launches(session)
+    asked = sorted(r.get("CreditSpecification.CpuCredits", "(none)") for r in runs)
+    result(len(runs) == len(insts) and asked == [want] * len(insts),
+           f"{session}: {len(runs)} RunInstances asked for {want} CPU credits (bootstrap at full speed)", asked)
     bad = [i["InstanceId"] for i in insts if not i.get("PublicIpAddress")]
     result(not bad, f"{session}: every instance has a public IP", bad)
     want_ami = v.get("ami_id") or "ami-0a1b2c3d4e5f60718"
@@ -421,6 +459,9 @@ def session_checks(session):
             ('K8S_MINOR="1.34"', "kubernetes minor (repository)"),
             ('K8S_VERSION="1.34.2"', "kubernetes_version pinned to one patch release"),
             ("labctl.deny-instance-metadata", "Calico policy denying pods the instance metadata"),
+            ("selector: has(projectcalico.org/namespace)", "metadata policy selecting pods only"),
+            ('CALICO_URL="' + v.get("calico_manifests_base_url", "https://raw.githubusercontent.com/projectcalico/calico")
+             + '/$CALICO_VERSION/manifests"', "Calico manifests from calico_manifests_base_url"),
             (f"SINGLE_NODE={'true' if wc == 0 else 'false'}", "single-node switch (taint removal when worker_count = 0)"),
         ]:
             if needle not in mu:
@@ -525,15 +566,38 @@ else
   fail "alpha: re-plan adds/replaces nothing" "$(grep -m1 -E 'Plan:|Error' "$WORK/logs/replan-alpha.log")"
 fi
 
-# moto reports "standard" credits for every instance whatever it was given, so
-# also show that the setting reaches the instances: unlimited is an in-place change.
-TF_WORKSPACE=alpha tf "$SES" plan -no-color -var-file="$WORK/vars/alpha.tfvars.json" -var cpu_credits=unlimited \
-  >"$WORK/logs/plan-credits.log" 2>&1
-changed=$(grep -cE 'cpu_credits += "standard" -> "unlimited"' "$WORK/logs/plan-credits.log")
-if [ "$changed" -eq 4 ] && ! grep -q 'must be replaced' "$WORK/logs/plan-credits.log"; then
-  pass "alpha: cpu_credits reaches every instance (unlimited = 4 in-place changes, no replacement)"
+# Credits are a launch setting (ignore_changes): moto reads every instance back as
+# "standard", so without it every plan would try an in-place change that moto cannot
+# make; with it, a changed cpu_credits touches no running node.
+if grep -q 'cpu_credits' "$WORK/logs/replan-alpha.log"; then
+  fail "alpha: re-plan leaves the CPU credits alone" "$(grep -m2 'cpu_credits' "$WORK/logs/replan-alpha.log" | tr -s ' ')"
 else
-  fail "alpha: cpu_credits reaches every instance" "$changed in-place credit changes; $(grep -m1 -E 'Plan:|Error' "$WORK/logs/plan-credits.log")"
+  pass "alpha: re-plan leaves the CPU credits alone (moto reads them back as standard)"
+fi
+TF_WORKSPACE=alpha tf "$SES" plan -no-color -var-file="$WORK/vars/alpha.tfvars.json" -var cpu_credits=standard \
+  >"$WORK/logs/plan-credits.log" 2>&1
+if grep -qE 'No changes\.|Plan: 0 to add' "$WORK/logs/plan-credits.log" && ! grep -qE 'cpu_credits|must be replaced' "$WORK/logs/plan-credits.log"; then
+  pass "alpha: cpu_credits = standard changes no running node (nodes keep the mode they launched with)"
+else
+  fail "alpha: cpu_credits changes no running node" "$(grep -m2 -E 'cpu_credits|must be replaced|Plan:|Error' "$WORK/logs/plan-credits.log" | tr -s ' ')"
+fi
+
+# A moved end (labctl extend) retags the root volumes too: the provider's default
+# tags reach a volume only at launch, so they are named in root_block_device.
+python3 - "$WORK/vars/alpha.tfvars.json" <<'PY'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+doc["expires_at"] = "2099-06-01T17:00:00Z"
+json.dump(doc, open(sys.argv[1], "w"), indent=2)
+PY
+if TF_WORKSPACE=alpha tf "$SES" apply -auto-approve -no-color -var-file="$WORK/vars/alpha.tfvars.json" \
+  >"$WORK/logs/apply-moved-end.log" 2>&1; then
+  if grep -q 'must be replaced' "$WORK/logs/apply-moved-end.log"; then
+    fail "alpha: a moved end replaces nothing" "$(grep -m2 'must be replaced' "$WORK/logs/apply-moved-end.log")"
+  fi
+  check session alpha
+else
+  fail "alpha: apply with a moved end" "$(grep -m3 -A3 Error "$WORK/logs/apply-moved-end.log" | tr '\n' ' ')"
 fi
 
 # --- summary ------------------------------------------------------------------------------------

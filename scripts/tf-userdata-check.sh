@@ -9,7 +9,11 @@
 #   - `shellcheck` is clean on every script it writes,
 # then runs a rendered worker bootstrap with stubbed commands against a
 # loopback "master" that accepts TCP but never answers: it must give up
-# within its stated bound, without trying kubeadm join.
+# within its stated bound, without trying kubeadm join (and the same deadline
+# bounds its Ready wait: scripts/worker-wait-check.sh). On the masters: the
+# metadata-blocking Calico policy selects pods only, and the Calico manifests
+# are fetched with bounded retries (run against a loopback server that starts
+# late, and one that answers 404).
 #
 # Traffic goes to 127.0.0.1 only: the IPs moto hands out are never dialled
 # (the worker script's master address is rewritten to the loopback listener,
@@ -131,7 +135,7 @@ apply_pids=()
 for c in "${CONFIGS[@]}"; do
   s=${c%% *}
   # Planned first: the plan shows what the configuration asks of EC2 (moto
-  # reports hop limit 1 and standard credits even when not asked for them).
+  # reports hop limit 1 and standard credits whatever it was asked for).
   (export TF_WORKSPACE=$s
    terraform -chdir="$WORK/tf/session" plan -no-color -var-file="$WORK/vars/$s.tfvars.json" -out="$WORK/$s.plan" >"$WORK/logs/apply-$s.log" 2>&1 &&
      terraform -chdir="$WORK/tf/session" show -json "$WORK/$s.plan" >"$WORK/$s.plan.json" 2>>"$WORK/logs/apply-$s.log" &&
@@ -150,7 +154,7 @@ done
 # --- read the user data back from EC2 ---------------------------------------------------
 
 python3 - "$WORK" >"$WORK/logs/fetch.log" 2>&1 <<'PY' || die "reading user data back failed: $(tail -n 5 "$WORK/logs/fetch.log")"
-import base64, os, sys, boto3, yaml
+import base64, gzip, os, sys, boto3, yaml
 work = sys.argv[1]
 ec2 = boto3.client("ec2", endpoint_url=os.environ["AWS_ENDPOINT_URL"])
 for page in ec2.get_paginator("describe_instances").paginate():
@@ -165,8 +169,10 @@ for page in ec2.get_paginator("describe_instances").paginate():
             os.makedirs(d)
             open(f"{d}/user-data.yaml", "wb").write(data)
             for n, f in enumerate(yaml.safe_load(data).get("write_files", [])):
-                if f.get("encoding") is None and f["content"].startswith("#!"):
-                    open(f"{d}/script-{n}-{os.path.basename(f['path'])}", "w").write(f["content"])
+                # Plain, or gzip+base64 (the dead-man switch's script, to save user data bytes).
+                content = gzip.decompress(base64.b64decode(f["content"])).decode() if f.get("encoding") == "gz+b64" else f["content"]
+                if f.get("encoding") in (None, "gz+b64") and content.startswith("#!"):
+                    open(f"{d}/script-{n}-{os.path.basename(f['path'])}", "w").write(content)
 PY
 
 # --- instance metadata and CPU credits, on every instance --------------------------------
@@ -189,7 +195,7 @@ for session in sys.argv[3:]:
         planned += 1
         after = rc["change"]["after"]
         m, c = after["metadata_options"][0], after["credit_specification"][0]
-        if (m["http_tokens"], m["http_put_response_hop_limit"], c["cpu_credits"]) != ("required", 1, "standard"):
+        if (m["http_tokens"], m["http_put_response_hop_limit"], c["cpu_credits"]) != ("required", 1, "unlimited"):
             bad.append((rc["address"], m, c))
 for page in ec2.get_paginator("describe_instances").paginate():
     for r in page["Reservations"]:
@@ -200,15 +206,15 @@ for page in ec2.get_paginator("describe_instances").paginate():
             m = i.get("MetadataOptions", {})
             if m.get("HttpTokens") != "required" or m.get("HttpPutResponseHopLimit") != 1 or m.get("HttpEndpoint") != "enabled":
                 bad.append((i["InstanceId"], m))
-credits = {c["InstanceId"]: c["CpuCredits"] for c in ec2.describe_instance_credit_specifications(InstanceIds=ids)["InstanceCreditSpecifications"]}
-bad += [(i, credits.get(i)) for i in ids if credits.get(i) != "standard"]
+# Credits: from the plan only; moto answers "standard" for every instance
+# (tf-smoke.sh checks what RunInstances was asked for).
 print(f"  {planned} planned and {len(ids)} running instances checked" + (f"; wrong: {bad[:5]}" if bad else ""))
 print(f"  expected {expected} instances")
 sys.exit(1 if bad or len(ids) != expected or planned != expected else 0)
 PY
-  pass "every instance: IMDSv2 required, hop limit 1, standard CPU credits (plan and EC2)"
+  pass "every instance: IMDSv2 required, hop limit 1 (plan and EC2), launched with unlimited CPU credits (plan)"
 else
-  fail "every instance: IMDSv2 required, hop limit 1, standard CPU credits" "see above"
+  fail "every instance: IMDSv2 required, hop limit 1, unlimited CPU credits at launch" "see above"
 fi
 
 # --- size, cloud-init schema, shellcheck, per configuration ------------------------------
@@ -279,6 +285,85 @@ else
   else
     fail "bounded worker wait" "see above"
   fi
+fi
+
+# --- Calico on the masters: the metadata policy and the manifest fetch ----------------------
+
+# The policy that keeps pods from the instance metadata must select workload
+# endpoints only: all() would also match host endpoints and cut the node off.
+bad=()
+checked=0
+for d in "$WORK/userdata/"*-master; do
+  script=$(grep -l 'kubeadm init' "$d"/script-* 2>/dev/null | head -n 1)
+  [ -n "$script" ] || { bad+=("$(basename "$d"): no bootstrap script"); continue; }
+  checked=$((checked + 1))
+  verdict=$(python3 - "$script" <<'PY'
+import re, sys, yaml
+text = open(sys.argv[1]).read()
+m = re.search(r"<<'POLICY'\n(.*?)\nPOLICY\n", text, re.S)
+if not m:
+    sys.exit("no POLICY heredoc")
+gnp = [d for d in yaml.safe_load_all(m.group(1)) if d and d.get("kind") == "GlobalNetworkPolicy"]
+if len(gnp) != 1:
+    sys.exit(f"{len(gnp)} GlobalNetworkPolicies")
+spec = gnp[0]["spec"]
+deny = [r for r in spec.get("egress", []) if r.get("action") == "Deny" and "169.254.169.254/32" in r.get("destination", {}).get("nets", [])]
+if spec.get("selector") != "has(projectcalico.org/namespace)" or not deny or spec.get("types") != ["Egress"]:
+    sys.exit(f"selector {spec.get('selector')!r}, types {spec.get('types')}, deny rule {bool(deny)}")
+PY
+  ) || bad+=("$(basename "$d"): $verdict")
+done
+if [ "$checked" -gt 0 ] && [ ${#bad[@]} -eq 0 ]; then
+  pass "metadata policy on $checked masters: selector has(projectcalico.org/namespace) (pods only, no host endpoints), egress to 169.254.169.254/32 denied"
+else
+  fail "metadata policy selects workload endpoints only" "${bad[*]:-no master checked}"
+fi
+
+# The manifests come from calico_manifests_base_url (default: the projectcalico
+# repository) through fetch_manifest, which retries refused connections.
+master_dir="$WORK/userdata/two-p0-master"
+script=$(grep -l 'kubeadm init' "$master_dir"/script-* 2>/dev/null | head -n 1)
+# shellcheck disable=SC2016 # $CALICO_VERSION and $CALICO_URL are the script's own, matched literally
+if [ -z "$script" ] || ! grep -q '^CALICO_URL="https://raw.githubusercontent.com/projectcalico/calico/$CALICO_VERSION/manifests"$' "$script" ||
+  grep -qE 'kubectl .*-f "?\$CALICO_URL' "$script"; then
+  fail "Calico manifests: default base URL, fetched before kubectl applies them" "${script:-no master bootstrap}: $(grep -n 'CALICO_URL' "$script" 2>/dev/null | tr '\n' ' ')"
+else
+  pass "Calico manifests: from the default base URL (projectcalico/calico on GitHub), downloaded by fetch_manifest, applied from the file"
+fi
+grep '^fetch_manifest() {' "$script" >"$WORK/fetch-manifest.sh"
+if ! grep -q -- '--retry-connrefused' "$WORK/fetch-manifest.sh" || ! grep -q -- '--retry-max-time' "$WORK/fetch-manifest.sh"; then
+  fail "fetch_manifest retries refused connections, bounded" "$(tr '\n' ' ' <"$WORK/fetch-manifest.sh")"
+else
+  mkdir -p "$WORK/mirror/v3.31.4/manifests"
+  printf 'kind: List\n# labctl mirror test\n' >"$WORK/mirror/v3.31.4/manifests/tigera-operator.yaml"
+  mport=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+  # Nothing listens for the first 3 s (connection refused), then the mirror answers.
+  (sleep 3 && exec python3 -m http.server --bind 127.0.0.1 --directory "$WORK/mirror" "$mport") >"$WORK/logs/mirror.log" 2>&1 &
+  LISTENER_PID=$!
+  fetch() { # fetch MANIFEST: runs the rendered fetch_manifest against the loopback mirror; sets rc, took
+    local t0
+    t0=$(date +%s.%N)
+    # shellcheck disable=SC2016 # $1..$3 belong to the inner shell
+    CALICO_URL="http://127.0.0.1:$mport/v3.31.4/manifests" timeout 400 bash -c '. "$1"; fetch_manifest "$2" "$3"' _ \
+      "$WORK/fetch-manifest.sh" "$1" "$WORK/fetched-$1" >>"$WORK/logs/fetch-manifest.log" 2>&1
+    rc=$?
+    took=$(python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.1f}')" "$t0" "$(date +%s.%N)")
+  }
+  fetch tigera-operator.yaml
+  if [ "$rc" = 0 ] && cmp -s "$WORK/fetched-tigera-operator.yaml" "$WORK/mirror/v3.31.4/manifests/tigera-operator.yaml" &&
+    python3 -c 'import sys; sys.exit(0 if float(sys.argv[1]) >= 2.5 else 1)' "$took"; then
+    pass "fetch_manifest: a mirror that refuses connections for 3 s is retried and read (${took}s)"
+  else
+    fail "fetch_manifest retries a refused connection" "exit $rc after ${took}s: $(tail -n 2 "$WORK/logs/fetch-manifest.log" | tr '\n' ' ')"
+  fi
+  fetch operator-crds.yaml
+  if [ "$rc" != 0 ] && python3 -c 'import sys; sys.exit(0 if float(sys.argv[1]) < 10 else 1)' "$took"; then
+    pass "fetch_manifest: a 404 (wrong version or mirror) fails at once (exit $rc after ${took}s), no retries for 5 minutes"
+  else
+    fail "fetch_manifest fails fast on 404" "exit $rc after ${took}s"
+  fi
+  kill "$LISTENER_PID" 2>/dev/null && wait "$LISTENER_PID" 2>/dev/null
+  LISTENER_PID=""
 fi
 
 printf '%d passed, %d failed\n' "$PASSED" "$FAILED"

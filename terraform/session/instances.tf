@@ -25,8 +25,11 @@ resource "aws_instance" "master" {
     http_put_response_hop_limit = 1
   }
 
-  # "standard": a runaway pod slows its node down instead of running up
-  # surplus-credit charges. Ignored by AWS for non-burstable types.
+  # "unlimited" (the default): the bootstrap (apt, image unpacking, etcd, Calico)
+  # runs at full speed. T3/T3a instances get no launch credits, so "standard"
+  # would hold it at the baseline (20 % of a t3.small's vCPUs). The worst-case
+  # surplus is in `labctl cost` and the budget (docs/cost.md). Ignored by AWS for
+  # non-burstable types.
   credit_specification {
     cpu_credits = var.cpu_credits
   }
@@ -37,7 +40,9 @@ resource "aws_instance" "master" {
     encrypted             = true
     delete_on_termination = true
 
-    tags = merge(local.cluster_tags[each.key], {
+    # The provider's default tags (ExpiresAt, Session, ...) reach a root volume
+    # only when it is created: named here, a moved end retags the disk in place.
+    tags = merge(local.default_tags, local.cluster_tags[each.key], {
       Name = "${local.cluster_name[each.key]}-master"
       Role = "master"
     })
@@ -52,7 +57,10 @@ resource "aws_instance" "master" {
     # A newer Ubuntu AMI must not rebuild running clusters mid-training;
     # new nodes pick it up, existing ones are replaced only on purpose.
     # user_data: `labctl extend` moves the end without a rebuild (lifetime.tf).
-    ignore_changes       = [ami, user_data]
+    # credit_specification: the mode a node is launched with, for its bootstrap;
+    # a changed cpu_credits applies to nodes launched later (docs/cost.md). No
+    # in-place ModifyInstanceCreditSpecification (moto has none either).
+    ignore_changes       = [ami, user_data, credit_specification]
     replace_triggered_by = [terraform_data.master_bootstrap[each.key]]
 
     precondition {
@@ -100,8 +108,11 @@ resource "aws_instance" "worker" {
     http_put_response_hop_limit = 1
   }
 
-  # "standard": a runaway pod slows its node down instead of running up
-  # surplus-credit charges. Ignored by AWS for non-burstable types.
+  # "unlimited" (the default): the bootstrap (apt, image unpacking, etcd, Calico)
+  # runs at full speed. T3/T3a instances get no launch credits, so "standard"
+  # would hold it at the baseline (20 % of a t3.small's vCPUs). The worst-case
+  # surplus is in `labctl cost` and the budget (docs/cost.md). Ignored by AWS for
+  # non-burstable types.
   credit_specification {
     cpu_credits = var.cpu_credits
   }
@@ -112,7 +123,8 @@ resource "aws_instance" "worker" {
     encrypted             = true
     delete_on_termination = true
 
-    tags = merge(local.cluster_tags[each.value.participant], {
+    # Default tags named explicitly, as on the master's root volume.
+    tags = merge(local.default_tags, local.cluster_tags[each.value.participant], {
       Name = "${local.cluster_name[each.value.participant]}-worker-${each.value.number}"
       Role = "worker"
     })
@@ -124,7 +136,7 @@ resource "aws_instance" "worker" {
   })
 
   lifecycle {
-    ignore_changes       = [ami, user_data]
+    ignore_changes       = [ami, user_data, credit_specification]
     replace_triggered_by = [terraform_data.worker_bootstrap[each.key]]
 
     precondition {

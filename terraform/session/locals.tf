@@ -90,6 +90,8 @@ locals {
         join_token     = var.cluster_secrets[id].join_token
         single_node    = var.worker_count == 0
         calico_version = var.calico_version
+        # A mirror of the projectcalico/calico repository, or the repository itself.
+        calico_manifests_base_url = var.calico_manifests_base_url
       })
     }
   }

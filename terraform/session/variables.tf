@@ -76,6 +76,19 @@ variable "calico_version" {
   }
 }
 
+variable "calico_manifests_base_url" {
+  description = "Where the masters fetch Calico's manifests: <base>/<calico_version>/manifests/{operator-crds,tigera-operator}.yaml. The default is the projectcalico/calico repository on GitHub; a trainer points it at a mirror with the same layout (a changed value rebuilds the masters, like calico_version)."
+  type        = string
+  default     = "https://raw.githubusercontent.com/projectcalico/calico"
+
+  # It lands in a shell script inside double quotes: no quotes, spaces, $ or
+  # backslashes; https only, since the manifests run with cluster-admin rights.
+  validation {
+    condition     = can(regex("^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~%+-]+)*$", var.calico_manifests_base_url))
+    error_message = "calico_manifests_base_url must be an https:// URL without a trailing slash, query or quotes, e.g. \"https://mirror.example.org/calico\" (serving <base>/<calico_version>/manifests/tigera-operator.yaml)."
+  }
+}
+
 variable "ami_id" {
   description = "AMI for all nodes. Empty: the newest Ubuntu 24.04 LTS amd64 AMI published by Canonical (099720109477)."
   type        = string
@@ -99,9 +112,9 @@ variable "root_volume_size" {
 }
 
 variable "cpu_credits" {
-  description = "CPU credit mode of burstable (T) instances: \"standard\" caps a busy node at its baseline, \"unlimited\" lets it burst and bills the surplus credits."
+  description = "CPU credit mode burstable (T) instances launch with: \"unlimited\" (the default) bootstraps at full speed and bills surplus credits beyond the baseline (labctl cost shows the worst case); \"standard\" never bills surplus but holds the bootstrap at the baseline (T3 gets no launch credits). Running nodes keep the mode they were launched with."
   type        = string
-  default     = "standard"
+  default     = "unlimited"
 
   validation {
     condition     = contains(["standard", "unlimited"], var.cpu_credits)
