@@ -16,6 +16,13 @@ final class BudgetLimitTests: XCTestCase {
         XCTAssertEqual(limit.summary, "$6/month (estimate $0.4256/h × 8 h × 1.5)")
     }
 
+    func testTheCreditsWorstCaseIsNamedInTheSummary() {
+        // $0.75/h of which $0.32/h is worst-case CPU surplus: 8 h × 1.5 = $9.
+        let limit = BudgetLimit.estimated(hourlyUSD: 0.75, cpuSurplus: 0.32, from: start, until: at("2099-06-01T17:00:00Z"))
+        XCTAssertEqual(limit.usd, 9)
+        XCTAssertEqual(limit.summary, "$9/month (estimate $0.7500/h with up to $0.3200/h CPU surplus × 8 h × 1.5)")
+    }
+
     func testAStartedHourCountsAsAWholeOne() {
         // 8 h 30 min → 9 h: $1 × 9 × 1.5 = $13.5 → $14.
         let limit = BudgetLimit.estimated(hourlyUSD: 1, from: start, until: at("2099-06-01T17:30:00Z"))

@@ -67,7 +67,7 @@ final class TFVarsReaderTests: XCTestCase {
         XCTAssertEqual(c.region, "eu-central-1")
         XCTAssertEqual(c.allowedSSHCIDRs, ["203.0.113.0/24", "2001:db8::/32"])
         XCTAssertEqual(c.kubernetesVersion, "1.34.2", "one full patch release per session")
-        XCTAssertEqual(c.cpuCredits, "standard")
+        XCTAssertEqual(c.cpuCredits, "unlimited", "new sessions bootstrap at full speed")
         XCTAssertEqual(c.warnings, [])
         let open = SessionConfigTemplate.render(session: "s-3", workers: 1, masterType: "t3.medium", workerType: "t3.small",
                                                 region: "eu-west-1", sshFrom: ["0.0.0.0/0"], date: "2026-11-28")

@@ -14,8 +14,9 @@ final class SessionBudgetTests: XCTestCase {
 
     func at(_ text: String) -> Date { f.date(from: text)! }
 
-    /// Two clusters of t3.medium + t3.small, 30 GB gp3 roots, a public IPv4 per node (eu-west-1 list prices).
-    let hourly = 2 * (0.0456 + 0.0228 + 60 * 0.088 / 730 + 2 * 0.005)
+    /// Two clusters of t3.medium + t3.small, 30 GB gp3 roots, a public IPv4 per node (eu-west-1 list prices),
+    /// plus the worst case of unlimited CPU credits: 4 nodes × 2 vCPUs × 80 % above baseline × $0.05.
+    let hourly = 2 * (0.0456 + 0.0228 + 60 * 0.088 / 730 + 2 * 0.005) + 4 * 1.6 * 0.05
 
     func makeLab(_ tfvars: String) throws {
         lab = try WorkflowLab("budget", tfvars: tfvars)
@@ -36,9 +37,10 @@ final class SessionBudgetTests: XCTestCase {
         for now in ["2099-06-01T10:00:00Z", "2099-06-01T15:30:00Z"] {
             plan = try SessionBudget.plan(lab.session, files: lab.files, registry: lab.registry, now: at(now))
             XCTAssertEqual(plan.limit.plannedHours, 12, now)
-            XCTAssertEqual(plan.limit.usd, Int((hourly * 12 * 1.5).rounded(.up)), now) // $3.08 → $4
+            XCTAssertEqual(plan.limit.usd, Int((hourly * 12 * 1.5).rounded(.up)), now) // $8.84 → $9
         }
-        XCTAssertEqual(plan.limit.usd, 4)
+        XCTAssertEqual(plan.limit.usd, 9)
+        XCTAssertEqual(plan.limit.cpuSurplusHourlyUSD ?? 0, 0.32, accuracy: 1e-9)
         XCTAssertEqual(plan.notify, ["trainer@example.org"])
         XCTAssertEqual(plan.warnings, [])
         XCTAssertEqual(plan.name, "labctl-k8s-training-s1")

@@ -17,9 +17,10 @@ final class BudgetTests: XCTestCase {
     /// bud: 2 participants, 1 worker each, ends 10 h 30 min after set-up, so its planned
     /// hours (first apply → end + 2 h grace) are 12.5 minus the minutes set-up takes: 13 whole hours.
     /// Per cluster, eu-west-1 list prices: t3.medium 0.0456 + t3.small 0.0228, two 30 GB gp3 roots
-    /// at 0.088/GB-month over 730 h, two public IPv4 at 0.005.
-    static let budHourly = 2 * (0.0456 + 0.0228 + 60 * 0.088 / 730 + 2 * 0.005)
-    static let budLimit = Int((budHourly * 13 * 1.5).rounded(.up)) // $3.34 → $4
+    /// at 0.088/GB-month over 730 h, two public IPv4 at 0.005; and the worst case of unlimited
+    /// CPU credits, two nodes × 2 vCPUs × 80 % above baseline × $0.05 per vCPU-hour.
+    static let budHourly = 2 * (0.0456 + 0.0228 + 60 * 0.088 / 730 + 2 * 0.005 + 2 * 1.6 * 0.05)
+    static let budLimit = Int((budHourly * 13 * 1.5).rounded(.up)) // $9.58 → $10
 
     override class func setUp() {
         do {

@@ -9,8 +9,8 @@ public struct SessionConfig: Equatable, Sendable {
     public var kubernetesVersion: String = SessionConfigTemplate.defaultKubernetesVersion
     /// Empty unless the file names sources: Terraform then opens no SSH, and `labctl apply` refuses.
     public var allowedSSHCIDRs: [String] = []
-    /// `standard` or `unlimited` (T-family burst credits), as Terraform's `cpu_credits`.
-    public var cpuCredits: String = "standard"
+    /// `unlimited` or `standard` (T-family burst credits), as Terraform's `cpu_credits`; its default.
+    public var cpuCredits: String = "unlimited"
     public var allowedAPICIDRs: [String] = []
     /// Spare clusters built without a participant, for late joiners (`labctl assign`).
     public var spares: Int = 0

@@ -25,9 +25,10 @@ public enum SessionConfigTemplate {
         # One patch release for the whole session (1.30.x to 1.35.x with Ubuntu's containerd).
         kubernetes_version = "\(kubernetesVersion)"
 
-        # T-family CPU credits: "standard" throttles a busy node at its baseline;
-        # "unlimited" lets it burst and bills the surplus (see `labctl cost`).
-        cpu_credits = "standard"
+        # T-family CPU credits: "unlimited" lets nodes bootstrap at full speed and bills
+        # CPU above the baseline (worst case in `labctl cost`); "standard" never bills
+        # it but holds every new node's bootstrap at the baseline.
+        cpu_credits = "unlimited"
 
         # Who may reach SSH (22) and the Kubernetes API (6443): the training room's
         # public address range. `labctl apply` refuses an empty SSH list, and

@@ -20,8 +20,12 @@ public struct CostEstimate: Equatable, Sendable, Codable {
     public var perSessionHour: Breakdown
     /// The original tooling's estimate for comparison: instances plus two NAT gateways, nothing else.
     public var originalEstimateHour: Double
-    /// Which CPU credit mode the estimate assumes (see `CPUCreditMode`).
+    /// Which CPU credit mode the estimate assumes and what it can add (see `CPUCreditMode`).
     public var cpuCredits: CPUCreditMode
+
+    /// USD per hour for the whole session at worst: the estimate plus the most the
+    /// credit mode can bill on top (every vCPU busy all hour). The AWS Budget counts this.
+    public var worstCaseSessionHour: Double { perSessionHour.total + cpuCredits.maxSurplusPerSessionHour }
 
     enum CodingKeys: String, CodingKey {
         case session, participants, nodesPerCluster, perParticipantHour, perSessionHour, originalEstimateHour
@@ -30,23 +34,65 @@ public struct CostEstimate: Equatable, Sendable, Codable {
 }
 
 /// What the `cpu_credits` setting means for the bill of this session's instance types.
+///
+/// `unlimited` (the default): nodes bootstrap at full speed, and a node busy above its
+/// baseline bills surplus credits on top of the on-demand price, at most every vCPU
+/// beyond the baseline for every hour (`BurstableBaseline`) at `PriceTable.surplusVCPUHour`.
+/// `standard`: never a surplus charge, but T3/T3a instances launch without credits, so
+/// every node bootstraps at its baseline (a t3.small at 20 % of its two vCPUs).
 public struct CPUCreditMode: Equatable, Sendable, Codable {
     /// `standard` or `unlimited`, as configured.
     public var mode: String
     /// Whether any of the session's instance types is burstable (T family); if not, the mode does not apply.
     public var applies: Bool
-    /// One line for people: what the estimate covers and what it cannot.
+    /// USD per vCPU-hour of surplus credits (the price table's).
+    public var surplusUSDPerVCPUHour: Double
+    /// The most surplus credits can add per hour, for one participant's cluster and for
+    /// the session; 0 unless the mode is `unlimited` and a type is burstable.
+    public var maxSurplusPerParticipantHour: Double
+    public var maxSurplusPerSessionHour: Double
+    /// One line for people: the mode, what it does to the bootstrap, and what it can cost.
     public var note: String
 
-    public static func of(mode: String, instanceTypes: [String]) -> CPUCreditMode {
-        let burstable = instanceTypes.contains { $0.hasPrefix("t2.") || $0.hasPrefix("t3.") || $0.hasPrefix("t3a.") || $0.hasPrefix("t4g.") }
+    enum CodingKeys: String, CodingKey {
+        case mode, applies, note
+        case surplusUSDPerVCPUHour = "surplus_usd_per_vcpu_hour"
+        case maxSurplusPerParticipantHour = "max_surplus_per_participant_hour"
+        case maxSurplusPerSessionHour = "max_surplus_per_session_hour"
+    }
+
+    /// - Parameters:
+    ///   - nodeTypes: the instance type of every node of one cluster (master first).
+    ///   - participants: how many clusters the session has.
+    public static func of(mode: String, nodeTypes: [String], participants: Int,
+                          prices: PriceTable) throws(CostError) -> CPUCreditMode {
+        var surplusVCPUHours = 0.0 // one cluster, every vCPU busy
+        for type in nodeTypes where BurstableBaseline.isBurstable(type) {
+            guard let b = BurstableBaseline.of(type) else { throw .unknownBurstableType(type) }
+            surplusVCPUHours += b.maxSurplusVCPUHoursPerHour
+        }
+        let burstable = nodeTypes.contains(where: BurstableBaseline.isBurstable)
+        let price = prices.surplusVCPUHour
+        let cluster = surplusVCPUHours * price, session = cluster * Double(participants)
+        let usd = { (v: Double) in String(format: "$%.2f", v) }
+        let rate = "\(String(format: "$%.3g", price)) per vCPU-hour"
         let note: String
         switch (burstable, mode) {
-        case (false, _): note = "cpu credits: not burstable instance types, the credit mode does not apply"
-        case (true, "unlimited"): note = "cpu credits: unlimited — bursts above baseline are billed on top (surplus credits, not in this estimate)"
-        default: note = "cpu credits: standard — a busy node is throttled to its baseline, no surplus charges; the estimate is the whole instance cost"
+        case (false, _):
+            note = "cpu credits: not burstable instance types, the credit mode does not apply"
+        case (true, "unlimited"):
+            note = "cpu credits: unlimited — nodes bootstrap at full speed; CPU above the baseline bills surplus credits at \(rate), "
+                + "at most \(usd(cluster))/h per cluster, \(usd(session))/h for the session (\(usd(session * 8)) per 8-hour day) "
+                + "with every vCPU busy all the time; the AWS Budget counts that worst case"
+        default:
+            note = "cpu credits: standard — no surplus charges, but T3/T3a/T4g instances launch without credits: every node bootstraps "
+                + "at its baseline (20 % of a t3.small's vCPUs), several times slower; \"unlimited\" would add at most "
+                + "\(usd(session))/h for the session"
         }
-        return CPUCreditMode(mode: mode, applies: burstable, note: note)
+        let billed = burstable && mode == "unlimited"
+        return CPUCreditMode(mode: mode, applies: burstable, surplusUSDPerVCPUHour: price,
+                             maxSurplusPerParticipantHour: billed ? cluster : 0, maxSurplusPerSessionHour: billed ? session : 0,
+                             note: note)
     }
 }
 
@@ -73,20 +119,25 @@ public enum CostModel {
         return CostEstimate(session: session.sessionName, participants: participants, nodesPerCluster: nodes,
                             perParticipantHour: cluster, perSessionHour: whole,
                             originalEstimateHour: cluster.instances * n + 2 * prices.natGatewayHour,
-                            cpuCredits: .of(mode: session.cpuCredits, instanceTypes: [session.masterInstanceType, session.workerInstanceType]))
+                            cpuCredits: try .of(mode: session.cpuCredits,
+                                                nodeTypes: [session.masterInstanceType] + Array(repeating: session.workerInstanceType, count: session.workerCount),
+                                                participants: participants, prices: prices))
     }
 }
 
 public enum CostError: Error, Equatable, Sendable, CustomStringConvertible {
     case unknownInstanceType(String, region: String)
+    case unknownBurstableType(String)
     case unreadablePrices(path: String, reason: String)
 
     public var description: String {
         switch self {
         case let .unknownInstanceType(t, region):
             return "no price for instance type \(t) in the \(region) price table; add it to a prices file (labctl cost --prices FILE, see docs/cost.md)."
+        case let .unknownBurstableType(t):
+            return "no CPU baseline known for the burstable instance type \(t), so its worst-case surplus-credit cost is unknown; pick a T2/T3/T3a/T4g size from nano to 2xlarge, or a non-burstable type."
         case let .unreadablePrices(path, reason):
-            return "cannot read the price table \(path): \(reason). It is JSON: {region, instances: {type: usd_per_hour}, gp3_gb_month, public_ipv4_hour, nat_gateway_hour}."
+            return "cannot read the price table \(path): \(reason). It is JSON: {region, instances: {type: usd_per_hour}, gp3_gb_month, public_ipv4_hour, nat_gateway_hour, optional surplus_vcpu_hour}."
         }
     }
 }

@@ -12,12 +12,17 @@ public struct PriceTable: Codable, Equatable, Sendable {
     public var publicIPv4Hour: Double
     /// USD per NAT gateway-hour (labctl's network has none; the original stack had two per workspace).
     public var natGatewayHour: Double
+    /// USD per vCPU-hour of surplus CPU credits (burstable instances in `unlimited` mode):
+    /// $0.05 for Linux on T2/T3/T3a in most regions (T4g: $0.04), on the EC2 on-demand
+    /// pricing page, "T2/T3/T4g Unlimited Mode Pricing". Optional in a prices file.
+    public var surplusVCPUHour: Double = 0.05
 
     enum CodingKeys: String, CodingKey {
         case region, instances
         case gp3GBMonth = "gp3_gb_month"
         case publicIPv4Hour = "public_ipv4_hour"
         case natGatewayHour = "nat_gateway_hour"
+        case surplusVCPUHour = "surplus_vcpu_hour"
     }
 
     public static let euWest1 = PriceTable(
@@ -35,5 +40,18 @@ public struct PriceTable: Codable, Equatable, Sendable {
         do { return try JSONDecoder().decode(PriceTable.self, from: Data(contentsOf: url)) } catch {
             throw CostError.unreadablePrices(path: url.path, reason: "\(error)")
         }
+    }
+}
+
+extension PriceTable {
+    /// Price files written before `surplus_vcpu_hour` existed keep working (its default).
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(region: try c.decode(String.self, forKey: .region),
+                  instances: try c.decode([String: Double].self, forKey: .instances),
+                  gp3GBMonth: try c.decode(Double.self, forKey: .gp3GBMonth),
+                  publicIPv4Hour: try c.decode(Double.self, forKey: .publicIPv4Hour),
+                  natGatewayHour: try c.decode(Double.self, forKey: .natGatewayHour))
+        surplusVCPUHour = try c.decodeIfPresent(Double.self, forKey: .surplusVCPUHour) ?? surplusVCPUHour
     }
 }

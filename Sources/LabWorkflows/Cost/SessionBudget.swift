@@ -40,7 +40,9 @@ public enum SessionBudget {
             }
             // The plan starts at the first apply, so that later applies keep the limit.
             let start = try registry.applyStarts(session: session).first.map { min($0, now) } ?? now
-            limit = .estimated(hourlyUSD: estimate.perSessionHour.total, from: start, until: config.lifetime.shutdownAt)
+            // With the credits' worst case: a class that keeps its nodes busy is no alarm.
+            limit = .estimated(hourlyUSD: estimate.worstCaseSessionHour, cpuSurplus: estimate.cpuCredits.maxSurplusPerSessionHour,
+                               from: start, until: config.lifetime.shutdownAt)
         }
         var notify: [String] = []
         var warnings: [String] = []

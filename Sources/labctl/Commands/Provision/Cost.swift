@@ -9,7 +9,9 @@ struct Cost: ParsableCommand {
         abstract: "Estimate what sessions cost per participant and per session, per hour and per 8-hour day.",
         discussion: """
         Counts instances, gp3 root volumes and public IPv4 addresses (each public address is
-        charged per hour). Prices: eu-west-1 on-demand defaults, or --prices FILE (JSON).
+        charged per hour), and says what the cpu_credits mode costs: with "unlimited" (the
+        default) the most surplus CPU credits can add, which the AWS Budget counts.
+        Prices: eu-west-1 on-demand defaults, or --prices FILE (JSON).
           labctl cost
           labctl cost session-1 --hours 24 --json
         """
@@ -36,6 +38,7 @@ struct Cost: ParsableCommand {
         var basis: String
         var hourly_usd: Double?
         var planned_hours: Int?
+        var cpu_surplus_hourly_usd: Double?
         var notify: [String]
         var summary: String
 
@@ -45,6 +48,7 @@ struct Cost: ParsableCommand {
             basis = plan.limit.basis.rawValue
             hourly_usd = plan.limit.hourlyUSD
             planned_hours = plan.limit.plannedHours
+            cpu_surplus_hourly_usd = plan.limit.cpuSurplusHourlyUSD
             notify = plan.notify
             summary = plan.limit.summary
         }
@@ -74,6 +78,6 @@ struct Cost: ParsableCommand {
             let who = b.notify.isEmpty ? "notifies nobody (no trainer_email)" : "notifies \(b.notify.joined(separator: ", ")) at 80 % and 100 % of actual spend"
             print("\(row.estimate.session): AWS Budget \(b.summary), \(who)")
         }
-        print("Prices: \(table.region) on-demand (instances, gp3 storage, public IPv4 per address-hour); no NAT gateways. Data transfer not included.")
+        print("Prices: \(table.region) on-demand (instances, gp3 storage, public IPv4 per address-hour), surplus CPU credits \(String(format: "$%.3g", table.surplusVCPUHour)) per vCPU-hour; no NAT gateways. Data transfer not included.")
     }
 }
