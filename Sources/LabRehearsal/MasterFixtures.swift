@@ -73,7 +73,6 @@ enum MasterFixtures {
         let count = phases(for: replay).count
         try executable(cloudInitShim(replayDir.path, phases: count), bin.appendingPathComponent("cloud-init"))
         try executable(kubectlShim(replayDir.path, phases: count), bin.appendingPathComponent("kubectl"))
-        try ShutdownTimerFixture.install(in: directory)
     }
 
     /// Picks the phase directory by wall-clock time; shared by both shims. A replay with

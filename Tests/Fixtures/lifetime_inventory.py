@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """What the lifetime tests check on the AWS emulator, as JSON: per live instance its
 tags, DescribeInstanceAttribute(instanceInitiatedShutdownBehavior), the root volume's
-DeleteOnTermination, and the dead-man timer read from the decoded user data by a YAML
-parser (the write_files entry, the timer's OnCalendar= from its [Timer] section, the
-runcmd lines). Also the tags of security groups and key pairs.
+DeleteOnTermination, whether the instance metadata serves its tags, and the dead-man
+switch read from the decoded user data by a YAML parser (the write_files entries: a
+power-off timer's OnCalendar= and service if any, the re-read timer's settings and
+service, the helper script, gzip+base64 decoded; the runcmd lines). Also the tags of security groups and key pairs.
 Endpoint from AWS_ENDPOINT_URL."""
-import base64, configparser, json, os, sys
+import base64, configparser, gzip, json, os, sys
 import boto3, yaml
 
 ec2 = boto3.client("ec2", endpoint_url=os.environ["AWS_ENDPOINT_URL"])
@@ -33,6 +34,7 @@ for r in ec2.describe_instances()["Reservations"]:
         entry["shutdown_behavior"] = ec2.describe_instance_attribute(
             InstanceId=iid, Attribute="instanceInitiatedShutdownBehavior")["InstanceInitiatedShutdownBehavior"]["Value"]
         entry["delete_on_termination"] = [m["Ebs"]["DeleteOnTermination"] for m in i.get("BlockDeviceMappings", []) if "Ebs" in m]
+        entry["metadata_tags"] = i.get("MetadataOptions", {}).get("InstanceMetadataTags")
         raw = ec2.describe_instance_attribute(InstanceId=iid, Attribute="userData").get("UserData", {}).get("Value")
         text = base64.b64decode(raw).decode() if raw else ""
         if out_dir:
@@ -41,7 +43,8 @@ for r in ec2.describe_instances()["Reservations"]:
                 f.write(text)
             entry["user_data_file"] = path
         doc = yaml.safe_load(text) or {}
-        files = {f["path"]: f.get("content", "") for f in doc.get("write_files", [])}
+        files = {f["path"]: gzip.decompress(base64.b64decode(f["content"])).decode() if f.get("encoding") == "gz+b64" else f.get("content", "")
+                 for f in doc.get("write_files", [])}
         timer = files.get("/etc/systemd/system/labctl-shutdown.timer")
         if timer is not None:
             entry["timer_on_calendar"] = unit_setting(timer, "Timer", "OnCalendar")
@@ -50,6 +53,13 @@ for r in ec2.describe_instances()["Reservations"]:
             entry["service_exec_start"] = unit_setting(service, "Service", "ExecStart")
         entry["runcmd"] = [" ".join(c) if isinstance(c, list) else c for c in doc.get("runcmd", [])]
         entry["has_helper"] = "/usr/local/sbin/labctl-shutdown-at" in files
+        entry["helper"] = files.get("/usr/local/sbin/labctl-shutdown-at")
+        read_timer = files.get("/etc/systemd/system/labctl-end.timer")
+        if read_timer is not None:
+            entry["read_end_timer"] = {k: unit_setting(read_timer, "Timer", k) for k in ("OnBootSec", "OnUnitActiveSec")}
+        read_service = files.get("/etc/systemd/system/labctl-end.service")
+        if read_service is not None:
+            entry["read_end_exec_start"] = unit_setting(read_service, "Service", "ExecStart")
         instances.append(entry)
 
 print(json.dumps({

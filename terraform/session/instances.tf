@@ -13,8 +13,8 @@ resource "aws_instance" "master" {
   user_data                   = local.master_user_data[each.key]
   user_data_replace_on_change = true
 
-  # Dead-man switch: the timer in the user data powers the node off at the
-  # session's end + grace; powered off, it terminates and its disk goes with it.
+  # Dead-man switch: the timer the user data installs powers the node off at the
+  # end + grace in its ShutdownAt tag; powered off, it terminates with its disk.
   instance_initiated_shutdown_behavior = "terminate"
 
   # IMDSv2 only, and its answers die after one hop: pods (one hop behind the
@@ -23,6 +23,8 @@ resource "aws_instance" "master" {
     http_endpoint               = "enabled"
     http_tokens                 = "required"
     http_put_response_hop_limit = 1
+    # The dead-man switch reads the node's end from its ShutdownAt tag (lifetime.tf).
+    instance_metadata_tags = "enabled"
   }
 
   # "unlimited" (the default): the bootstrap (apt, image unpacking, etcd, Calico)
@@ -48,7 +50,7 @@ resource "aws_instance" "master" {
     })
   }
 
-  tags = merge(local.cluster_tags[each.key], {
+  tags = merge(local.cluster_tags[each.key], local.node_end_tags, {
     Name = "${local.cluster_name[each.key]}-master"
     Role = "master"
   })
@@ -56,7 +58,7 @@ resource "aws_instance" "master" {
   lifecycle {
     # A newer Ubuntu AMI must not rebuild running clusters mid-training;
     # new nodes pick it up, existing ones are replaced only on purpose.
-    # user_data: `labctl extend` moves the end without a rebuild (lifetime.tf).
+    # user_data: replaced through the bootstrap hash instead (lifetime.tf).
     # credit_specification: the mode a node is launched with, for its bootstrap;
     # a changed cpu_credits applies to nodes launched later (docs/cost.md). No
     # in-place ModifyInstanceCreditSpecification (moto has none either).
@@ -106,6 +108,8 @@ resource "aws_instance" "worker" {
     http_endpoint               = "enabled"
     http_tokens                 = "required"
     http_put_response_hop_limit = 1
+    # The dead-man switch reads the node's end from its ShutdownAt tag (lifetime.tf).
+    instance_metadata_tags = "enabled"
   }
 
   # "unlimited" (the default): the bootstrap (apt, image unpacking, etcd, Calico)
@@ -130,7 +134,7 @@ resource "aws_instance" "worker" {
     })
   }
 
-  tags = merge(local.cluster_tags[each.value.participant], {
+  tags = merge(local.cluster_tags[each.value.participant], local.node_end_tags, {
     Name = "${local.cluster_name[each.value.participant]}-worker-${each.value.number}"
     Role = "worker"
   })

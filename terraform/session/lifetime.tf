@@ -14,7 +14,7 @@ variable "expires_at" {
 }
 
 variable "shutdown_at" {
-  description = "When every instance powers itself off (and terminates): end + grace, as a systemd calendar event \"2026-12-04 18:00:00 UTC\". Empty: no dead-man timer."
+  description = "When every instance powers itself off (and terminates): end + grace, as a systemd calendar event \"2026-12-04 18:00:00 UTC\". Empty: no power-off (the ShutdownAt tag says \"never\")."
   type        = string
   default     = ""
 
@@ -32,19 +32,41 @@ variable "shutdown_grace" {
 
 locals {
   expires_tag = var.expires_at != "" ? var.expires_at : "never"
+
+  # What the node's dead-man switch reads (templates/labctl-shutdown-at.sh, through
+  # the instance metadata's tags): end + grace as UTC RFC 3339, or "never". One tag
+  # rather than ExpiresAt plus a grace kept in the user data: a changed grace moves
+  # it like a changed end, by a retag, and the node does no date arithmetic.
+  # On the instances only: nothing else has a timer.
+  node_end_tags = {
+    ShutdownAt = var.expires_at == "" || var.shutdown_at == "" ? "never" : "${replace(trimsuffix(var.shutdown_at, " UTC"), " ", "T")}Z"
+  }
 }
 
-# The dead-man timer's time is part of the user data, and a changed user data
-# replaces an instance. `labctl extend` must move the end without rebuilding any
-# cluster: the instances ignore user_data changes and are replaced instead when
-# their bootstrap *without* the timer changes (these hashes); extend moves the
-# timers on the running machines over SSH.
+# No end in the user data: templates/labctl-shutdown-at.sh, run by labctl-end.timer
+# (templates/dead-man-switch.yaml.tftpl) at boot and every 5 minutes, reads the
+# node's ShutdownAt tag from the instance metadata and arms its power-off timer, so
+# `labctl extend` and `apply` move the end by retagging (in place) and need no route
+# to the nodes. The timer is started first in runcmd, so a failing bootstrap
+# cannot keep it from arming.
+# A changed user data is a new bootstrap, which cloud-init runs only on a new
+# instance: the instances ignore user_data itself and are replaced when these hashes
+# change (instances.tf), which ClusterReplacementGuard shows before apply or extend.
 resource "terraform_data" "master_bootstrap" {
   for_each = var.participants
-  input    = sha256(local.master_user_data_without_end[each.key])
+  input    = sha256(local.master_user_data[each.key])
+
+  lifecycle {
+    # Tags in the instance metadata (instances.tf) restrict the instances' tag keys;
+    # EC2 refuses to launch an instance with another.
+    precondition {
+      condition     = alltrue([for k in keys(var.extra_tags) : can(regex("^[A-Za-z0-9+=.,_:@-]+$", k)) && !contains([".", "..", "_index"], k)])
+      error_message = "extra_tags keys ${join(", ", [for k in keys(var.extra_tags) : jsonencode(k) if !can(regex("^[A-Za-z0-9+=.,_:@-]+$", k)) || contains([".", "..", "_index"], k)])} cannot be instance tags: the nodes read their tags from the instance metadata, which allows only letters, digits and + - = . , _ : @ (no spaces or /). Rename them in sessions/<session>.tfvars."
+    }
+  }
 }
 
 resource "terraform_data" "worker_bootstrap" {
   for_each = local.workers
-  input    = sha256(local.worker_user_data_without_end[each.key])
+  input    = sha256(local.worker_user_data[each.key])
 }

@@ -95,9 +95,8 @@ locals {
       })
     }
   }
-  # With and without the dead-man timer's time (lifetime.tf says why both).
-  master_user_data             = { for id, v in local.master_user_data_vars : id => templatefile("${path.module}/templates/master.yaml.tftpl", merge(v, { shutdown_at = var.shutdown_at, dead_man_files = local.dead_man_files })) }
-  master_user_data_without_end = { for id, v in local.master_user_data_vars : id => templatefile("${path.module}/templates/master.yaml.tftpl", merge(v, { shutdown_at = "", dead_man_files = local.dead_man_files_without_end })) }
+  # No end in the user data: the node reads it from its ShutdownAt tag (lifetime.tf).
+  master_user_data = { for id, v in local.master_user_data_vars : id => templatefile("${path.module}/templates/master.yaml.tftpl", merge(v, { dead_man_files = local.dead_man_files })) }
 }
 
 locals {
@@ -125,12 +124,17 @@ locals {
       })
     }
   }
-  worker_user_data             = { for key, v in local.worker_user_data_vars : key => templatefile("${path.module}/templates/worker.yaml.tftpl", merge(v, { shutdown_at = var.shutdown_at, dead_man_files = local.dead_man_files })) }
-  worker_user_data_without_end = { for key, v in local.worker_user_data_vars : key => templatefile("${path.module}/templates/worker.yaml.tftpl", merge(v, { shutdown_at = "", dead_man_files = local.dead_man_files_without_end })) }
+  worker_user_data = { for key, v in local.worker_user_data_vars : key => templatefile("${path.module}/templates/worker.yaml.tftpl", merge(v, { dead_man_files = local.dead_man_files })) }
 }
 
 locals {
-  # The dead-man switch's units and the helper `labctl extend` calls (lifetime.tf).
-  dead_man_files             = templatefile("${path.module}/templates/dead-man-switch.yaml.tftpl", { shutdown_at = var.shutdown_at })
-  dead_man_files_without_end = templatefile("${path.module}/templates/dead-man-switch.yaml.tftpl", { shutdown_at = "" })
+  # The dead-man switch's units and the script that reads the node's end from its
+  # tags (lifetime.tf); the same bytes whatever the end. The script's full-line
+  # comments stay in the repository: the masters' user data is near its budget.
+  dead_man_files = templatefile("${path.module}/templates/dead-man-switch.yaml.tftpl", {
+    shutdown_script = join("\n", [
+      for line in split("\n", file("${path.module}/templates/labctl-shutdown-at.sh")) : line
+      if !startswith(trimspace(line), "# ")
+    ])
+  })
 }

@@ -26,7 +26,9 @@ public struct ClusterReplacementGuard: Sendable, LabUseCase {
     }
 
     /// Refuses (before anything is applied) when any session would replace a cluster.
-    public func requireNoReplacement(_ sessions: [String], onBusy: @escaping @Sendable (String, String) -> Void = { _, _ in }) async throws {
+    /// `rerun`: the command that accepts the replacement (default: `labctl apply <sessions> --replace-clusters`).
+    public func requireNoReplacement(_ sessions: [String], rerun: String? = nil,
+                                     onBusy: @escaping @Sendable (String, String) -> Void = { _, _ in }) async throws {
         // One plan per session, all at once (as `apply` runs them); outcomes in the sessions' order.
         let reviewed = try await withThrowingTaskGroup(of: (String, ClusterReplacements).self) { group in
             for s in sessions { group.addTask { (s, try await review(s) { onBusy(s, $0) }) } }
@@ -37,11 +39,11 @@ public struct ClusterReplacementGuard: Sendable, LabUseCase {
         let found = sessions.compactMap { s in reviewed[s].flatMap { $0.isEmpty ? nil : (s, $0) } }
         guard !found.isEmpty else { return }
         let lines = found.map { "  \($0.0): \($0.1.summary)" }.joined(separator: "\n")
-        let names = sessions.joined(separator: " ")
+        let accept = rerun ?? "labctl apply \(sessions.joined(separator: " ")) --replace-clusters"
         throw WorkflowError.usage("""
             not applying: the change would replace participants' clusters (new instances, a fresh boot, everything on them lost):
             \(lines)
-              Nothing was applied. If that is what you want, run `labctl apply \(names) --replace-clusters`;
+              Nothing was applied. If that is what you want, run `\(accept)`;
               to replace single participants on purpose, use `labctl rebuild <session> <participant>`.
             """)
     }

@@ -2,22 +2,21 @@ import Foundation
 import LabCore
 import LabProvision
 import LabStore
-import LabVerify
 
 /// `labctl extend <session> --until T`: moves a session's end everywhere it lives —
-/// `session_end` in the tfvars (what the sheets and `/me` show), the `ExpiresAt` tags
-/// (Terraform apply; the instances are not replaced, see terraform/session/lifetime.tf)
-/// and the dead-man timer on every running node (over SSH with the operator key).
+/// `session_end` in the tfvars (what the sheets and `/me` show) and, by a Terraform
+/// apply, the `ExpiresAt` and `ShutdownAt` tags. Each node reads its power-off time from
+/// its own `ShutdownAt` tag every few minutes (terraform/session/templates/labctl-shutdown-at.sh),
+/// so nothing here connects to a node: AWS credentials are enough, wherever labctl runs.
+/// The apply is guarded like `labctl apply`'s: a plan that would replace clusters is refused.
 public struct ExtendSession: Sendable, LabUseCase {
     public struct Request: Sendable {
         public var session: String
         public var until: SessionEnd
-        /// Replaces the recorded addresses: `<id>` is the master, `<id>/worker-N` a worker (rehearsals, tests).
-        public var inventory: [String: VerifySession.Address]?
-        /// false: tfvars and timers only (the tags follow at the next apply).
+        /// false: the tfvars only (the tags follow at the next apply).
         public var applyTerraform = true
-        public var user = "ubuntu"
-        public var hostTimeout: TimeInterval = 20
+        /// Accept a plan that replaces clusters (pending changes besides the end).
+        public var replaceClusters = false
 
         public init(session: String, until: SessionEnd) {
             self.session = session
@@ -25,30 +24,21 @@ public struct ExtendSession: Sendable, LabUseCase {
         }
     }
 
-    /// One node's timer.
-    public struct HostResult: Sendable, Encodable, Equatable {
-        public var node: String
-        public var host: String
-        public var port: Int
-        public var ok: Bool
-        public var detail: String
-    }
-
     public struct Outcome: Sendable {
         public var previousEnd: SessionEnd?
         public var end: SessionEnd
-        /// `OnCalendar=` of the timers: end + grace, UTC.
+        /// When the nodes power off: end + grace, UTC, as their timers write it.
         public var shutdownAt: String
-        /// nil when Terraform was not asked to run.
+        /// nil when Terraform was not asked to run (or nothing is deployed).
         public var terraform: TerraformBatch.Outcome?
-        public var hosts: [HostResult]
-        public var ok: Bool { (terraform?.ok ?? true) && hosts.allSatisfy(\.ok) }
+        public var ok: Bool { terraform?.ok ?? true }
     }
 
     public let context: LabContext
     public init(_ context: LabContext) { self.context = context }
 
     public func run(_ request: Request, now: Date = Date(),
+                    onBusy: @escaping @Sendable (String) -> Void = { _ in },
                     onEvent: @escaping @Sendable (TerraformBatch.Event) -> Void = { _ in }) async throws -> Outcome {
         let s = request.session
         let config = try files.sessionConfig(s)
@@ -58,65 +48,26 @@ public struct ExtendSession: Sendable, LabUseCase {
         let url = files.sessionFile(s)
         let text = try String(contentsOf: url, encoding: .utf8)
         try AtomicFile.write(Data(Self.settingEnd(in: text, to: request.until).utf8), to: url, permissions: 0o644)
+        let apply = request.applyTerraform ? await provisioner.hasResources(s) : false
+        if apply, !request.replaceClusters {
+            // The plan reads the new end from the file; a refusal puts the old file back.
+            do {
+                try await ClusterReplacementGuard(context).requireNoReplacement(
+                    [s], rerun: "labctl extend \(s) --until \"\(request.until.text)\" --replace-clusters", onBusy: { _, holder in onBusy(holder) })
+            } catch {
+                try AtomicFile.write(Data(text.utf8), to: url, permissions: 0o644)
+                throw error
+            }
+        }
         try registry.recordAudit(session: s, action: "extend",
                                  detail: "session_end \(config.lifetime.end?.text ?? "(none)") → \(request.until.text)")
         let shutdownAt = SessionEnd.systemdCalendar(request.until.date.addingTimeInterval(config.lifetime.grace))
 
         var terraform: TerraformBatch.Outcome?
-        if request.applyTerraform, await provisioner.hasResources(s) {
+        if apply {
             terraform = await RunSessions(context, .apply, parallel: 1).run([s], onEvent: onEvent).first
         }
-        let hosts = try await moveTimers(session: s, shutdownAt: shutdownAt, inventory: request.inventory,
-                                         user: request.user, hostTimeout: request.hostTimeout)
-        return Outcome(previousEnd: config.lifetime.end, end: request.until, shutdownAt: shutdownAt, terraform: terraform, hosts: hosts)
-    }
-
-    /// Sets the dead-man timer of every node of the session to `shutdownAt` (`2026-12-04 19:00:00 UTC`).
-    public func moveTimers(session: String, shutdownAt: String, inventory: [String: VerifySession.Address]?,
-                           user: String = "ubuntu", hostTimeout: TimeInterval = 20) async throws -> [HostResult] {
-        let targets = try nodes(session, inventory: inventory)
-        guard !targets.isEmpty else { return [] }
-        guard let secret = try registry.sessionSecret(session) else {
-            throw WorkflowError.usage("session \(session) has no operator key (it was never deployed), so no node has a timer to move.")
-        }
-        let runner = RemoteCommand(user: user, identity: .privateKey(pem: secret.operatorPrivateKey), hostTimeout: hostTimeout,
-                                   pinning: try RegistryHostKeyPins(registry: registry, session: session))
-        let expected = "labctl-shutdown-at: OnCalendar=\(shutdownAt)"
-        let results = await runner.run("labctl-shutdown-at '\(shutdownAt)'", on: targets)
-        return results.map { r in
-            let ok = r.ok && r.stdout.split(separator: "\n").contains { $0 == expected }
-            let detail: String
-            if let why = r.unreachable {
-                detail = "unreachable: \(why); its timer still says the old time — run `labctl extend \(session) --until …` again when it answers"
-            } else if ok {
-                detail = "timer set to \(shutdownAt)"
-            } else {
-                let said = (r.stderr + r.stdout).trimmingCharacters(in: .whitespacesAndNewlines)
-                detail = "labctl-shutdown-at failed (exit \(r.exitStatus ?? -1))\(said.isEmpty ? "" : ": \(said)")"
-            }
-            return HostResult(node: r.target.label, host: r.target.host, port: r.target.port, ok: ok, detail: detail)
-        }
-    }
-
-    private func nodes(_ session: String, inventory: [String: VerifySession.Address]?) throws -> [RemoteCommand.Target] {
-        if let inventory {
-            return inventory.keys.sorted().map { key in
-                let a = inventory[key]!
-                let isMaster = !key.contains("/")
-                return RemoteCommand.Target(label: isMaster ? "\(key) master" : key.replacingOccurrences(of: "/", with: " "),
-                                            host: a.host, port: a.port, pinnedDiscreteID: isMaster ? key : nil)
-            }
-        }
-        var targets: [RemoteCommand.Target] = []
-        for c in try registry.clusters(session: session) {
-            if let ip = c.masterPublicIP {
-                targets.append(RemoteCommand.Target(label: "\(c.discreteID) master", host: ip, port: 22, pinnedDiscreteID: c.discreteID))
-            }
-            for (i, ip) in c.workerPublicIPs.enumerated() {
-                targets.append(RemoteCommand.Target(label: "\(c.discreteID) worker-\(i + 1)", host: ip, port: 22, pinnedDiscreteID: nil))
-            }
-        }
-        return targets
+        return Outcome(previousEnd: config.lifetime.end, end: request.until, shutdownAt: shutdownAt, terraform: terraform)
     }
 
     /// The tfvars text with `session_end` set to `end` (the line replaced, or added at the end).

@@ -6,27 +6,27 @@ import LabWorkflows
 /// `labctl extend <session> --until T`: moves the session's end everywhere.
 struct Extend: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Move a session's end: tfvars, ExpiresAt tags and the timers on the running nodes.",
+        abstract: "Move a session's end: tfvars and the ExpiresAt/ShutdownAt tags the nodes read their power-off time from.",
         discussion: """
-        Writes session_end into sessions/<session>.tfvars (the sheets and /me show it),
-        applies Terraform so every resource's ExpiresAt tag follows (no instance is
-        replaced), then sets the dead-man timer on every master and worker over SSH
-        with the session's operator key: they now switch off at the new end + grace.
+        Writes session_end into sessions/<session>.tfvars (the sheets and /me show it)
+        and applies Terraform, which only retags: every resource's ExpiresAt and every
+        instance's ShutdownAt (end + grace). Each node re-reads ShutdownAt from its
+        instance metadata every 5 minutes and moves its power-off there; extend
+        connects to no node, so AWS credentials are all it needs. Like apply, it plans
+        first and refuses a change that would replace clusters (other edits pending in
+        the tfvars) unless --replace-clusters.
           labctl extend session-1 --until 2026-12-05T17:00:00+01:00
           labctl extend session-1 --until "2026-12-05 17:00 Europe/Berlin" --no-apply
-        Exit 1 if Terraform failed or a node could not be reached (its timer still
-        holds the old time: run extend again when it answers).
+        Exit 1 if Terraform failed (the nodes keep the old time: run extend again).
         """
     )
 
     @OptionGroup var target: SessionTarget
     @Option(help: ArgumentHelp("The new end, with its zone: 2026-12-05T17:00:00+01:00 or \"2026-12-05 17:00 Europe/Berlin\".", valueName: "time"))
     var until: String
-    @Flag(name: .customLong("no-apply"), help: "Do not run Terraform (tags follow at the next apply); tfvars and timers only.") var noApply = false
-    @Option(help: ArgumentHelp("JSON {\"<id>\": {\"host\": …, \"port\": …}, \"<id>/worker-1\": …} replacing the recorded addresses (rehearsals).", valueName: "file"))
-    var inventory: String?
-    @Option(help: "SSH user on the nodes.") var user = "ubuntu"
-    @Option(name: .customLong("host-timeout"), help: "Per-node SSH deadline.") var hostTimeout = DurationArgument(seconds: 20)
+    @Flag(name: .customLong("no-apply"), help: "Do not run Terraform: the tfvars only (the tags, and with them the nodes, follow at the next apply).") var noApply = false
+    @Flag(name: .customLong("replace-clusters"), help: "Accept a plan that replaces participants' clusters (without it, extend plans first and refuses).")
+    var replaceClusters = false
     @Flag(help: "Print JSON.") var json = false
 
     struct Report: Encodable {
@@ -36,7 +36,6 @@ struct Extend: AsyncParsableCommand {
         var session_end_utc: String
         var shutdown_at: String
         var terraform: String?
-        var nodes: [ExtendSession.HostResult]
         var ok: Bool
     }
 
@@ -46,26 +45,25 @@ struct Extend: AsyncParsableCommand {
         let context = try lab.openContext()
         var request = ExtendSession.Request(session: target.session, until: end)
         request.applyTerraform = !noApply
-        request.user = user
-        request.hostTimeout = hostTimeout.seconds
-        if let inventory {
-            request.inventory = try VerifyInventory.load(inventory)
-        }
+        request.replaceClusters = replaceClusters
         if request.applyTerraform { Interrupts.installForwarding() }
-        let outcome = try await ExtendSession(context).run(request, onEvent: ProgressPrinter().show)
+        let session = target.session
+        let outcome = try await ExtendSession(context).run(request, onBusy: { Terminal.note("[\(session)] waiting: session is \($0)") },
+                                                           onEvent: ProgressPrinter().show)
         let terraform = outcome.terraform.map { $0.ok ? "applied" : ($0.error ?? "failed") }
         if json {
-            try JSONOutput.print(Report(session: target.session, previous_end: outcome.previousEnd?.text, session_end: end.text,
+            try JSONOutput.print(Report(session: session, previous_end: outcome.previousEnd?.text, session_end: end.text,
                                         session_end_utc: end.utcRFC3339, shutdown_at: outcome.shutdownAt, terraform: terraform,
-                                        nodes: outcome.hosts, ok: outcome.ok))
+                                        ok: outcome.ok))
         } else {
-            print("\(target.session): session_end \(outcome.previousEnd?.human ?? "(none)") → \(end.human); nodes switch off at \(outcome.shutdownAt)")
+            print("\(session): session_end \(outcome.previousEnd?.human ?? "(none)") → \(end.human); nodes switch off at \(outcome.shutdownAt)")
             if let terraform { print("terraform: \(outcome.terraform!.ok ? Terminal.green(terraform) : Terminal.red(terraform))") }
-            if outcome.hosts.isEmpty { print("no recorded nodes: nothing deployed, or run `labctl output \(target.session)`") }
-            for h in outcome.hosts {
-                print("  \(h.ok ? Terminal.green(Terminal.ok) : Terminal.red("✗")) \(h.node) (\(h.host):\(h.port)): \(h.detail)")
+            if outcome.terraform?.ok == true {
+                print("The nodes read the new time from their ShutdownAt tag within 5 minutes (no SSH needed).")
+            } else if outcome.terraform == nil {
+                print("Not applied: the tags, and the nodes' power-off time, follow at the next `labctl apply \(session)`.")
             }
-            if outcome.ok { print("Next: `labctl sheets \(target.session)` so the participants' sheets show the new end.") }
+            if outcome.ok { print("Next: `labctl sheets \(session)` so the participants' sheets show the new end.") }
         }
         if !outcome.ok { throw LabFailure.silentNotOK }
     }
