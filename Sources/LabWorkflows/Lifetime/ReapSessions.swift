@@ -78,6 +78,10 @@ public struct ReapSessions: Sendable, LabUseCase {
             }
         }
         guard !due.isEmpty else { return Outcome(entries: entries) }
+        if let refusal = await clockRefusal(region: (try? files.sessionConfig(due[0]).region) ?? "eu-west-1") {
+            entries += due.map { Entry(session: $0, action: .failed, detail: "due, but not destroyed: \(refusal)") }
+            return Outcome(entries: entries.sorted { $0.session < $1.session })
+        }
 
         let batch = TerraformBatch(context, verb: .destroy, parallel: parallel, waitForLock: false)
         let registry = self.registry
@@ -92,6 +96,18 @@ public struct ReapSessions: Sendable, LabUseCase {
                 : Entry(session: o.session, action: .failed, detail: o.error ?? "destroy failed", log: log))
         }
         return Outcome(entries: entries.sorted { $0.session < $1.session })
+    }
+
+    /// Why nothing may be destroyed now: this machine's clock and AWS's disagree by more than
+    /// `AWSClock.tolerance` (the ends were judged by this clock), or AWS's cannot be read.
+    private func clockRefusal(region: String) async -> String? {
+        do {
+            let offset = try await AWSClock.offset(region: region)
+            guard abs(offset) > AWSClock.tolerance else { return nil }
+            return "this machine's clock is \(AWSClock.describe(offset)) (more than \(Int(AWSClock.tolerance) / 60) min), so the ends were judged by a wrong clock. Set the clock right (`timedatectl set-ntp true`, chrony), then run reap again."
+        } catch {
+            return "\(error)"
+        }
     }
 
     /// Who holds the session's lock, or nil when it is free (checked by taking it for a moment).
