@@ -2,8 +2,8 @@ import Foundation
 import LabCore
 
 /// Runs commands on many hosts over SSH as the operator (the verifier's connection code,
-/// its dedicated threads and per-host deadline): `labctl extend` moving the dead-man
-/// timers, a smaller `worker_count` deleting Node objects. A host whose key differs
+/// its dedicated threads and per-host deadline): `labctl assign` installing a late
+/// joiner's key, a smaller `worker_count` deleting Node objects. A host whose key differs
 /// from the pinned one gets no command.
 public struct RemoteCommand: Sendable {
     public struct Target: Sendable {

@@ -1,6 +1,6 @@
 import Foundation
 
-/// `--inventory FILE` (verify, assign, extend, `serve --spare-inventory`):
+/// `--inventory FILE` (verify, assign, `serve --spare-inventory`):
 /// `{"<discrete id>": {"host": "127.0.0.1", "port": 22022}, …}`; replaces the addresses
 /// recorded from Terraform's outputs (rehearsals, tests). A missing port is 22.
 public enum VerifyInventory {
