@@ -3,7 +3,7 @@ import LabTestSupport
 import LabWorkflows
 import XCTest
 
-/// `--inventory FILE` as verify, assign, extend and `serve --spare-inventory` read it.
+/// `--inventory FILE` as verify, assign and `serve --spare-inventory` read it.
 final class VerifyInventoryTests: XCTestCase {
     var dir: TemporaryDirectory!
     override func setUpWithError() throws { dir = try TemporaryDirectory("wf-inventory") }
