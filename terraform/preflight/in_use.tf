@@ -1,5 +1,6 @@
-# What already runs under the project's tags, without the checked sessions'
-# own resources (those are part of what the sessions need).
+# What already runs in the region, without the checked sessions' own resources
+# (those are part of what the sessions need): under the project's tags ("this
+# lab") and everything else ("others"), since the quotas count the whole region.
 locals {
   project_tags = {
     Project   = var.project
@@ -27,10 +28,14 @@ data "aws_instances" "checked" {
 
 # Grouped by the types labctl knows, so a class of 1,000 nodes costs one call
 # per type; instances of any other type are described one by one.
-data "aws_instances" "by_type" {
+# Every instance of the region, whoever runs it: the quotas count them all.
+data "aws_instances" "all" {
+  instance_state_names = local.live_states
+}
+
+data "aws_instances" "all_by_type" {
   for_each = toset(var.instance_types)
 
-  instance_tags        = local.project_tags
   instance_state_names = local.live_states
 
   filter {
@@ -40,9 +45,11 @@ data "aws_instances" "by_type" {
 }
 
 locals {
+  # "this lab": the project's tags, without the checked sessions; "others": the rest of the region.
   other_ids   = setsubtract(data.aws_instances.project.ids, data.aws_instances.checked.ids)
-  typed_ids   = flatten([for d in data.aws_instances.by_type : d.ids])
-  untyped_ids = setsubtract(local.other_ids, local.typed_ids)
+  foreign_ids = setsubtract(data.aws_instances.all.ids, data.aws_instances.project.ids)
+  typed_ids   = flatten([for d in data.aws_instances.all_by_type : d.ids])
+  untyped_ids = setsubtract(setunion(local.other_ids, local.foreign_ids), local.typed_ids)
 }
 
 data "aws_instance" "untyped" {
@@ -60,6 +67,9 @@ data "aws_ec2_instance_type" "untyped" {
 data "aws_security_groups" "project" {
   tags = local.project_tags
 }
+
+# Every security group of the region (default groups too: the quota counts them).
+data "aws_security_groups" "all" {}
 
 data "aws_security_groups" "checked" {
   tags = local.project_tags
@@ -113,17 +123,42 @@ data "aws_ebs_volumes" "checked" {
   }
 }
 
+# Every gp3 volume of the region: the storage quota counts them all.
+data "aws_ebs_volumes" "all_gp3" {
+  filter {
+    name   = "volume-type"
+    values = ["gp3"]
+  }
+}
+
 locals {
   checked_volume_ids = toset(flatten([for d in data.aws_ebs_volumes.checked : d.ids]))
   sized_volume_ids   = toset(flatten([for d in data.aws_ebs_volumes.by_size : d.ids]))
   unsized_volume_ids = setsubtract(setsubtract(data.aws_ebs_volumes.all.ids, local.sized_volume_ids), local.checked_volume_ids)
+  foreign_volume_ids = setsubtract(setsubtract(data.aws_ebs_volumes.all_gp3.ids, data.aws_ebs_volumes.all.ids), local.checked_volume_ids)
 }
 
 data "aws_ebs_volume" "unsized" {
-  for_each = local.unsized_volume_ids
+  for_each = setunion(local.unsized_volume_ids, local.foreign_volume_ids)
 
   filter {
     name   = "volume-id"
     values = [each.key]
   }
+}
+
+# Network interfaces: one per node; the region's quota counts every interface.
+data "aws_network_interfaces" "all" {}
+
+data "aws_network_interfaces" "checked" {
+  for_each = { for i, chunk in chunklist(sort(data.aws_instances.checked.ids), 100) : tostring(i) => chunk }
+
+  filter {
+    name   = "attachment.instance-id"
+    values = each.value
+  }
+}
+
+locals {
+  checked_interface_ids = toset(flatten([for d in data.aws_network_interfaces.checked : d.ids]))
 }

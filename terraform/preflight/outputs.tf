@@ -33,16 +33,29 @@ output "offerings" {
 }
 
 output "in_use" {
-  description = "Running under the project's tags, without the checked sessions: instances per type, security groups, gp3 GiB."
+  description = "Running in the region, without the checked sessions: under the project's tags (lab) and everything else (others): instances per type, security groups, gp3 GiB; and network interfaces of both."
   value = {
-    instances_by_type = merge(
-      { for t, d in data.aws_instances.by_type : t => length(setintersection(d.ids, local.other_ids)) },
-      { for t in distinct([for i in data.aws_instance.untyped : i.instance_type]) : t => length([for i in data.aws_instance.untyped : i if i.instance_type == t]) },
-    )
-    security_groups = length(setsubtract(data.aws_security_groups.project.ids, data.aws_security_groups.checked.ids))
-    gp3_gib = sum(concat([0],
-      [for s, d in data.aws_ebs_volumes.by_size : tonumber(s) * length(setsubtract(d.ids, local.checked_volume_ids))],
-      [for v in data.aws_ebs_volume.unsized : v.size],
-    ))
+    lab = {
+      instances_by_type = { for t, n in {
+        for t in distinct(concat(keys(data.aws_instances.all_by_type), [for i in data.aws_instance.untyped : i.instance_type])) : t =>
+        length(setintersection(try(data.aws_instances.all_by_type[t].ids, []), local.other_ids))
+        + length([for id, i in data.aws_instance.untyped : id if i.instance_type == t && contains(local.other_ids, id)])
+      } : t => n if n > 0 }
+      security_groups = length(setsubtract(data.aws_security_groups.project.ids, data.aws_security_groups.checked.ids))
+      gp3_gib = sum(concat([0],
+        [for s, d in data.aws_ebs_volumes.by_size : tonumber(s) * length(setsubtract(d.ids, local.checked_volume_ids))],
+        [for id, v in data.aws_ebs_volume.unsized : v.size if contains(local.unsized_volume_ids, id)],
+      ))
+    }
+    others = {
+      instances_by_type = { for t, n in {
+        for t in distinct(concat(keys(data.aws_instances.all_by_type), [for i in data.aws_instance.untyped : i.instance_type])) : t =>
+        length(setintersection(try(data.aws_instances.all_by_type[t].ids, []), local.foreign_ids))
+        + length([for id, i in data.aws_instance.untyped : id if i.instance_type == t && contains(local.foreign_ids, id)])
+      } : t => n if n > 0 }
+      security_groups = length(setsubtract(data.aws_security_groups.all.ids, data.aws_security_groups.project.ids))
+      gp3_gib         = sum(concat([0], [for id, v in data.aws_ebs_volume.unsized : v.size if contains(local.foreign_volume_ids, id)]))
+    }
+    network_interfaces = length(setsubtract(data.aws_network_interfaces.all.ids, local.checked_interface_ids))
   }
 }

@@ -60,10 +60,24 @@ public struct AccountCapacity: Sendable, Equatable {
     public var zones: [String]
     /// Instance type → the network zones that offer it.
     public var offerings: [String: [String]]
-    /// Running under the project's tags, without the checked sessions' own resources.
-    public var instancesInUse: [String: Int]
-    public var securityGroupsInUse: Int
-    public var gp3GiBInUse: Int
+    /// What runs in the region besides the checked sessions, in one of two groups.
+    public struct InUse: Sendable, Equatable {
+        public var instancesByType: [String: Int] = [:]
+        public var securityGroups = 0
+        public var gp3GiB = 0
+        public init(instancesByType: [String: Int] = [:], securityGroups: Int = 0, gp3GiB: Int = 0) {
+            self.instancesByType = instancesByType
+            self.securityGroups = securityGroups
+            self.gp3GiB = gp3GiB
+        }
+    }
+
+    /// Under the project's tags ("this lab"), without the checked sessions' own resources.
+    public var lab: InUse
+    /// Everything else in the region ("others"): the quotas count it too.
+    public var others: InUse
+    /// Network interfaces in the region, without the checked sessions'.
+    public var networkInterfacesInUse: Int
 
     /// Parses the `outputs` message of `terraform apply -json`.
     static func parse(outputs: [String: Any], unknown: [String: String]) throws -> AccountCapacity {
@@ -79,13 +93,17 @@ public struct AccountCapacity: Sendable, Equatable {
                   defaultValue: ($0["default"] as? NSNumber)?.doubleValue ?? 0)
         }
         let inUse = try value("in_use") as? [String: Any] ?? [:]
+        func group(_ name: String) -> InUse {
+            let g = inUse[name] as? [String: Any] ?? [:]
+            return InUse(instancesByType: (g["instances_by_type"] as? [String: Any] ?? [:]).mapValues { int($0) },
+                         securityGroups: int(g["security_groups"]), gp3GiB: int(g["gp3_gib"]))
+        }
         return AccountCapacity(
             quotas: quotas, unknownQuotas: unknown,
             vcpus: (try value("vcpus") as? [String: Any] ?? [:]).mapValues { int($0) },
             zones: try value("zones") as? [String] ?? [],
             offerings: try value("offerings") as? [String: [String]] ?? [:],
-            instancesInUse: (inUse["instances_by_type"] as? [String: Any] ?? [:]).mapValues { int($0) },
-            securityGroupsInUse: int(inUse["security_groups"]),
-            gp3GiBInUse: int(inUse["gp3_gib"]))
+            lab: group("lab"), others: group("others"),
+            networkInterfacesInUse: int(inUse["network_interfaces"]))
     }
 }

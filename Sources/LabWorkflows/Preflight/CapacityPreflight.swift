@@ -4,7 +4,7 @@ import LabProvision
 import LabStore
 
 /// `labctl preflight` and the check `apply` runs before any Terraform run: what the
-/// sessions need plus what already runs under the project's tags, against the
+/// sessions need plus what already runs in the region (this lab's and others'), against the
 /// account's quotas, and whether the network's zones offer the instance types.
 public struct CapacityPreflight: Sendable, LabUseCase {
     public struct Report: Sendable {
@@ -48,12 +48,13 @@ public struct CapacityPreflight: Sendable, LabUseCase {
         return Report(sessions: sessions, region: first.region, checks: Self.compare(demands, account, region: first.region))
     }
 
-    /// The checks, from the demands and what the account reported.
+    /// The checks, from the demands and what the account reported. What already runs is
+    /// counted for the whole region (the quotas are the region's), shown as this lab and others.
     static func compare(_ demands: [SessionDemand], _ account: AccountCapacity, region: String) -> [CapacityCheck] {
         var byType: [String: Int] = [:]
         for d in demands { byType.merge(d.instancesByType, uniquingKeysWith: +) }
         let instances = byType.values.reduce(0, +)
-        let instancesInUse = account.instancesInUse.values.reduce(0, +)
+        let lab = account.lab, others = account.others
         let clusters = demands.map(\.clusters).reduce(0, +)
         var checks: [CapacityCheck] = []
 
@@ -65,31 +66,40 @@ public struct CapacityPreflight: Sendable, LabUseCase {
             }
             return total
         }
-        checks.append(quotaCheck(QuotaCatalog.vcpus, needed: vcpus(byType), inUse: vcpus(account.instancesInUse),
+        func count(_ group: AccountCapacity.InUse) -> Int { group.instancesByType.values.reduce(0, +) }
+        let running = byType.merging(lab.instancesByType, uniquingKeysWith: +).merging(others.instancesByType, uniquingKeysWith: +)
+        checks.append(quotaCheck(QuotaCatalog.vcpus, needed: vcpus(byType), lab: vcpus(lab.instancesByType), others: vcpus(others.instancesByType),
                                  account: account, region: region,
-                                 source: "vCPUs per type from the EC2 instance type data: " + byType.keys.sorted().map { "\($0) \(account.vcpus[$0].map(String.init) ?? "?")" }.joined(separator: ", ")))
+                                 source: "vCPUs per type from the EC2 instance type data: " + running.keys.sorted().map { "\($0) \(account.vcpus[$0].map(String.init) ?? "?")" }.joined(separator: ", ")))
         for t in byType.keys.sorted() where !QuotaCatalog.isStandardFamily(t) {
             checks.append(CapacityCheck(check: "vcpus-\(t)", code: nil, needed: account.vcpus[t].map { $0 * byType[t]! }, inUse: nil, quota: nil,
                                         verdict: .unknown, detail: "\(t) is not an On-Demand Standard family; preflight does not read its quota: check it in the Service Quotas console."))
         }
-        checks.append(CapacityCheck(check: "instances", code: nil, needed: instances, inUse: instancesInUse, quota: nil, verdict: .noQuota,
+        checks.append(CapacityCheck(check: "instances", code: nil, needed: instances, inUse: count(lab) + count(others),
+                                    inUseLab: count(lab), inUseOthers: count(others), quota: nil, verdict: .noQuota,
                                     detail: "limited by the vCPU quota"))
-        checks.append(CapacityCheck(check: "public-ipv4", code: nil, needed: instances, inUse: instancesInUse, quota: nil, verdict: .noQuota,
+        checks.append(CapacityCheck(check: "public-ipv4", code: nil, needed: instances, inUse: count(lab), inUseLab: count(lab), quota: nil, verdict: .noQuota,
                                     detail: "one auto-assigned address per node; no quota (not Elastic IPs), billed per hour"))
-        checks.append(quotaCheck(QuotaCatalog.securityGroups, needed: clusters, inUse: account.securityGroupsInUse, account: account, region: region,
-                                 source: "one per cluster"))
-        checks.append(quotaCheck(QuotaCatalog.rulesPerGroup, needed: demands.map(\.ingressRulesPerGroup).max() ?? 0, inUse: nil, account: account,
+        checks.append(quotaCheck(QuotaCatalog.networkInterfaces, needed: instances, lab: nil, others: account.networkInterfacesInUse,
+                                 account: account, region: region, source: "one per node; in use: every interface in the region"))
+        checks.append(quotaCheck(QuotaCatalog.securityGroups, needed: clusters, lab: lab.securityGroups, others: others.securityGroups,
+                                 account: account, region: region, source: "one per cluster"))
+        checks.append(quotaCheck(QuotaCatalog.rulesPerGroup, needed: demands.map(\.ingressRulesPerGroup).max() ?? 0, lab: nil, others: nil, account: account,
                                  region: region, source: "inbound rules of one cluster's group (SSH, API and NodePort sources + intra-cluster)"))
-        checks.append(quotaCheck(QuotaCatalog.keyPairs, needed: clusters, inUse: account.securityGroupsInUse, account: account, region: region,
-                                 source: "one per cluster; in use counted from the running clusters' security groups"))
-        checks.append(quotaCheck(QuotaCatalog.gp3Storage, needed: demands.map(\.gp3GiB).reduce(0, +), inUse: account.gp3GiBInUse, account: account,
-                                 region: region, source: "one gp3 root volume per node"))
+        checks.append(quotaCheck(QuotaCatalog.keyPairs, needed: clusters, lab: lab.securityGroups, others: nil, account: account, region: region,
+                                 source: "one per cluster; in use counted from this lab's running clusters' security groups (others' key pairs are not counted)"))
+        checks.append(quotaCheck(QuotaCatalog.gp3Storage, needed: demands.map(\.gp3GiB).reduce(0, +), lab: lab.gp3GiB, others: others.gp3GiB,
+                                 account: account, region: region, source: "one gp3 root volume per node"))
         checks += offeringChecks(types: byType.keys.sorted(), demands: demands, account: account, region: region)
         return checks
     }
 
-    static func quotaCheck(_ entry: QuotaCatalog.Entry, needed: Int?, inUse: Int?, account: AccountCapacity, region: String, source: String) -> CapacityCheck {
-        var row = CapacityCheck(check: entry.check, code: entry.code, needed: needed, inUse: inUse, quota: nil, verdict: .unknown, detail: source)
+    /// `lab` and `others`: what runs under this lab's tags and the rest of the region (nil: not counted).
+    static func quotaCheck(_ entry: QuotaCatalog.Entry, needed: Int?, lab: Int?, others: Int?, account: AccountCapacity, region: String,
+                           source: String) -> CapacityCheck {
+        let inUse: Int? = lab == nil && others == nil ? nil : (lab ?? 0) + (others ?? 0)
+        var row = CapacityCheck(check: entry.check, code: entry.code, needed: needed, inUse: inUse, inUseLab: lab, inUseOthers: others,
+                                quota: nil, verdict: .unknown, detail: source)
         if let q = account.quotas[entry.check] {
             row.quota = Int(q.value) * entry.gibPerUnit
         } else if let documented = entry.documentedDefault {
@@ -111,7 +121,8 @@ public struct CapacityPreflight: Sendable, LabUseCase {
         }
         row.verdict = .exceeded
         let shortBy = total - quota
-        let used = inUse.map { " + \($0) in use = \(total)" } ?? ""
+        let parts = [lab.map { "\($0) this lab" }, others.map { "\($0) others" }].compactMap { $0 }.joined(separator: ", ")
+        let used = inUse.map { " + \($0) in use (\(parts)) = \(total)" } ?? ""
         let unit = entry.gibPerUnit > 1 ? " GiB" : ""
         if let service = entry.serviceCode, let code = entry.quotaCode {
             let desired = (total + entry.gibPerUnit - 1) / entry.gibPerUnit

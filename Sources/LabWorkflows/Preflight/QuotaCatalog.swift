@@ -24,11 +24,13 @@ public enum QuotaCatalog {
                                             serviceCode: "vpc", quotaCode: "L-0EA8095F")
     public static let gp3Storage = Entry(check: "gp3-storage-gib", title: "Storage for General Purpose SSD (gp3) volumes",
                                          serviceCode: "ebs", quotaCode: "L-7A658B76", gibPerUnit: 1024)
+    public static let networkInterfaces = Entry(check: "network-interfaces", title: "Network interfaces per Region",
+                                                serviceCode: "vpc", quotaCode: "L-DF5E4CA3")
     public static let keyPairs = Entry(check: "key-pairs", title: "EC2 key pairs per Region (documented limit)",
                                        documentedDefault: 5000)
 
     /// The entries read from Service Quotas.
-    public static let read: [Entry] = [vcpus, securityGroups, rulesPerGroup, gp3Storage]
+    public static let read: [Entry] = [vcpus, securityGroups, rulesPerGroup, gp3Storage, networkInterfaces]
 
     static var query: [String: CapacityQuery.QuotaRef] {
         Dictionary(uniqueKeysWithValues: read.compactMap { e in
