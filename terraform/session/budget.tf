@@ -1,6 +1,7 @@
 # The session's AWS Budget (docs/lifetime.md): monthly cost filtered on the
 # Session tag, the trainer notified at 80 % and 100 % of actual spend. labctl
-# works out the limit (cost estimate for the planned hours × 1.5, or budget_usd)
+# works out the limit (cost estimate, with the worst case of unlimited CPU credits,
+# for the planned hours × 1.5, or budget_usd)
 # and the addresses (trainer_email) and hands them over in the .tfvars.json.
 #
 # The filter only sees costs once "Session" is an activated cost allocation tag
