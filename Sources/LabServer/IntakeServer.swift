@@ -54,6 +54,7 @@ public enum IntakeServer {
         let service = IntakeService(dependencies: dependencies)
         return Application(
             router: router(service),
+            server: guardedHTTP1(dependencies.settings),
             configuration: .init(address: .hostname(dependencies.settings.host, port: dependencies.settings.port),
                                  serverName: "labctl"),
             onServerRunning: { channel in

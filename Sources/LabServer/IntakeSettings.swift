@@ -18,6 +18,19 @@ public struct IntakeSettings: Sendable {
     public var loginLifetime: TimeInterval
     /// The lab directory, for "write participants/<s>/*.pub" on the dashboard.
     public var labRoot: URL?
+    /// Seconds a client has to send a request's head: from connecting, or on a
+    /// kept-alive connection from the first byte of the next request.
+    public var headerTimeout: TimeInterval = 10
+    /// Seconds a client has to send a request's body, from the end of its head
+    /// (a submission is at most 16 KiB).
+    public var bodyTimeout: TimeInterval = 30
+    /// Seconds a kept-alive connection may wait for its next request.
+    public var keepAliveTimeout: TimeInterval = 60
+    /// Open connections from one client address: a room behind one NAT address with
+    /// a few browser connections each fits.
+    public var maxConnectionsPerAddress = 256
+    /// Open connections in total (`labctl serve` derives it from the open-file limit).
+    public var maxConnections = 4_096
 
     public init(host: String = "127.0.0.1", port: Int = 8080, publicURL: String? = nil,
                 submissionsPerMinute: Int = 60, sessionSubmissionsPerMinute: Int = 1_200, loginAttemptsPerMinute: Int = 10,

@@ -44,6 +44,7 @@ struct Serve: AsyncParsableCommand {
     var spareInventory: String?
     @Option(name: .customLong("spare-user"), help: ArgumentHelp("Login user on the spares' nodes (default ubuntu).", valueName: "user"))
     var spareUser = "ubuntu"
+    @OptionGroup(title: "Slow clients") var connections: ServeConnectionOptions
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
@@ -59,6 +60,9 @@ struct Serve: AsyncParsableCommand {
             guard n > 0 else { throw LabFailure.usage("--session-submissions-per-minute must be at least 1.") }
             settings.sessionSubmissionsPerMinute = n
         }
+        // Every connection is a descriptor: take all the system allows (often 1,024 by default).
+        let openFiles = OpenFileLimit.raiseToHardLimit()
+        try connections.apply(to: &settings, openFiles: openFiles, environment: environment)
         let context = try lab.openContext()
         let registry = context.registry
         let admin: AdminToken.Resolution
@@ -85,10 +89,12 @@ struct Serve: AsyncParsableCommand {
         let openSessions = try registry.intakes().filter(\.isOpen)
         let databaseShown = lab.display(URL(fileURLWithPath: lab.databasePath))
         let shownHost = settings.host.contains(":") ? "[\(settings.host)]" : settings.host
+        let connectionsLine = ServeConnectionOptions.summary(settings, openFiles: openFiles)
         let app = IntakeServer.application(dependencies, logger: logger) { port, base in
             var lines = ["labctl intake is serving on http://\(shownHost):\(port)",
                          "  database:  \(databaseShown)",
                          "  dashboard: \(base)/admin",
+                         "  \(connectionsLine)",
                          "  \(tokenNote)"]
             if openSessions.isEmpty {
                 lines.append("  no session takes submissions yet: `labctl open <session>` prints its join link")
