@@ -20,7 +20,8 @@ struct Serve: AsyncParsableCommand {
           labctl open session-1                          # prints the join link
         Put it behind a TLS proxy for real classes; with an https --public-url
         cookies are Secure and HSTS is sent. SIGTERM or Ctrl-C stops it after
-        the requests in flight. A key that arrives for a session already applied gets
+        the requests in flight; a client still sending is cut off by the head and body
+        timeouts. A key that arrives for a session already applied gets
         the session's next ready spare cluster in the background (`labctl assign`);
         with none left, the participant waits for the next apply. Set LOG_LEVEL=debug for one log line per request
         (route patterns only, never codes or tokens).
