@@ -123,6 +123,28 @@ final class ProvisioningTests: XCTestCase {
         XCTAssertEqual(json["s2"]?["aws_cost_explorer_filter"] as? String, "Tag: Session = s2")
     }
 
+    /// With the network and both sessions deployed: checking s1 counts s2's running master as
+    /// this lab's (and nothing as others'), and the subnets' free addresses as the emulator has them.
+    func testPreflightOfAnAppliedSessionCountsTheOtherSessionAsThisLab() throws {
+        let r = try labctl(["preflight", "s1", "--json"])
+        let rows = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]] ?? []
+        let instances = try XCTUnwrap(rows.first { $0["check"] as? String == "instances" }, r.stdout + r.stderr)
+        XCTAssertEqual(instances["needed"] as? Int, 4)
+        XCTAssertEqual(instances["in_use_lab"] as? Int, 1, "s2's one master: \(instances)")
+        XCTAssertEqual(instances["in_use_others"] as? Int, 0)
+        let addresses = try XCTUnwrap(rows.first { $0["check"] as? String == "subnet-addresses" })
+        let subnets = try Shell.run("python3", ["-c", """
+            import boto3, os
+            ec2 = boto3.client("ec2", endpoint_url=os.environ["AWS_ENDPOINT_URL"], region_name="eu-west-1")
+            free = [s["AvailableIpAddressCount"] for s in ec2.describe_subnets()["Subnets"]
+                    if any(t["Key"] == "Project" for t in s.get("Tags", []))]
+            print(min(free) * len(free))
+            """], environment: Self.lab.processEnvironment)
+        XCTAssertEqual(subnets.status, 0, subnets.stderr)
+        XCTAssertEqual(addresses["quota"] as? Int, Int(subnets.stdout.trimmingCharacters(in: .whitespacesAndNewlines)), "\(addresses)")
+        XCTAssertEqual(addresses["verdict"] as? String, "ok")
+    }
+
     func testSecretsAndVarFilesArePrivate() throws {
         for s in ["s1", "s2"] {
             let attrs = try FileManager.default.attributesOfItem(atPath: Self.lab.file(".labctl/vars/\(s).tfvars.json").path)

@@ -22,6 +22,11 @@ output "zones" {
   value       = local.zones
 }
 
+output "free_addresses" {
+  description = "Per zone of the network, the free IPv4 addresses of its subnet (one per node)."
+  value       = { for s in data.aws_subnet.network : s.availability_zone => s.available_ip_address_count }
+}
+
 output "offerings" {
   description = "Per instance type, the network zones that offer it."
   value = {

@@ -58,6 +58,8 @@ public struct AccountCapacity: Sendable, Equatable {
     public var vcpus: [String: Int]
     /// Availability zones of the network's subnets; empty when the network is not deployed.
     public var zones: [String]
+    /// Zone → free addresses in the network's subnet there (one per node).
+    public var freeAddresses: [String: Int]
     /// Instance type → the network zones that offer it.
     public var offerings: [String: [String]]
     /// What runs in the region besides the checked sessions, in one of two groups.
@@ -102,6 +104,7 @@ public struct AccountCapacity: Sendable, Equatable {
             quotas: quotas, unknownQuotas: unknown,
             vcpus: (try value("vcpus") as? [String: Any] ?? [:]).mapValues { int($0) },
             zones: try value("zones") as? [String] ?? [],
+            freeAddresses: (try value("free_addresses") as? [String: Any] ?? [:]).mapValues { int($0) },
             offerings: try value("offerings") as? [String: [String]] ?? [:],
             lab: group("lab"), others: group("others"),
             networkInterfacesInUse: int(inUse["network_interfaces"]))

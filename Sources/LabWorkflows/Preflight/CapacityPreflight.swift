@@ -90,8 +90,34 @@ public struct CapacityPreflight: Sendable, LabUseCase {
                                  source: "one per cluster; in use counted from this lab's running clusters' security groups (others' key pairs are not counted)"))
         checks.append(quotaCheck(QuotaCatalog.gp3Storage, needed: demands.map(\.gp3GiB).reduce(0, +), lab: lab.gp3GiB, others: others.gp3GiB,
                                  account: account, region: region, source: "one gp3 root volume per node"))
+        checks.append(addressCheck(nodes: instances, demands: demands, account: account, region: region))
         checks += offeringChecks(types: byType.keys.sorted(), demands: demands, account: account, region: region)
         return checks
+    }
+
+    /// Whether the network's subnets have an address for every node. Clusters are spread over
+    /// the subnets by a hash of the participant (stable placement), so about an even share lands
+    /// in each: the fullest subnet decides how many nodes fit.
+    static func addressCheck(nodes: Int, demands: [SessionDemand], account: AccountCapacity, region: String) -> CapacityCheck {
+        let network = demands.first?.networkName ?? "labctl"
+        var row = CapacityCheck(check: "subnet-addresses", code: nil, needed: nodes, inUse: nil, quota: nil, verdict: .unknown, detail: "")
+        guard !account.freeAddresses.isEmpty else {
+            row.detail = "the network \"\(network)\" was not found in \(region): run `labctl network apply` first."
+            return row
+        }
+        let subnets = account.freeAddresses.count
+        let fit = (account.freeAddresses.values.min() ?? 0) * subnets
+        row.quota = fit
+        let zones = account.freeAddresses.keys.sorted().map { "\($0) \(account.freeAddresses[$0]!)" }.joined(separator: ", ")
+        if nodes <= fit {
+            row.verdict = .ok
+            row.detail = "free addresses per zone: \(zones)"
+        } else {
+            row.verdict = .exceeded
+            row.detail = "\(nodes) nodes need an address each, but the \(subnets) subnet(s) of network \"\(network)\" fit about \(fit) (free: \(zones)): "
+                + "add zones (`availability_zones` in network.tfvars, then `labctl network apply`) or apply fewer participants."
+        }
+        return row
     }
 
     /// `lab` and `others`: what runs under this lab's tags and the rest of the region (nil: not counted).
