@@ -14,6 +14,8 @@ public struct SessionConfig: Equatable, Sendable {
     public var allowedAPICIDRs: [String] = []
     /// Spare clusters built without a participant, for late joiners (`labctl assign`).
     public var spares: Int = 0
+    /// Participants the session takes at most (`max_participants`): a leaked join link cannot drain the lab's pod networks.
+    public var maxParticipants: Int = SessionConfig.defaultMaxParticipants
     /// All assignments as read, for passing through and for `file:line` messages.
     public var values: [String: TFValue] = [:]
     /// `session_end` and `shutdown_grace`.
@@ -67,6 +69,12 @@ public struct SessionConfig: Equatable, Sendable {
                 throw .wrongType(file: file, line: a.line, name: "spares", expected: "a whole number from 0 to \(Self.maximumSpares)")
             }
             config.spares = n
+        }
+        if let a = byName["max_participants"] {
+            guard let n = a.value.intValue, (1...Self.maximumParticipantCap).contains(n) else {
+                throw .wrongType(file: file, line: a.line, name: "max_participants", expected: "a whole number from 1 to \(Self.maximumParticipantCap)")
+            }
+            config.maxParticipants = n
         }
         for key in ["master_instance_type", "worker_instance_type"] {
             let value = key == "master_instance_type" ? config.masterInstanceType : config.workerInstanceType

@@ -6,7 +6,8 @@ public enum SessionConfigTemplate {
     /// - Parameter sshFrom: the sources allowed to reach SSH (the training room's public range); never empty in practice.
     public static func render(session: String, workers: Int, masterType: String, workerType: String,
                               region: String, sshFrom: [String], kubernetesVersion: String = defaultKubernetesVersion,
-                              date: String, end: SessionEnd? = nil, spares: Int = 0) -> String {
+                              date: String, end: SessionEnd? = nil, spares: Int = 0,
+                              maxParticipants: Int = SessionConfig.defaultMaxParticipants) -> String {
         let ssh = sshFrom.map { "\"\($0)\"" }.joined(separator: ", ")
         return """
         # Training session "\(session)" — created by `labctl create-config` on \(date).
@@ -21,6 +22,11 @@ public enum SessionConfigTemplate {
         master_instance_type = "\(masterType)"
         worker_instance_type = "\(workerType)"
         worker_count         = \(workers) # 0 = a single-node cluster (control-plane taint removed)\(sparesBlock(spares))
+
+        # Participants the session takes at most (web form, JSON API and `labctl keys add`);
+        # past it a join answers "session full, tell the trainer". The default \(SessionConfig.defaultMaxParticipants) is above
+        # any one class and stops a leaked join link from taking the lab's pod networks.
+        max_participants = \(maxParticipants)
 
         # One patch release for the whole session (1.30.x to 1.35.x with Ubuntu's containerd).
         kubernetes_version = "\(kubernetesVersion)"

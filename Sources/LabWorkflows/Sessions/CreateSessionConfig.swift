@@ -15,6 +15,8 @@ public struct CreateSessionConfig: Sendable {
         public var sshFrom: [String] = []
         public var end: SessionEnd?
         public var spares = 0
+        /// `max_participants`: past it joins answer `session-full`.
+        public var maxParticipants = SessionConfig.defaultMaxParticipants
         /// Overwrite an existing file.
         public var force = false
         public var environment: [String: String] = ProcessInfo.processInfo.environment
@@ -48,7 +50,7 @@ public struct CreateSessionConfig: Sendable {
         let date = ISO8601DateFormatter().string(from: now).prefix(10)
         let text = SessionConfigTemplate.render(session: s, workers: request.workers, masterType: request.masterType,
                                                 workerType: request.workerType, region: request.region, sshFrom: sources, date: String(date),
-                                                end: request.end, spares: request.spares)
+                                                end: request.end, spares: request.spares, maxParticipants: request.maxParticipants)
         try AtomicFile.write(Data(text.utf8), to: url, permissions: 0o644)
         return Outcome(file: url, sshFrom: sources, suggested: suggested, opensToEveryone: SSHSources.opensToEveryone(sources))
     }

@@ -31,11 +31,16 @@ struct CreateConfig: ParsableCommand {
     var end: String?
     @Option(help: ArgumentHelp("Spare clusters for late joiners (0–\(SessionConfig.maximumSpares)); `labctl assign` hands them out.", valueName: "n"))
     var spares = 0
+    @Option(name: .customLong("max-participants"), help: ArgumentHelp("Participants the session takes at most (1–\(SessionConfig.maximumParticipantCap)); past it joins answer \"session full\".", valueName: "n"))
+    var maxParticipants = SessionConfig.defaultMaxParticipants
     @Flag(help: "Overwrite an existing file.") var force = false
 
     func validate() throws {
         guard (0...20).contains(workers) else { throw ValidationError("--workers must be from 0 to 20.") }
         guard (0...SessionConfig.maximumSpares).contains(spares) else { throw ValidationError("--spares must be from 0 to \(SessionConfig.maximumSpares).") }
+        guard (1...SessionConfig.maximumParticipantCap).contains(maxParticipants) else {
+            throw ValidationError("--max-participants must be from 1 to \(SessionConfig.maximumParticipantCap).")
+        }
         for (flag, value) in [("--master-type", masterType), ("--worker-type", workerType)] where !InstanceType.isWellFormed(value) {
             throw ValidationError("\(flag) '\(value)' is not an EC2 instance type (family.size, e.g. t3.medium).")
         }
@@ -55,10 +60,11 @@ struct CreateConfig: ParsableCommand {
         request.sshFrom = sshFrom
         request.end = end.flatMap(SessionEnd.parse)
         request.spares = spares
+        request.maxParticipants = maxParticipants
         request.force = force
         let outcome = try CreateSessionConfig(files: lab.files).run(request)
         let shown = lab.display(outcome.file)
-        print("\(Terminal.green(Terminal.ok)) wrote \(shown) (\(workers) worker(s) per participant\(spares > 0 ? ", \(spares) spare cluster(s)" : ""), \(masterType)/\(workerType), \(region), SSH from \(outcome.sshFrom.joined(separator: ", ")))")
+        print("\(Terminal.green(Terminal.ok)) wrote \(shown) (at most \(maxParticipants) participants, \(workers) worker(s) each\(spares > 0 ? ", \(spares) spare cluster(s)" : ""), \(masterType)/\(workerType), \(region), SSH from \(outcome.sshFrom.joined(separator: ", ")))")
         if let suggested = outcome.suggested {
             Terminal.warning("SSH is allowed from \(suggested) only, the address you are connected from (SSH_CONNECTION); if the class sits elsewhere, run again with --ssh-from <the room's range> --force.")
         }
