@@ -68,6 +68,10 @@ public struct IntakeHTTPError: Error, Sendable, Equatable {
             // The participant can do nothing about it; the trainer finds the setting to widen in the log and the dashboard.
             return .init(.serviceUnavailable, "lab-full", "the lab is full: tell the trainer (every cluster network of this lab is taken).",
                          reason: pool.isExhausted ? "pod-network-pool-exhausted" : "pod-network-pool")
+        case .registry(.sessionFull(let session, _)):
+            // Like lab-full: only the trainer can act (raise max_participants), so the participant is told to tell them.
+            return .init(.serviceUnavailable, "session-full",
+                         "session \(session) is full: it has as many participants as its trainer allows. Tell the trainer, who can raise the limit.")
         case .registry(let other):
             return .init(.conflict, "refused", other.description)
         case .storage:

@@ -22,6 +22,8 @@ final class IntakeService: Sendable {
     let joinCodes: JoinCodeCache
     let forms: FormProtection
     let lateJoiners: LateJoiners?
+    /// Each session's `max_participants` (the dashboard shows a full session).
+    let participantCaps: ParticipantCap
     private let base: Mutex<String>
 
     init(dependencies: IntakeServer.Dependencies) {
@@ -29,7 +31,9 @@ final class IntakeService: Sendable {
         settings = dependencies.settings
         adminTokenDigest = dependencies.adminTokenDigest
         lab = dependencies.settings.labRoot.map { LabContext(registry: dependencies.registry, root: $0) }
-        writer = SubmissionWriter(registry: dependencies.registry)
+        let caps = ParticipantCap(files: dependencies.settings.labRoot.map { LabFiles(root: $0) })
+        writer = SubmissionWriter(registry: dependencies.registry, participantCap: { caps.capOrDefault(for: $0) })
+        participantCaps = caps
         submissionLimiter = RateLimiter(perMinute: dependencies.settings.submissionsPerMinute)
         sessionLimiter = RateLimiter(perMinute: dependencies.settings.sessionSubmissionsPerMinute)
         joinCodes = JoinCodeCache(registry: dependencies.registry)

@@ -44,7 +44,8 @@ public struct KeyFiles {
 
     /// Imports every `.pub` file: the file name gives the participant's name.
     /// Valid keys are registered (re-running changes nothing); invalid ones are reported.
-    public func importAll(into registry: Registry, session: String) throws -> [ImportResult] {
+    /// Past `participantCap` (the session's `max_participants`) a new name is refused like an invalid file.
+    public func importAll(into registry: Registry, session: String, participantCap: Int? = nil) throws -> [ImportResult] {
         try keyFiles().map { url in
             let file = url.lastPathComponent
             let stem = String(file.dropLast(4))
@@ -57,10 +58,11 @@ public struct KeyFiles {
                 return ImportResult(file: file, name: name.value, outcome: .failure(.key(refusal)))
             case .success(let key):
                 do {
-                    let outcome = try registry.register(session: session, name: name, key: key, via: .import)
+                    let outcome = try registry.register(session: session, name: name, key: key, via: .import, participantCap: participantCap)
                     return ImportResult(file: file, name: name.value, outcome: .success(outcome))
                 } catch {
-                    return ImportResult(file: file, name: name.value, outcome: .failure(.registry("\(error)")))
+                    let message = (error as? RegistryError)?.description ?? "\(error)"
+                    return ImportResult(file: file, name: name.value, outcome: .failure(.registry(message)))
                 }
             }
         }

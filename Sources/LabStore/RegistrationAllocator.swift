@@ -14,8 +14,29 @@ struct RegistrationAllocator {
     private var cursor = 0
     /// Taken discrete ids that start with a given first name, per session.
     private var takenIDs: [String: Set<String>] = [:]
+    /// Participants per session, read once per transaction, then counted up by `didAdd`.
+    private var counts: [String: Int] = [:]
+    /// Each session's cap as `participantCap` gave it, asked once per transaction.
+    private var caps: [String: Int?] = [:]
+    /// A session's `max_participants`; nil: no cap (the registry's own callers, tests).
+    private let participantCap: (String) -> Int?
 
-    init(pool: PodCIDRPool) { self.pool = pool }
+    init(pool: PodCIDRPool, participantCap: @escaping (String) -> Int? = { _ in nil }) {
+        self.pool = pool
+        self.participantCap = participantCap
+    }
+
+    /// Refuses a new participant in a session that has its cap. Counted inside the write
+    /// transaction that inserts the row, so concurrent joins cannot overshoot the cap.
+    mutating func admitNewParticipant(session: String, _ db: Database) throws {
+        if caps[session] == nil { caps[session] = .some(participantCap(session)) }
+        guard let cap = caps[session] ?? nil else { return }
+        if counts[session] == nil {
+            counts[session] = try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM participant WHERE session = ?"),
+                                               arguments: [session]) ?? 0
+        }
+        if counts[session]! >= cap { throw RegistryError.sessionFull(session: session, cap: cap) }
+    }
 
     /// The lowest free pod network; does not reserve it (see `didAdd`).
     mutating func network(_ db: Database) throws -> String {
@@ -45,6 +66,7 @@ struct RegistrationAllocator {
     mutating func didAdd(_ record: ParticipantRecord, first: String) {
         if let network = IPv4CIDR(record.podCIDR) { usage?.insert(network) }
         takenIDs[Self.bucket(record.session, first)]?.insert(record.discreteID)
+        counts[record.session]? += 1
     }
 
     private static func bucket(_ session: String, _ first: String) -> String { session + "\u{0}" + first }

@@ -96,13 +96,17 @@ extension Registry {
     /// their callers (hashes, fresh tokens: `PreparedIntake`), so the one serial
     /// writer only touches SQLite; this blocks the calling thread until the
     /// batch committed (the intake's writer runs it on a queue of its own).
-    public func applyIntake(prepared: [PreparedIntake]) throws -> [Result<IntakeOutcome, IntakeRefusal>] {
+    /// `participantCap` gives a session's `max_participants` (nil: none); it is asked at most
+    /// once per session and batch, and the session's count is taken inside the same transaction.
+    public func applyIntake(prepared: [PreparedIntake],
+                            participantCap: @escaping (String) -> Int? = { _ in nil }) throws -> [Result<IntakeOutcome, IntakeRefusal>] {
         let pool = self.pool
-        return try database.write { db in try Self.applyIntake(prepared, pool: pool, db) }
+        return try database.write { db in try Self.applyIntake(prepared, pool: pool, participantCap: participantCap, db) }
     }
 
-    static func applyIntake(_ prepared: [PreparedIntake], pool: PodCIDRPool, _ db: Database) throws -> [Result<IntakeOutcome, IntakeRefusal>] {
-        var allocator = RegistrationAllocator(pool: pool)
+    static func applyIntake(_ prepared: [PreparedIntake], pool: PodCIDRPool, participantCap: @escaping (String) -> Int? = { _ in nil },
+                            _ db: Database) throws -> [Result<IntakeOutcome, IntakeRefusal>] {
+        var allocator = RegistrationAllocator(pool: pool, participantCap: participantCap)
         // Code digest -> open session, for this transaction only (a close commits in another one).
         var sessions: [String: String?] = [:]
         var results: [Result<IntakeOutcome, IntakeRefusal>] = []

@@ -86,11 +86,13 @@ public final class Registry: Sendable {
     /// pod network inside the same transaction, so concurrent writers cannot collide.
     public func register(session: String, name: ParticipantName, displayName: String? = nil, email: String? = nil,
                          key: SSHPublicKey, via interface: Interface,
-                         existing policy: ExistingNamePolicy = .replaceKey) throws -> RegistrationOutcome {
+                         existing policy: ExistingNamePolicy = .replaceKey,
+                         participantCap: Int? = nil) throws -> RegistrationOutcome {
         try SessionName.validate(session)
         let pool = self.pool
         return try database.write { db in
-            var allocator = RegistrationAllocator(pool: pool)
+            // The cap is checked in this write transaction, so concurrent writers cannot overshoot it.
+            var allocator = RegistrationAllocator(pool: pool, participantCap: { _ in participantCap })
             return try Self.register(session: session, name: name, displayName: displayName, email: email, key: key,
                                      via: interface, existing: policy, allocator: &allocator, db)
         }
@@ -146,6 +148,7 @@ public final class Registry: Sendable {
         if let owner {
             throw RegistryError.keyInUse(fingerprint: fingerprint, owner: try Self.discreteID(of: owner.participantID, db), session: session)
         }
+        try allocator.admitNewParticipant(session: session, db)
         let cidr = try allocator.network(db)
         var record = ParticipantRecord(id: nil, session: session, name: name.value,
                                        displayName: displayName ?? Self.defaultDisplayName(name), email: email,
@@ -184,15 +187,21 @@ public final class Registry: Sendable {
             guard let record = try ParticipantRecord.all().named(name, in: session).fetchOne(db) else {
                 throw RegistryError.noSuchParticipant(name: name, session: session)
             }
-            // Their host-key pin goes with them (cascade); the audit log keeps what it was.
-            if let pin = try HostKeyRecord.filter(SharedColumns.participantID == record.id!).fetchOne(db) {
-                try Self.audit(db, session: session, participant: name, action: "host-key-retired",
-                               detail: "\(record.discreteID) \(pin.keyType) \(pin.fingerprint)", interface: interface)
-            }
-            try record.delete(db)
-            try Self.audit(db, session: session, participant: name, action: "removed",
-                           detail: "\(record.discreteID) released \(record.podCIDR)", interface: interface)
+            try Self.remove(record, via: interface, db)
         }
+    }
+
+    /// Deletes one participant row (keys, pin and pod network go with it), audit-logged.
+    static func remove(_ record: ParticipantRecord, via interface: Interface, detail: String = "", _ db: Database) throws {
+        let session = record.session, name = record.name
+        // Their host-key pin goes with them (cascade); the audit log keeps what it was.
+        if let pin = try HostKeyRecord.filter(SharedColumns.participantID == record.id!).fetchOne(db) {
+            try Self.audit(db, session: session, participant: name, action: "host-key-retired",
+                           detail: "\(record.discreteID) \(pin.keyType) \(pin.fingerprint)", interface: interface)
+        }
+        try record.delete(db)
+        try Self.audit(db, session: session, participant: name, action: "removed",
+                       detail: "\(record.discreteID) released \(record.podCIDR)\(detail)", interface: interface)
     }
 
     /// Removes a session with everything recorded for it (participants, keys,

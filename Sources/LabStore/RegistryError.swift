@@ -7,6 +7,8 @@ public enum RegistryError: Error, Equatable, Sendable, CustomStringConvertible {
     case noSuchParticipant(name: String, session: String)
     case noSuchSession(String)
     case pool(PoolError)
+    /// The session already has its `max_participants`.
+    case sessionFull(session: String, cap: Int)
     case cannotOpen(path: String, reason: String)
 
     public var description: String {
@@ -21,6 +23,8 @@ public enum RegistryError: Error, Equatable, Sendable, CustomStringConvertible {
             return "no session \(s) in the registry; create it with `labctl create-config \(s) --ssh-from CIDR` or add a key with `labctl keys add \(s) …`."
         case let .pool(e):
             return e.description
+        case let .sessionFull(session, cap):
+            return "session \(session) is full: it has \(cap) participants, its max_participants. To take more, raise max_participants in sessions/\(session).tfvars (up to 1000); to drop unwanted registrations, see `labctl keys remove \(session) --registered-after TIME`."
         case let .cannotOpen(path, reason):
             return "cannot open the database \(path): \(reason). Check --db / LABCTL_DB and the folder's permissions."
         }

@@ -100,6 +100,8 @@ final class LiveServerTests: XCTestCase {
     func startLoadServer() throws -> (lab: LabFolder, code: String, server: ServerProcess) {
         let lab = try LabFolder()
         do {
+            // A load, not a cap test: room above the default max_participants (50).
+            try lab.dir.writeSession("s1", "max_participants = 1000\n")
             let code = try lab.open()
             return (lab, code, try ServerProcess(lab: lab.url, environment: Self.loadEnvironment))
         } catch {

@@ -51,7 +51,7 @@ peer_budgets_port=$(free_port); start_emulator "$peer_budgets_port" "$work/aws-j
 export AWS_ENDPOINT_URL_SERVICE_QUOTAS="http://127.0.0.1:$aws_json_port" AWS_ENDPOINT_URL_BUDGETS="http://127.0.0.1:$aws_json_port"
 . "$repo/scripts/bench/emulated-lab.sh"
 mk_session() { # name participants
-  "$labctl" create-config "$1" --workers 0 --ssh-from 198.51.100.0/24 --end 2099-06-01T17:00:00+02:00 >/dev/null
+  "$labctl" create-config "$1" --workers 0 --ssh-from 198.51.100.0/24 --max-participants 1000 --end 2099-06-01T17:00:00+02:00 >/dev/null
   echo "ami_id = \"$ami\"" >> "sessions/$1.tfvars"
   mkdir -p "participants/$1"
   for i in $(seq 1 "$2"); do ssh-keygen -q -t ed25519 -N '' -C '' -f "$work/keys-$1-$i"; mv "$work/keys-$1-$i.pub" "participants/$1/user$i.$1.pub"; done

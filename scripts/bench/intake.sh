@@ -26,7 +26,7 @@ wait_port() { until python3 -c "import socket; socket.create_connection(('127.0.
 
 mkdir -p "$work/lab/sessions" "$work/lab/terraform"
 export LABCTL_ROOT="$work/lab" LABCTL_ADMIN_TOKEN=bench-token-not-secret NO_COLOR=1
-"$bin/labctl" create-config bench --ssh-from 198.51.100.0/24 >/dev/null
+"$bin/labctl" create-config bench --ssh-from 198.51.100.0/24 --max-participants 1000 >/dev/null
 url=$("$bin/labctl" open bench --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["join_url"])')
 code=${url##*/}
 p1=$(free_port); "$bin/labctl" serve --port "$p1" >"$work/serve.log" 2>&1 & pids+=($!)
@@ -65,7 +65,7 @@ PY
 : >"$work/post-results"
 for r in $(seq 0 "$rounds"); do
   session=bench-post-$r
-  "$bin/labctl" create-config "$session" --ssh-from 198.51.100.0/24 >/dev/null
+  "$bin/labctl" create-config "$session" --ssh-from 198.51.100.0/24 --max-participants 1000 >/dev/null
   pcode=$("$bin/labctl" open "$session" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["join_url"].rsplit("/",1)[1])')
   "$work/post-load" "$p1" "/api/v1/join/$pcode" "$work/post-$r.jsonl" "$conns" >"$work/post-labctl-$r.json"
   "$work/post-load" "$p2" "/api/v1/join/x" "$work/post-$r.jsonl" "$conns" >"$work/post-peer-$r.json"

@@ -19,7 +19,7 @@ moto_pid=$!
 until python3 -c "import socket; socket.create_connection(('127.0.0.1',$port),0.2)" 2>/dev/null; do sleep 0.2; done
 . "$repo/scripts/bench/emulated-lab.sh"
 mk_session() { # name participants
-  "$labctl" create-config "$1" --workers 1 --ssh-from 198.51.100.0/24 --end 2099-06-01T17:00:00+02:00 >/dev/null
+  "$labctl" create-config "$1" --workers 1 --ssh-from 198.51.100.0/24 --max-participants 1000 --end 2099-06-01T17:00:00+02:00 >/dev/null
   echo "ami_id = \"$ami\"" >> "sessions/$1.tfvars"
   for i in $(seq 1 "$2"); do
     ssh-keygen -q -t ed25519 -N '' -f "$work/$1-$i" && "$labctl" keys add "$1" "user$i.$1" --file "$work/$1-$i.pub" >/dev/null

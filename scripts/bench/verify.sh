@@ -64,7 +64,7 @@ swiftc -O -o "$WORK/verify-masters" "$WORK"/masters-src/*.swift "$ROOT/scripts/b
 LAB=$WORK/lab
 mkdir -p "$LAB/sessions" "$LAB/terraform" "$LAB/participants/bench" "$WORK/masters"
 cd "$LAB"
-"$LABCTL" create-config bench --workers 1 --ssh-from 198.51.100.0/24 >/dev/null
+"$LABCTL" create-config bench --workers 1 --ssh-from 198.51.100.0/24 --max-participants 1000 >/dev/null
 ssh-keygen -q -t ed25519 -N '' -C bench-operator -f "$WORK/operator"
 for i in $(seq -w 1 "$N"); do
   ssh-keygen -q -t ed25519 -N '' -C "u$i" -f "$WORK/p$i" && cp "$WORK/p$i.pub" "$LAB/participants/bench/u$i.bench.pub"

@@ -10,6 +10,8 @@ struct SessionOverview {
     struct Summary: Encodable {
         var session: String
         var participants: Int
+        /// The session's `max_participants`; at it, joins answer `session-full`.
+        var max_participants: Int
         var intake: String
         var join_url: String?
         var clusters: Int
@@ -36,7 +38,8 @@ struct SessionOverview {
         }
         return try names.sorted().map { name in
             let intake = intakes[name]
-            return Summary(session: name, participants: counts[name] ?? 0, intake: state(intake).rawValue,
+            return Summary(session: name, participants: counts[name] ?? 0,
+                           max_participants: service.participantCaps.capOrDefault(for: name), intake: state(intake).rawValue,
                            join_url: intake.flatMap { $0.isOpen ? service.joinURL(code: $0.code) : nil },
                            clusters: try registry.clusters(session: name).count,
                            ready: try registry.verifications(session: name).filter(\.ready).count)
@@ -54,6 +57,7 @@ struct SessionOverview {
         var intake: IntakeState
         var joinURL: String?
         var participants: [Participant]
+        var maxParticipants: Int
         var clusters: [ClusterRecord]
         var verifications: [VerificationRecord]
         var hostKeys: [HostKeyRecord]
@@ -72,7 +76,7 @@ struct SessionOverview {
         let clusters = try registry.clusters(session: session)
         return Detail(session: session, intake: state(intake),
                       joinURL: intake.flatMap { $0.isOpen ? service.joinURL(code: $0.code) : nil },
-                      participants: participants, clusters: clusters,
+                      participants: participants, maxParticipants: service.participantCaps.capOrDefault(for: session), clusters: clusters,
                       verifications: try registry.verifications(session: session),
                       hostKeys: try registry.hostKeys(session: session),
                       cost: CostSummary.of(session: session, participants: participants.count, clusters: clusters,

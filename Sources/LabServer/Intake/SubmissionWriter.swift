@@ -24,12 +24,15 @@ final class SubmissionWriter: Sendable {
 
     private let registry: Registry
     private let maximumBatch: Int
+    /// A session's `max_participants`, enforced inside each batch's transaction.
+    private let participantCap: @Sendable (String) -> Int?
     private let state = Mutex(State())
     private let queue = DispatchQueue(label: "labctl.intake.submission-writer")
 
-    init(registry: Registry, maximumBatch: Int = 256) {
+    init(registry: Registry, maximumBatch: Int = 256, participantCap: @escaping @Sendable (String) -> Int? = { _ in nil }) {
         self.registry = registry
         self.maximumBatch = maximumBatch
+        self.participantCap = participantCap
     }
 
     /// Applies `operation` with the next batch; returns once it is committed.
@@ -62,7 +65,7 @@ final class SubmissionWriter: Sendable {
             }
             guard !batch.isEmpty else { return }
             do {
-                let replies = try registry.applyIntake(prepared: batch.map(\.operation))
+                let replies = try registry.applyIntake(prepared: batch.map(\.operation), participantCap: participantCap)
                 for (item, reply) in zip(batch, replies) { item.continuation.resume(returning: reply) }
             } catch {
                 for item in batch { item.continuation.resume(throwing: error) }

@@ -24,8 +24,10 @@ struct AdminSessionPage {
         \(Layout.notice(notice, kind: "ok"))
         \(Layout.notice(error))
         \(intakeSection)
-        <h2>Participants (\(participants.count))</h2>
+        <h2>Participants (\(participants.count) of at most \(detail.maxParticipants))</h2>
+        \(fullNotice)
         \(participantsTable)
+        \(burstForm)
         <p><a href="/admin/sessions/\(session)/keys">Download keys</a> (one <code>ssh-ed25519 … first.last</code> line each)
         \(form("export", label: "Write participants/\(session)/*.pub", cls: "small"))</p>
         <h2>Room</h2>
@@ -55,6 +57,28 @@ struct AdminSessionPage {
         case .closed, .none:
             return "\(state)\(form("open", label: "Open intake"))"
         }
+    }
+
+    /// At the cap every join answers `session-full`; say so and how to change it.
+    private var fullNotice: HTML {
+        guard participants.count >= detail.maxParticipants else { return "" }
+        return """
+        <p class="notice error" id="session-full">Session full: \(participants.count) participants, its max_participants is \(detail.maxParticipants). \
+        New joins are refused with “session full, tell the trainer”. Raise <code>max_participants</code> in <code>sessions/\(session).tfvars</code>, \
+        or remove a burst of unwanted registrations below.</p>
+        """
+    }
+
+    /// Removes everyone registered in a window (a leaked link); the next page lists who goes and asks to confirm.
+    private var burstForm: HTML {
+        guard !participants.isEmpty else { return "" }
+        return """
+        <form method="post" action="/admin/sessions/\(session)/remove-burst" id="remove-burst"><input type="hidden" name="csrf" value="\(csrf)">
+        Remove everyone registered from <input name="registered_after" placeholder="2026-12-04 10:15" size="22" required>
+        until before <input name="registered_before" placeholder="(now)" size="22">
+        <button type="submit" class="danger small">Show who goes…</button>
+        <br><span class="muted">Times as in the Joined column, or <code>2026-12-04 10:15</code> in the server's time zone (\(TimeZone.current.identifier)).</span></form>
+        """
     }
 
     private var participantsTable: HTML {

@@ -18,7 +18,7 @@ struct AdminSessionsPage {
                 // No end, the last hour or ended: the end shows in red.
                 let endAlert = row.lifetime != "running"
                 return """
-                <tr><td><a href="/admin/sessions/\(row.session)">\(row.session)</a></td><td>\(row.participants)</td>
+                <tr><td><a href="/admin/sessions/\(row.session)">\(row.session)</a></td><td>\(row.participants)\(row.participants >= row.max_participants ? HTML(" <span class=\"state-closed\" title=\"max_participants reached\">full</span>") : "")</td>
                 <td class="state-\(intake.rawValue)">\(intake.label)</td>
                 <td>\(row.join_url.map { url -> HTML in "<code>\(url)</code>" } ?? "–")</td>
                 <td>\(row.clusters)</td><td>\(row.ready)</td>

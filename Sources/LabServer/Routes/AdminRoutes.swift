@@ -24,6 +24,7 @@ struct AdminRoutes {
         admin.post("/sessions/:session/close", use: close)
         admin.post("/sessions/:session/export", use: export)
         admin.post("/sessions/:session/participants/:name/remove", use: remove)
+        admin.post("/sessions/:session/remove-burst", use: removeBurst)
     }
 
     // MARK: Login
@@ -106,11 +107,14 @@ struct AdminRoutes {
         "closed": "Intake is closed: the join link no longer works.",
         "removed": "Participant removed; their pod network is free again.",
         "exported": "Keys written to participants/<session>/ in the lab directory.",
+        "burst-removed": "Everyone registered in that window was removed; their pod networks are free again.",
     ]
     static let errors: [String: String] = [
         "no-such-participant": "That participant is not in this session (removed already?).",
         "no-root": "This server was started without a lab directory (--root); download the keys instead.",
         "bad-session-name": "Session names use 1–40 lower-case letters, digits and inner hyphens (e.g. session-1).",
+        "bad-burst-window": "That window cannot be read: give times as in the Joined column or as 2026-12-04 10:15 (server time), the first earlier than the second.",
+        "empty-burst-window": "Nobody registered in that window; nothing was removed.",
     ]
 
     func back(_ session: String, done: String? = nil, error: String? = nil) -> Response {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LabCore
 import LabStore
+import LabWorkflows
 
 /// `labctl keys add <session> <name>`: registers one participant's key.
 struct KeysAdd: ParsableCommand {
@@ -41,7 +42,8 @@ struct KeysAdd: ParsableCommand {
         let registry = try target.lab.openRegistry()
         let outcome = try registry.register(session: target.session, name: participant,
                                             displayName: displayName ?? (name.contains(" ") ? name : nil),
-                                            email: email, key: publicKey, via: .cli)
+                                            email: email, key: publicKey, via: .cli,
+                                            participantCap: try ParticipantCap(files: target.lab.files).cap(for: target.session))
         let p = outcome.participant
         switch outcome {
         case .added:

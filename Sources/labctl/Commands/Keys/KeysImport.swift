@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LabCore
 import LabStore
+import LabWorkflows
 
 /// `labctl keys import <session> [DIR]`: the file-based workflow's key folder.
 struct KeysImport: ParsableCommand {
@@ -25,7 +26,8 @@ struct KeysImport: ParsableCommand {
         let files = KeyFiles(directory: dir)
         let registry = try lab.openRegistry()
         let results: [KeyFiles.ImportResult]
-        do { results = try files.importAll(into: registry, session: target.session) } catch let e as KeyFilesError {
+        let cap = try ParticipantCap(files: lab.files).cap(for: target.session)
+        do { results = try files.importAll(into: registry, session: target.session, participantCap: cap) } catch let e as KeyFilesError {
             throw LabFailure.usage(e.description)
         }
         var counts = (added: 0, replaced: 0, unchanged: 0, invalid: 0)
