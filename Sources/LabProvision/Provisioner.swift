@@ -121,8 +121,9 @@ public struct Provisioner: Sendable {
             return result
         }
         let tracker = ProgressTracker(onProgress: onProgress)
+        let limit = settings.resourceTimeout
         let status = try await TerraformProcess.run(args, settings: settings, directory: layout.sessionStack, workspace: session,
-                                                    log: log) { tracker.consume($0) }
+                                                    log: log, onLine: { tracker.consume($0) }, stopWhen: { tracker.exceeds(limit: limit) })
         return Result(session: session, verb: verb, status: status, log: log, progress: tracker.current,
                       outputs: nil, elapsed: Date().timeIntervalSince(started))
     }
@@ -164,6 +165,9 @@ final class ProgressTracker: @unchecked Sendable {
     }
 
     var current: ProgressParser { lock.lock(); defer { lock.unlock() }; return parser }
+
+    /// True once (and only once) the resource being waited for is over `limit`.
+    func exceeds(limit: TimeInterval) -> Bool { lock.lock(); defer { lock.unlock() }; return parser.exceeds(limit: limit) }
 }
 
 // @unchecked Sendable: every access holds `lock`.
@@ -230,9 +234,9 @@ extension Provisioner {
             if verb != .plan { args.append("-auto-approve") }
         }
         let tracker = ProgressTracker(onProgress: onProgress)
-        let status = try await TerraformProcess.run(args, settings: settings, directory: layout.networkStack, workspace: nil, log: log) {
-            tracker.consume($0)
-        }
+        let limit = settings.resourceTimeout
+        let status = try await TerraformProcess.run(args, settings: settings, directory: layout.networkStack, workspace: nil, log: log,
+                                                    onLine: { tracker.consume($0) }, stopWhen: { tracker.exceeds(limit: limit) })
         return Result(session: "network", verb: verb, status: status, log: log, progress: tracker.current, outputs: nil,
                       elapsed: Date().timeIntervalSince(started))
     }

@@ -143,6 +143,26 @@ final class BudgetTests: XCTestCase {
         for rule in found { XCTAssertEqual(rule["expires"], Self.endText(later, utc: true), "\(rule)") }
     }
 
+    /// The emulator rehearsal's old hang: with Budgets pointed at moto, which lacks two calls the
+    /// provider makes after creating a budget, Terraform waits for minutes. The apply is stopped
+    /// at LABCTL_RESOURCE_TIMEOUT and fails naming the resource and its API.
+    func testEB_ABudgetsAPIThatNeverAnswersFailsTheApplyWithinTheBound() throws {
+        try requireApplied()
+        try Self.lab.add(.init("hang", workers: 0, participants: ["eve.ng"], tfvars: "budget_usd = 20\n"))
+        let moto = try XCTUnwrap(Self.lab.moto).endpoint
+        let r = try Self.lab.labctl(["apply", "hang", "-y", "--skip-preflight"],
+                                    env: ["AWS_ENDPOINT_URL_BUDGETS": moto, "LABCTL_RESOURCE_TIMEOUT": "40s"])
+        XCTAssertEqual(r.status, 1, r.stdout + r.stderr)
+        let said = r.stdout + r.stderr
+        for part in ["aws_budgets_budget.session", "was still creating after 40s", "the AWS Budgets API", "AWS_ENDPOINT_URL_BUDGETS",
+                     "LABCTL_RESOURCE_TIMEOUT=40s"] {
+            XCTAssertTrue(said.contains(part), "\(part) missing: \(said)")
+        }
+        XCTAssertEqual(ProvisioningTests.processes(matching: "hang.tfvars"), [], "Terraform was left running")
+        let destroy = try Self.lab.labctl(["destroy", "hang", "-y", "--forget"])
+        XCTAssertEqual(destroy.status, 0, destroy.stdout + destroy.stderr)
+    }
+
     func testF_DestroyRemovesTheSessionsBudgetOnly() throws {
         try requireApplied()
         try Self.lab.run(["destroy", "solo", "-y"])

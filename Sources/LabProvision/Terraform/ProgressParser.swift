@@ -1,3 +1,6 @@
+import Foundation
+import LabCore
+
 /// Follows Terraform's human output to show one live line per session:
 /// the phase and how many resources are done.
 public struct ProgressParser: Sendable {
@@ -8,6 +11,22 @@ public struct ProgressParser: Sendable {
     public private(set) var errors: [String] = []
     /// The first line saying AWS throttled an API call (the run is worth retrying).
     public private(set) var throttled: String?
+    /// The resource Terraform last said it is still working on, and for how long.
+    public private(set) var waiting: Wait?
+    /// Set once a resource took longer than the limit and Terraform was stopped.
+    public private(set) var overdue: String?
+
+    public struct Wait: Sendable, Equatable {
+        public var address: String
+        /// "creating", "modifying", "destroying", "reading".
+        public var action: String
+        public var seconds: TimeInterval
+        public init(address: String, action: String, seconds: TimeInterval) {
+            self.address = address
+            self.action = action
+            self.seconds = seconds
+        }
+    }
 
     public init() {}
 
@@ -25,6 +44,7 @@ public struct ProgressParser: Sendable {
             }
             return
         }
+        if let wait = Self.wait(in: t) { waiting = wait; return }
         if t.hasPrefix("Initializing") { phase = "init" }
         else if t.hasPrefix("Refreshing state") || t.contains(": Refreshing state") { phase = "refresh" }
         else if t.hasPrefix("Plan:") {
@@ -43,6 +63,30 @@ public struct ProgressParser: Sendable {
             errors.append(t)
             errorBlock = [t]
         }
+    }
+
+    /// "aws_budgets_budget.session[0]: Still creating... [2m10s elapsed]" → that wait.
+    static func wait(in line: String) -> Wait? {
+        guard let still = line.range(of: ": Still "), let dots = line.range(of: "...", range: still.upperBound..<line.endIndex),
+              let open = line.range(of: "[", range: dots.upperBound..<line.endIndex),
+              let elapsed = line.range(of: " elapsed]", range: open.upperBound..<line.endIndex),
+              // "[id=i-0abc, 1m30s elapsed]" while destroying or modifying; "[10s elapsed]" while creating.
+              let seconds = LifetimeDuration.parse(String(line[open.upperBound..<elapsed.lowerBound].split(separator: " ").last ?? ""))
+        else { return nil }
+        return Wait(address: String(line[..<still.lowerBound]), action: String(line[still.upperBound..<dots.lowerBound]), seconds: seconds)
+    }
+
+    /// Whether the resource being waited for is over `limit` (the first time only): then the
+    /// reason, naming the resource and its AWS API, becomes the run's first error.
+    public mutating func exceeds(limit: TimeInterval) -> Bool {
+        guard overdue == nil, let waiting, waiting.seconds >= limit else { return false }
+        let api = AWSServiceNames.describe(resourceAddress: waiting.address)
+        let message = "\(waiting.address) was still \(waiting.action) after \(LifetimeDuration.format(waiting.seconds)) "
+            + "(LABCTL_RESOURCE_TIMEOUT=\(LifetimeDuration.format(limit))): \(api) did not answer as Terraform expects, so Terraform was stopped. "
+            + "Check that endpoint and the credentials' permissions, then run it again"
+        overdue = message
+        errors.insert(message, at: 0)
+        return true
     }
 
     /// "apply: 5/7 resources" style.

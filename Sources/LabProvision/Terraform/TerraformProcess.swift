@@ -9,13 +9,18 @@ public enum TerraformProcess {
     /// also passed to `onLine`; returns the exit status (128 + signal if killed). Terraform
     /// writes into the file itself (`LogFollower` reads it back), never into a pipe to labctl,
     /// so it finishes an apply even when labctl's terminal, or labctl, goes away.
+    /// `stopWhen`, asked after each line: true interrupts Terraform as Ctrl-C would (once is enough).
     public static func run(_ arguments: [String], settings: TerraformSettings, directory: URL, workspace: String?,
-                           log: URL, onLine: @escaping @Sendable (String) -> Void = { _ in }) async throws -> Int32 {
+                           log: URL, onLine: @escaping @Sendable (String) -> Void = { _ in },
+                           stopWhen: (@Sendable () -> Bool)? = nil) async throws -> Int32 {
         let start = try startLog(log, arguments: arguments, workspace: workspace)
-        let follower = LogFollower(path: log.path, from: start) { onLine(stripANSI($0)) }
         let child = try ChildProcess(try settings.resolvedExecutable(), arguments,
                                      environment: settings.environment(workspace: workspace), directory: directory,
                                      output: .file(log, append: true), error: .sameAsStdout)
+        let follower = LogFollower(path: log.path, from: start) { line in
+            onLine(stripANSI(line))
+            if stopWhen?() == true { child.signalGroup(SIGINT) }
+        }
         follower.start()
         let status = await finish(child)
         await follower.finish()
