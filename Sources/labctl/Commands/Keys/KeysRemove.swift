@@ -11,10 +11,12 @@ struct KeysRemove: ParsableCommand {
         discussion: """
           labctl keys remove session-1 jane.doe
           labctl keys remove session-1 --registered-after "2026-12-04 10:15" --dry-run
-          labctl keys remove session-1 --registered-after "2026-12-04 10:15" --registered-before "2026-12-04 10:40" -y
-        A window removes, in one step, everyone who registered at or after --registered-after
-        and before --registered-before (a leaked join link): times are this machine's local
-        time unless they carry a zone ("2026-12-04 10:15 Europe/Berlin"). It lists who goes first.
+          labctl keys remove session-1 --registered-after "2026-12-04 10:15" \\
+              --registered-before "2026-12-04 10:40" -y
+        A window (a leaked join link) removes in one step everyone registered at
+        or after --registered-after and before --registered-before, in this
+        machine's local time unless a zone is given ("… 10:15 Europe/Berlin").
+        It lists who goes first and asks (-y without a terminal).
         """
     )
 
@@ -31,7 +33,7 @@ struct KeysRemove: ParsableCommand {
 
     func validate() throws {
         if (name == nil) == !isBurst {
-            throw ValidationError("Give either a participant's name or a window (--registered-after TIME [--registered-before TIME]), not both.")
+            throw ValidationError("Give a participant's name or a window (--registered-after TIME [--registered-before TIME]): one of the two.")
         }
         if !isBurst, dryRun { throw ValidationError("--dry-run goes with --registered-after/--registered-before.") }
     }
