@@ -193,7 +193,9 @@ with open(f"{work}/vars/{session}.tfvars.json", "w") as f:
 PY
 }
 
-make_vars alpha 1 alice=10.244.0.0/16 bob.do=10.245.0.0/16
+# alpha has an end (and with it the backstop schedules, backstop.tf); beta has none.
+make_vars alpha 1 alice=10.244.0.0/16 bob.do=10.245.0.0/16 -- \
+  'expires_at="2099-05-01T17:00:00Z"' 'shutdown_at="2099-05-01 19:00:00 UTC"'
 make_vars beta 0 carol=10.246.0.0/16 -- \
   "ami_id=\"$FIXTURE_AMI_ID\"" 'allowed_ssh_cidrs=["198.51.100.0/24"]' \
   'allowed_api_cidrs=["198.51.100.0/24","2001:db8::/32"]' 'nodeport_cidrs=["203.0.113.0/24"]' \
@@ -582,20 +584,67 @@ else
   fail "alpha: cpu_credits changes no running node" "$(grep -m2 -E 'cpu_credits|must be replaced|Plan:|Error' "$WORK/logs/plan-credits.log" | tr -s ' ')"
 fi
 
+# Giving beta (no end) an end adds its backstop and switches its nodes to stop on a
+# shutdown from inside: in place, never a new node. Planned only: moto 5.2.1's
+# ModifyInstanceAttribute ignores InstanceInitiatedShutdownBehavior (and empties the
+# instance's security groups instead), so on the emulator only new nodes get "stop".
+TF_WORKSPACE=beta tf "$SES" plan -no-color -var-file="$WORK/vars/beta.tfvars.json" \
+  -var expires_at=2099-06-01T17:00:00Z -var 'shutdown_at=2099-06-01 19:00:00 UTC' >"$WORK/logs/plan-beta-end.log" 2>&1
+if grep -qE 'Plan: 4 to add, [0-9]+ to change, 0 to destroy' "$WORK/logs/plan-beta-end.log" &&
+  grep -qE 'instance_initiated_shutdown_behavior += "terminate" -> "stop"' "$WORK/logs/plan-beta-end.log" &&
+  ! grep -q 'must be replaced' "$WORK/logs/plan-beta-end.log"; then
+  pass "beta: an end adds the backstop (role, policy, group, schedule) and switches the node to stop, in place"
+else
+  fail "beta: an end adds the backstop in place" "$(grep -m3 -E 'Plan:|must be replaced|shutdown_behavior|Error' "$WORK/logs/plan-beta-end.log" | tr -s ' ')"
+fi
+
 # A moved end (labctl extend) retags the root volumes too: the provider's default
-# tags reach a volume only at launch, so they are named in root_block_device.
+# tags reach a volume only at launch, so they are named in root_block_device. It
+# moves the backstop schedules in place.
 python3 - "$WORK/vars/alpha.tfvars.json" <<'PY'
 import json, sys
 doc = json.load(open(sys.argv[1]))
 doc["expires_at"] = "2099-06-01T17:00:00Z"
+doc["shutdown_at"] = "2099-06-01 19:00:00 UTC"
 json.dump(doc, open(sys.argv[1], "w"), indent=2)
 PY
 if TF_WORKSPACE=alpha tf "$SES" apply -auto-approve -no-color -var-file="$WORK/vars/alpha.tfvars.json" \
   >"$WORK/logs/apply-moved-end.log" 2>&1; then
   if grep -q 'must be replaced' "$WORK/logs/apply-moved-end.log"; then
     fail "alpha: a moved end replaces nothing" "$(grep -m2 'must be replaced' "$WORK/logs/apply-moved-end.log")"
+  else
+    pass "alpha: a moved end and the backstop replace no instance"
   fi
   check session alpha
+  while IFS= read -r line; do
+    case "$line" in
+      PASS\ *) pass "${line#PASS }" ;;
+      FAIL\ *) fail "${line#FAIL }" ;;
+    esac
+  done < <(python3 - 2>&1 <<'PY'
+import json, os, boto3
+url = os.environ["AWS_ENDPOINT_URL"]
+ec2 = boto3.client("ec2", endpoint_url=url)
+sch = boto3.client("scheduler", endpoint_url=url)
+def tags(x): return {t["Key"]: t["Value"] for t in x.get("Tags", [])}
+insts = [i for r in ec2.describe_instances()["Reservations"] for i in r["Instances"]
+         if tags(i).get("Session") == "alpha" and i["State"]["Name"] not in ("terminated", "shutting-down")]
+want = {}
+for i in insts:
+    want.setdefault(tags(i)["Participant"], set()).add(i["InstanceId"])
+got = {}
+for s in sch.list_schedules(GroupName="labctl-k8s-training-alpha")["Schedules"]:
+    d = sch.get_schedule(GroupName="labctl-k8s-training-alpha", Name=s["Name"])
+    got[d["Name"]] = (d["ScheduleExpression"], d["Target"]["Arn"], set(json.loads(d["Target"]["Input"])["InstanceIds"]))
+ok = sorted(got) == sorted(want) and all(
+    g == ("at(2099-06-01T19:00:00)", "arn:aws:scheduler:::aws-sdk:ec2:terminateInstances", want[p]) for p, g in got.items())
+print(("PASS" if ok else "FAIL") + f" alpha: one backstop schedule per cluster terminating its instances at end + grace ({len(got)})" + ("" if ok else f": {got} vs {want}"))
+bad = [(i["InstanceId"], b) for i in insts
+       for b in [ec2.describe_instance_attribute(InstanceId=i["InstanceId"], Attribute="instanceInitiatedShutdownBehavior")["InstanceInitiatedShutdownBehavior"]["Value"]]
+       if b != "stop"]
+print(("PASS" if not bad else "FAIL") + " alpha: with the backstop, a shutdown from inside stops a node" + ("" if not bad else f": {bad}"))
+PY
+)
 else
   fail "alpha: apply with a moved end" "$(grep -m3 -A3 Error "$WORK/logs/apply-moved-end.log" | tr '\n' ' ')"
 fi

@@ -14,8 +14,11 @@ resource "aws_instance" "master" {
   user_data_replace_on_change = true
 
   # Dead-man switch: the timer the user data installs powers the node off at the
-  # end + grace in its ShutdownAt tag; powered off, it terminates with its disk.
-  instance_initiated_shutdown_behavior = "terminate"
+  # end + grace in its ShutdownAt tag. With an end, the cluster's schedule
+  # (backstop.tf) terminates it then, so a power-off from inside (`sudo poweroff`
+  # in an exercise) only stops it; without one, powered off, it terminates with
+  # its disk. Changed in place (ModifyInstanceAttribute), never a new node.
+  instance_initiated_shutdown_behavior = local.backstop ? "stop" : "terminate"
 
   # IMDSv2 only, and its answers die after one hop: pods (one hop behind the
   # node) get no token, so they cannot read the user data with the CA key.
@@ -100,7 +103,8 @@ resource "aws_instance" "worker" {
   user_data                   = local.worker_user_data[each.key]
   user_data_replace_on_change = true
 
-  instance_initiated_shutdown_behavior = "terminate"
+  # As on the master: "stop" only when the backstop schedule terminates it.
+  instance_initiated_shutdown_behavior = local.backstop ? "stop" : "terminate"
 
   # IMDSv2 only, and its answers die after one hop: pods (one hop behind the
   # node) get no token, so they cannot read the user data with the CA key.

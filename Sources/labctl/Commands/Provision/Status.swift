@@ -17,6 +17,8 @@ struct Status: AsyncParsableCommand {
         Naming sessions also prints each one's room: every participant's state (key-received,
         provisioned, booting, ready, failed, rebuilt), since when, the last check, and the
         session's time to ready (p50/p95 from apply start to verified ready).
+        Instances shut down from inside (stopped) are named with the command that starts
+        them; the instance states are those the last `labctl apply` read.
         """
     )
 
@@ -44,6 +46,9 @@ struct Status: AsyncParsableCommand {
         var seconds_left: Int?
         var reap_due: Bool?
         var end_problem: String?
+        /// Instances the state records as stopped (a power-off from inside a node) and the command that starts them.
+        var stopped: [String]?
+        var start_command: String?
         /// Per participant state and time-to-ready; only for sessions named on the command line.
         var room: SessionRoom?
     }
@@ -71,6 +76,9 @@ struct Status: AsyncParsableCommand {
                 row.workspace = true
                 row.resources = state.resourceCount
                 row.instances = state.instances.map { InstanceJSON(address: $0.address, id: $0.id, state: $0.state, public_ip: $0.publicIP, discrete_id: $0.discreteID, role: $0.role) }
+                if let stopped = StoppedInstances(states: state.instances.map { ($0.id, $0.state) }, region: row.region) {
+                    row.stopped = stopped.ids; row.start_command = stopped.startCommand
+                }
             }
             if !sessions.isEmpty, let registry { row.room = try SessionRoom.read(session: s, registry: registry) }
             rows.append(row)
@@ -85,6 +93,9 @@ struct Status: AsyncParsableCommand {
         }))
         for r in rows { if let room = r.room { print(StatusRoom.render(room)) } }
         for r in rows { if let e = r.config_error { Terminal.error(e) } }
+        for r in rows { if let ids = r.stopped, let command = r.start_command {
+            Terminal.warning("\(r.session): \(ids.count) instance(s) stopped (shut down from inside, as of the last `labctl apply`): \(ids.joined(separator: " ")); start them with `\(command)`.")
+        } }
         StatusLifetime.warn(rows)
     }
 }
