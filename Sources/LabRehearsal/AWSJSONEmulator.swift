@@ -49,6 +49,8 @@ public final class AWSJSONEmulator: Sendable {
         }
     }
 
+    public var isRunning: Bool { process.isRunning }
+
     public func stop() { _ = process.stop() }
 
     deinit { stop() }

@@ -79,6 +79,9 @@ public final class MotoServer: Sendable {
         return env
     }
 
+    /// Whether moto and the JSON emulator both still run.
+    public var isRunning: Bool { process.isRunning && awsJSON.isRunning }
+
     public func stop() {
         _ = process.stop()
         awsJSON.stop()

@@ -10,13 +10,18 @@ cd "$(dirname "$0")/../.."
 repo=$(pwd)
 labctl="${LABCTL_BIN:-$repo/.build/release/labctl}"
 [ -x "$labctl" ] || swift build -c release --product labctl >/dev/null
-work=$(mktemp -d); moto_pid=""
-cleanup() { [ -n "$moto_pid" ] && kill "$moto_pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
+work=$(mktemp -d); emulator_pid=""
+cleanup() { [ -n "$emulator_pid" ] && kill "$emulator_pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-MOTO_AMIS_PATH="$repo/Tests/terraform-fixtures/moto-amis.json" moto_server -H 127.0.0.1 -p "$port" >"$work/moto.log" 2>&1 &
-moto_pid=$!
-until python3 -c "import socket; socket.create_connection(('127.0.0.1',$port),0.2)" 2>/dev/null; do sleep 0.2; done
+# The documented emulator (moto and the Budgets stand-in: without it aws_budgets_budget hangs),
+# with the test fixture's images; its environment, then the lab.
+MOTO_AMIS_PATH="$repo/Tests/terraform-fixtures/moto-amis.json" "$labctl" demo --emulator-only --dir "$work/emulator" >"$work/emulator.env" 2>"$work/emulator.log" &
+emulator_pid=$!
+until grep -q AWS_SECRET_ACCESS_KEY "$work/emulator.env" 2>/dev/null; do
+  kill -0 "$emulator_pid" 2>/dev/null || { cat "$work/emulator.log" >&2; exit 2; }; sleep 0.2
+done
+. "$work/emulator.env"
+port=${AWS_ENDPOINT_URL##*:}
 . "$repo/scripts/bench/emulated-lab.sh"
 mk_session() { # name participants
   "$labctl" create-config "$1" --workers 1 --ssh-from 198.51.100.0/24 --max-participants 1000 --end 2099-06-01T17:00:00+02:00 >/dev/null

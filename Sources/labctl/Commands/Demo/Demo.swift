@@ -28,6 +28,11 @@ struct Demo: ParsableCommand {
           labctl demo --sessions 3 --participants 6 --workers 2 --dir /tmp/lab --keep
         With --keep the intake service and the emulator keep running and the lab
         directory stays; the summary says how to explore and how to stop them.
+
+        --emulator-only starts just the emulator (moto, and the loopback stand-in for the
+        AWS Budgets calls moto lacks) for your own rehearsal, prints the `export` lines
+        that point Terraform and labctl at it, and runs until Ctrl-C:
+          labctl demo --emulator-only > /tmp/emulator.env &   # then: . /tmp/emulator.env
         """
     )
 
@@ -40,6 +45,8 @@ struct Demo: ParsableCommand {
     @Flag(help: "Leave the lab directory, the intake service and the emulator running for exploring.") var keep = false
     @Option(help: ArgumentHelp("The lab directory to create (default: a new temporary one). It is kept.", valueName: "dir"))
     var dir: String?
+    @Flag(help: "Only start the AWS emulator (moto and the Budgets stand-in), print its environment, run until Ctrl-C.")
+    var emulatorOnly = false
 
     func validate() throws {
         guard (1...6).contains(sessions) else { throw ValidationError("--sessions must be 1–6.") }
@@ -51,6 +58,7 @@ struct Demo: ParsableCommand {
     /// Synchronous on the main thread on purpose: children spawned from Swift's
     /// worker threads inherit their blocked signal mask and then ignore SIGTERM.
     func run() throws {
+        if emulatorOnly { return try EmulatorOnly.run(directory: dir) }
         let source = global.lab.root
         try DemoRun.checkPrerequisites(source: source)
         let plan = DemoPlan.make(sessions: sessions, participants: participants, workers: workers)
