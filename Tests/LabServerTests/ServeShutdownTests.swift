@@ -33,6 +33,26 @@ final class ServeShutdownTests: XCTestCase {
         XCTAssertFalse(server.stderr.contains("reap: failed"), server.stderr)
     }
 
+    /// `labctl open` in a lab whose service runs on another port (as `demo --keep`'s does)
+    /// prints a link to that service; once it has stopped, the default address again.
+    func testOpenLinksNameTheRunningServiceAndItsRecordGoesWithIt() throws {
+        let lab = try LabFolder()
+        defer { lab.remove() }
+        let unset = ["LABCTL_PUBLIC_URL": "", "LABCTL_HOST": "", "LABCTL_PORT": ""]
+        let server = try ServerProcess(lab: lab.url, arguments: [], environment: ["LABCTL_ADMIN_TOKEN": "a-long-enough-admin-token"])
+        var r = try lab.dir.labctl(["open", "s1"], env: unset)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("http://127.0.0.1:\(server.port)/join/"), "\(server.port): \(r.stdout)")
+        // An explicit address still wins.
+        r = try lab.dir.labctl(["open", "s1", "--public-url", "https://lab.example.org"], env: unset)
+        XCTAssertTrue(r.stdout.contains("https://lab.example.org/join/"), r.stdout)
+        server.process.signalGroup(SIGTERM)
+        XCTAssertEqual(server.process.waitUntilExit(timeout: 15)?.status, 0, server.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: lab.dir.file(".labctl/serve.json").path), "the record outlived the service")
+        r = try lab.dir.labctl(["open", "s1"], env: unset)
+        XCTAssertTrue(r.stdout.contains("http://127.0.0.1:8080/join/"), r.stdout)
+    }
+
     func testSIGTERMStopsTheServerAndAWaitingReaperAndExitsZero() async throws {
         try await stopsPromptly(SIGTERM, name: "SIGTERM")
     }

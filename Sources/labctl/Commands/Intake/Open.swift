@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LabCore
 import LabStore
+import LabWorkflows
 
 /// `labctl open <session>`: opens self-service intake and prints the join link.
 struct Open: ParsableCommand {
@@ -20,7 +21,7 @@ struct Open: ParsableCommand {
 
     @OptionGroup var target: SessionTarget
     @Flag(name: .customLong("new-code"), help: "Replace the enrollment code; the old join link stops working.") var newCode = false
-    @Option(name: .customLong("public-url"), help: ArgumentHelp("The address participants use. Default: $LABCTL_PUBLIC_URL, else http://$LABCTL_HOST:$LABCTL_PORT (127.0.0.1:8080).", valueName: "url"))
+    @Option(name: .customLong("public-url"), help: ArgumentHelp("The address participants use. Default: $LABCTL_PUBLIC_URL, else the lab's running `labctl serve`, else http://$LABCTL_HOST:$LABCTL_PORT (127.0.0.1:8080).", valueName: "url"))
     var publicURL: String?
     @Flag(help: "Print JSON.") var json = false
 
@@ -32,7 +33,10 @@ struct Open: ParsableCommand {
 
     func run() throws {
         let lab = target.lab
-        let address = try IntakeAddress(host: nil, port: nil, publicURL: publicURL)
+        let environment = ProcessInfo.processInfo.environment
+        let configured = publicURL != nil || ["LABCTL_PUBLIC_URL", "LABCTL_HOST", "LABCTL_PORT"].contains { !(environment[$0] ?? "").isEmpty }
+        let running = configured ? nil : RunningIntake.find(database: lab.databasePath)
+        let address = try IntakeAddress(host: nil, port: nil, publicURL: publicURL ?? running?.baseURL)
         let registry = try lab.openRegistry()
         let inRegistry = try registry.sessions().contains { $0.name == target.session }
         let known = inRegistry || FileManager.default.fileExists(atPath: lab.sessionFile(target.session).path)

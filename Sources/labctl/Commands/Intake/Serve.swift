@@ -103,7 +103,10 @@ struct Serve: AsyncParsableCommand {
             for intake in openSessions { lines.append("  \(intake.session): \(base)/join/\(intake.code)") }
             lines.append("Stop with Ctrl-C or SIGTERM (requests in flight finish first).")
             FileHandle.standardOutput.writeBestEffort(Data((lines.joined(separator: "\n") + "\n").utf8))
+            // `labctl open` in this lab then prints links to this service, wherever it listens.
+            try? RunningIntake(baseURL: base).record(database: lab.databasePath)
         }
+        defer { RunningIntake.clear(database: lab.databasePath) }
         // One group, one graceful shutdown on SIGTERM/SIGINT. It stops the services last
         // to first: the HTTP server (requests in flight finish), then the reaper (no new
         // Terraform run), then the late joiners' queued assignments.
