@@ -183,7 +183,7 @@ public struct SweepOrphans: Sendable, LabUseCase {
             guard let v = read.volumes[id] else { return nil }
             return Double(v.size) * prices.gp3GBMonth / CostModel.hoursPerMonth
         case "natgateway": return prices.natGatewayHour
-        case "security-group", "subnet", "vpc", "route-table", "internet-gateway", "network-interface", "budget": return 0
+        case "security-group", "subnet", "vpc", "route-table", "internet-gateway", "network-interface", "budget", "schedule-group": return 0
         default: return nil
         }
     }
@@ -214,6 +214,8 @@ public struct SweepOrphans: Sendable, LabUseCase {
         case "budget": // a session's AWS Budget: account-wide, its ARN names the account
             let account = arn.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false).dropFirst(4).first.map(String.init) ?? ""
             return "aws budgets delete-budget --account-id \(account) --budget-name \(id)"
+        // A session's backstop schedules (terraform/session/backstop.tf): deleting the group deletes them.
+        case "schedule-group": return "aws scheduler delete-schedule-group --region \(region) --name \(id)"
         default: return "aws resourcegroupstaggingapi get-resources --region \(region) --resource-arn-list \(arn)  # then delete it with its service's own command"
         }
     }
