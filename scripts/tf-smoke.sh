@@ -329,18 +329,28 @@ REQUIRED = ["Project", "Session", "Participant", "Cluster", "Role", "ManagedBy"]
 def launches(session):
     """The RunInstances requests moto recorded for `session` (its Session tag), as form fields."""
     out = []
+    # moto's threads write a record and its newline separately: under parallel
+    # applies two records can share a line, so the file is read as a stream of objects.
     with open(f"{work}/moto-recording.jsonl") as f:
-        for line in f:
-            r = json.loads(line)
-            body = r.get("body") or ""
-            if r.get("body_encoded"):
-                body = base64.b64decode(body).decode("utf-8", "replace")
-            form = {k: v[0] for k, v in parse_qs(body).items()}
-            if form.get("Action") != "RunInstances":
-                continue
-            tags = {form[k]: form[k[:-3] + "Value"] for k in form if k.startswith("TagSpecification.") and k.endswith(".Key")}
-            if tags.get("Session") == session:
-                out.append(form)
+        text = f.read()
+    records, pos, decoder = [], 0, json.JSONDecoder()
+    while True:
+        while pos < len(text) and text[pos].isspace():
+            pos += 1
+        if pos >= len(text):
+            break
+        r, pos = decoder.raw_decode(text, pos)
+        records.append(r)
+    for r in records:
+        body = r.get("body") or ""
+        if r.get("body_encoded"):
+            body = base64.b64decode(body).decode("utf-8", "replace")
+        form = {k: v[0] for k, v in parse_qs(body).items()}
+        if form.get("Action") != "RunInstances":
+            continue
+        tags = {form[k]: form[k[:-3] + "Value"] for k in form if k.startswith("TagSpecification.") and k.endswith(".Key")}
+        if tags.get("Session") == session:
+            out.append(form)
     return out
 
 def check_tags(kind, objs, session, role):
