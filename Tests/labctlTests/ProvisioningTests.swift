@@ -195,16 +195,7 @@ final class ProvisioningTests: XCTestCase {
         try Self.lab.add(.init("s3", workers: 0, participants: ["eve.ng"]))
         let apply = try ChildProcess(LabctlBinary.path, ["apply", "s3", "-y"], environment: Self.lab.processEnvironment,
                                      directory: Self.lab.url)
-        let logs = Self.lab.file(".labctl/logs/s3")
-        let deadline = Date().addingTimeInterval(120)
-        func applying() -> Bool {
-            let files = (try? FileManager.default.contentsOfDirectory(atPath: logs.path)) ?? []
-            return files.filter { $0.hasSuffix("-apply.log") }.contains {
-                ((try? String(contentsOf: logs.appendingPathComponent($0), encoding: .utf8)) ?? "").contains("Creating...")
-            }
-        }
-        while !applying(), Date() < deadline, apply.isRunning { usleep(50_000) }
-        XCTAssertTrue(applying(), "terraform never started creating")
+        XCTAssertTrue(Self.waitForApplyLog("s3", containing: "Creating...") { apply.isRunning }, "terraform never started creating")
         // As a terminal's Ctrl-C: SIGINT to labctl's process group, which labctl alone is in.
         apply.signalGroup(SIGINT)
         XCTAssertEqual(apply.waitUntilExit(), .exited(1), "interrupted apply reports failure")
@@ -233,16 +224,8 @@ final class ProvisioningTests: XCTestCase {
         apply.standardError = terminal
         apply.standardInput = FileHandle.nullDevice
         try apply.run()
-        let logs = Self.lab.file(".labctl/logs/s4")
-        let deadline = Date().addingTimeInterval(120)
-        func creating() -> Bool {
-            let files = (try? FileManager.default.contentsOfDirectory(atPath: logs.path)) ?? []
-            return files.filter { $0.hasSuffix("-apply.log") }.contains {
-                ((try? String(contentsOf: logs.appendingPathComponent($0), encoding: .utf8)) ?? "").contains("aws_instance.master[")
-            }
-        }
-        while !creating(), Date() < deadline, apply.isRunning { usleep(50_000) }
-        XCTAssertTrue(creating(), "terraform never started creating instances")
+        XCTAssertTrue(Self.waitForApplyLog("s4", containing: "aws_instance.master[") { apply.isRunning },
+                      "terraform never started creating instances")
         // The terminal is gone: nothing reads labctl's output any more, then the hang-up arrives.
         try terminal.fileHandleForReading.close()
         kill(apply.processIdentifier, SIGHUP)
@@ -258,9 +241,7 @@ final class ProvisioningTests: XCTestCase {
         let inState = Set(resources.filter { $0["type"] as? String == "aws_instance" }
             .flatMap { ($0["instances"] as! [[String: Any]]).map { ($0["attributes"] as! [String: Any])["id"] as! String } })
         XCTAssertEqual(inEmulator.subtracting(inState), [], "instances running in AWS that no state knows")
-        let log = try FileManager.default.contentsOfDirectory(atPath: logs.path).filter { $0.hasSuffix("-apply.log") }
-            .map { try String(contentsOf: logs.appendingPathComponent($0), encoding: .utf8) }.joined()
-        XCTAssertTrue(log.contains("Interrupt received"), "Terraform was not asked to stop gracefully")
+        XCTAssertTrue(Self.applyLogs("s4").contains("Interrupt received"), "Terraform was not asked to stop gracefully")
         let destroy = try labctl(["destroy", "s4", "-y", "--no-wait", "--forget"])
         XCTAssertEqual(destroy.status, 0, destroy.stdout + destroy.stderr)
     }
@@ -276,6 +257,21 @@ final class ProvisioningTests: XCTestCase {
         let log = try FileManager.default.contentsOfDirectory(atPath: logs.path).filter { $0.hasSuffix("-output.log") }
             .map { try String(contentsOf: logs.appendingPathComponent($0), encoding: .utf8) }.joined()
         XCTAssertTrue(log.contains("stderr: ") && log.contains("Unable to open CLI configuration file"), "both streams are logged: \(log)")
+    }
+
+    /// The session's apply logs, joined.
+    static func applyLogs(_ session: String) -> String {
+        let logs = lab.file(".labctl/logs/\(session)")
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: logs.path)) ?? []
+        return files.filter { $0.hasSuffix("-apply.log") }
+            .map { (try? String(contentsOf: logs.appendingPathComponent($0), encoding: .utf8)) ?? "" }.joined()
+    }
+
+    /// Waits (up to 2 minutes, while `running`) until the session's apply log shows `text`.
+    static func waitForApplyLog(_ session: String, containing text: String, while running: () -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(120)
+        while !applyLogs(session).contains(text), Date() < deadline, running() { usleep(50_000) }
+        return applyLogs(session).contains(text)
     }
 
     /// Command lines of running processes that mention `needle` (read from /proc, no pgrep self-matches).

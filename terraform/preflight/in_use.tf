@@ -58,6 +58,17 @@ data "aws_instance" "untyped" {
   instance_id = each.key
 }
 
+# Running instances per type, for this lab's group and the others'.
+locals {
+  seen_types = distinct(concat(keys(data.aws_instances.all_by_type), [for i in data.aws_instance.untyped : i.instance_type]))
+  instances_by_type = { for group, ids in { lab = local.other_ids, others = local.foreign_ids } : group => {
+    for t, n in {
+      for t in local.seen_types : t => length(setintersection(try(data.aws_instances.all_by_type[t].ids, []), ids))
+      + length([for id, i in data.aws_instance.untyped : id if i.instance_type == t && contains(ids, id)])
+    } : t => n if n > 0 }
+  }
+}
+
 data "aws_ec2_instance_type" "untyped" {
   for_each = toset([for i in data.aws_instance.untyped : i.instance_type if !contains(var.instance_types, i.instance_type)])
 

@@ -41,25 +41,17 @@ output "in_use" {
   description = "Running in the region, without the checked sessions: under the project's tags (lab) and everything else (others): instances per type, security groups, gp3 GiB; and network interfaces of both."
   value = {
     lab = {
-      instances_by_type = { for t, n in {
-        for t in distinct(concat(keys(data.aws_instances.all_by_type), [for i in data.aws_instance.untyped : i.instance_type])) : t =>
-        length(setintersection(try(data.aws_instances.all_by_type[t].ids, []), local.other_ids))
-        + length([for id, i in data.aws_instance.untyped : id if i.instance_type == t && contains(local.other_ids, id)])
-      } : t => n if n > 0 }
-      security_groups = length(setsubtract(data.aws_security_groups.project.ids, data.aws_security_groups.checked.ids))
+      instances_by_type = local.instances_by_type.lab
+      security_groups   = length(setsubtract(data.aws_security_groups.project.ids, data.aws_security_groups.checked.ids))
       gp3_gib = sum(concat([0],
         [for s, d in data.aws_ebs_volumes.by_size : tonumber(s) * length(setsubtract(d.ids, local.checked_volume_ids))],
         [for id, v in data.aws_ebs_volume.unsized : v.size if contains(local.unsized_volume_ids, id)],
       ))
     }
     others = {
-      instances_by_type = { for t, n in {
-        for t in distinct(concat(keys(data.aws_instances.all_by_type), [for i in data.aws_instance.untyped : i.instance_type])) : t =>
-        length(setintersection(try(data.aws_instances.all_by_type[t].ids, []), local.foreign_ids))
-        + length([for id, i in data.aws_instance.untyped : id if i.instance_type == t && contains(local.foreign_ids, id)])
-      } : t => n if n > 0 }
-      security_groups = length(setsubtract(data.aws_security_groups.all.ids, data.aws_security_groups.project.ids))
-      gp3_gib         = sum(concat([0], [for id, v in data.aws_ebs_volume.unsized : v.size if contains(local.foreign_volume_ids, id)]))
+      instances_by_type = local.instances_by_type.others
+      security_groups   = length(setsubtract(data.aws_security_groups.all.ids, data.aws_security_groups.project.ids))
+      gp3_gib           = sum(concat([0], [for id, v in data.aws_ebs_volume.unsized : v.size if contains(local.foreign_volume_ids, id)]))
     }
     network_interfaces = length(setsubtract(data.aws_network_interfaces.all.ids, local.checked_interface_ids))
   }
