@@ -190,6 +190,10 @@ extension Provisioner {
             return try StateSummary.parse(data)
         }
         let log = layout.logFile(session, verb: "state-pull")
+        // Pulling needs the backend initialised (a session never applied from this lab folder).
+        do { try await ensureInitialised(stack: layout.sessionStack, log: log) } catch {
+            throw ProvisionError.unreadableState(session: session, reason: "\(error)")
+        }
         let run = try await TerraformProcess.runReadingStdout(["state", "pull"], settings: settings, directory: layout.sessionStack,
                                                               workspace: session, log: log)
         guard run.status == 0 else {
