@@ -26,9 +26,10 @@ public struct IntakeSettings: Sendable {
     public var bodyTimeout: TimeInterval = 30
     /// Seconds a kept-alive connection may wait for its next request.
     public var keepAliveTimeout: TimeInterval = 60
-    /// Open connections from one client address: a room behind one NAT address with
-    /// a few browser connections each fits.
-    public var maxConnectionsPerAddress = 256
+    /// Open connections from one client address: a conference room of 300 behind one NAT
+    /// address, each with a few browser connections, fits (EventScaleTests: 300 at once);
+    /// one hostile address still gets only a quarter of the default total.
+    public var maxConnectionsPerAddress = 1_024
     /// Open connections in total (`labctl serve` derives it from the open-file limit).
     public var maxConnections = 4_096
 

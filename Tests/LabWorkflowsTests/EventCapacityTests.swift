@@ -50,6 +50,7 @@ final class EventCapacityTests: XCTestCase {
             var q: [String: [String: Any]] = [
                 "vpc/L-E79EC296": ["name": "VPC security groups per Region", "default": 2500],
                 "vpc/L-0EA8095F": ["name": "Inbound or outbound rules per security group", "default": 60],
+                "vpc/L-DF5E4CA3": ["name": "Network interfaces per Region", "default": 5000],
             ]
             var v: [String: Any] = ["name": "Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances"]
             if let value = vcpus.0 { v["value"] = value }
@@ -102,7 +103,10 @@ final class EventCapacityTests: XCTestCase {
         XCTAssertEqual(vcpus.code, "ec2/L-1216C47A")
         XCTAssertEqual(vcpus.ok, true)
         let groups = try row(report, "security-groups")
-        XCTAssertEqual([groups.needed, groups.inUse, groups.quota], [2, 1, 2500])
+        // s0's group is this lab's; the VPCs' default groups are others' (the quota counts them too).
+        XCTAssertEqual([groups.needed, groups.inUseLab, groups.quota], [2, 1, 2500])
+        XCTAssertGreaterThanOrEqual(groups.inUseOthers ?? 0, 1, "the default VPC's default group")
+        XCTAssertEqual(groups.inUse, 1 + (groups.inUseOthers ?? -100))
         let gp3 = try row(report, "gp3-storage-gib")
         XCTAssertEqual([gp3.needed, gp3.inUse, gp3.quota], [4 * 30, 30, 50 * 1024])
         XCTAssertEqual(try row(report, "rules-per-security-group").needed, 2, "one SSH source + the intra-cluster rule")
@@ -111,7 +115,8 @@ final class EventCapacityTests: XCTestCase {
         XCTAssertEqual(try row(report, "offered t3.medium").verdict, .ok)
         XCTAssertEqual(try row(report, "offered t3.small").verdict, .ok)
         let json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(report.checks)) as! [[String: Any]]
-        XCTAssertEqual(Set(json[0].keys), ["check", "code", "needed", "in_use", "quota", "ok", "verdict", "detail"])
+        XCTAssertEqual(Set(json[0].keys), ["check", "code", "needed", "in_use", "in_use_lab", "in_use_others", "quota", "ok", "verdict", "detail"])
+        XCTAssertEqual(try row(report, "network-interfaces").quota, 5000)
     }
 
     func testTooManyVCPUsAreRefusedNamingTheQuotaAndTheNumbers() async throws {
@@ -125,7 +130,7 @@ final class EventCapacityTests: XCTestCase {
         XCTAssertEqual(vcpus.verdict, .exceeded)
         XCTAssertEqual(vcpus.ok, false)
         XCTAssertEqual(report.failing.map(\.check), ["vcpus"])
-        for part in ["Running On-Demand Standard", "ec2/L-1216C47A", "need 10 + 0 in use = 10", "is 9", "raise it by 1 to at least 10",
+        for part in ["Running On-Demand Standard", "ec2/L-1216C47A", "need 10 + 0 in use (0 this lab, 0 others) = 10", "is 9", "raise it by 1 to at least 10",
                      "--quota-code L-1216C47A --desired-value 10"] {
             XCTAssertTrue(report.refusal.contains(part), "\(part) missing from: \(report.refusal)")
         }

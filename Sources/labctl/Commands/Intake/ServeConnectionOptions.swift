@@ -13,7 +13,7 @@ struct ServeConnectionOptions: ParsableArguments {
     var keepAliveTimeout: DurationArgument?
     @Option(name: .customLong("max-connections"), help: ArgumentHelp("Open connections in total; more are closed at once. Default: $LABCTL_MAX_CONNECTIONS, else 4096 or the open-file limit less 256.", valueName: "n"))
     var maxConnections: Int?
-    @Option(name: .customLong("max-connections-per-address"), help: ArgumentHelp("Open connections from one client address. Default: $LABCTL_MAX_CONNECTIONS_PER_ADDRESS, else 256.", valueName: "n"))
+    @Option(name: .customLong("max-connections-per-address"), help: ArgumentHelp("Open connections from one client address. Default: $LABCTL_MAX_CONNECTIONS_PER_ADDRESS, else 1024.", valueName: "n"))
     var maxConnectionsPerAddress: Int?
 
     /// Puts the chosen values into `settings`; `openFiles` is the process's open-file limit.
