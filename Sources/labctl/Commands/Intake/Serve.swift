@@ -53,12 +53,10 @@ struct Serve: AsyncParsableCommand {
         let address = try IntakeAddress(host: host, port: port, publicURL: publicURL)
         var settings = address.settings
         settings.labRoot = lab.root
-        if let n = try submissionsPerMinute ?? Self.integer("LABCTL_SUBMISSIONS_PER_MINUTE", environment) {
-            guard n > 0 else { throw LabFailure.usage("--submissions-per-minute must be at least 1.") }
+        if let n = try Self.positive(submissionsPerMinute, "--submissions-per-minute", "LABCTL_SUBMISSIONS_PER_MINUTE", environment) {
             settings.submissionsPerMinute = n
         }
-        if let n = try sessionSubmissionsPerMinute ?? Self.integer("LABCTL_SESSION_SUBMISSIONS_PER_MINUTE", environment) {
-            guard n > 0 else { throw LabFailure.usage("--session-submissions-per-minute must be at least 1.") }
+        if let n = try Self.positive(sessionSubmissionsPerMinute, "--session-submissions-per-minute", "LABCTL_SESSION_SUBMISSIONS_PER_MINUTE", environment) {
             settings.sessionSubmissionsPerMinute = n
         }
         // Every connection is a descriptor: take all the system allows (often 1,024 by default).
@@ -150,5 +148,12 @@ struct Serve: AsyncParsableCommand {
         guard let text = environment[name], !text.isEmpty else { return nil }
         guard let value = Int(text) else { throw LabFailure.usage("\(name) '\(text)' is not a whole number.") }
         return value
+    }
+
+    /// A count from its option, else its environment variable; at least 1 (nil: neither given).
+    static func positive(_ option: Int?, _ flag: String, _ name: String, _ environment: [String: String]) throws -> Int? {
+        guard let n = try option ?? integer(name, environment) else { return nil }
+        guard n > 0 else { throw LabFailure.usage("\(flag) must be at least 1.") }
+        return n
     }
 }

@@ -22,12 +22,10 @@ struct ServeConnectionOptions: ParsableArguments {
         if let t = try bodyTimeout ?? Self.duration("LABCTL_BODY_TIMEOUT", environment) { settings.bodyTimeout = t.seconds }
         if let t = try keepAliveTimeout ?? Self.duration("LABCTL_KEEP_ALIVE_TIMEOUT", environment) { settings.keepAliveTimeout = t.seconds }
         settings.maxConnections = OpenFileLimit.connectionCap(openFiles: openFiles)
-        if let n = try maxConnections ?? Serve.integer("LABCTL_MAX_CONNECTIONS", environment) {
-            guard n > 0 else { throw LabFailure.usage("--max-connections must be at least 1.") }
+        if let n = try Serve.positive(maxConnections, "--max-connections", "LABCTL_MAX_CONNECTIONS", environment) {
             settings.maxConnections = n
         }
-        if let n = try maxConnectionsPerAddress ?? Serve.integer("LABCTL_MAX_CONNECTIONS_PER_ADDRESS", environment) {
-            guard n > 0 else { throw LabFailure.usage("--max-connections-per-address must be at least 1.") }
+        if let n = try Serve.positive(maxConnectionsPerAddress, "--max-connections-per-address", "LABCTL_MAX_CONNECTIONS_PER_ADDRESS", environment) {
             settings.maxConnectionsPerAddress = n
         }
     }
