@@ -17,6 +17,9 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        // TLS for the intake (HummingbirdTLS) and for SMTP (STARTTLS, implicit TLS).
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // Pure domain: key parsing, names, CIDR pool, tfvars reader. No I/O beyond Foundation.
@@ -41,7 +44,13 @@ let package = Package(
         // Connection sheets: templates, CSV, .eml, SMTP. Plain view models in, text out.
         .target(
             name: "LabSheets",
-            dependencies: ["LabCore", .product(name: "Mustache", package: "swift-mustache")]
+            dependencies: [
+                "LabCore",
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
         ),
         // HTTP intake for participants and the trainer dashboard (Hummingbird 2).
         .target(
@@ -49,6 +58,8 @@ let package = Package(
             dependencies: [
                 "LabCore", "LabStore", "LabWorkflows",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "MultipartKit", package: "multipart-kit"),
                 .product(name: "Logging", package: "swift-log"),
             ]
