@@ -94,7 +94,10 @@ let package = Package(
         // The bare Hummingbird route scripts/bench/intake.sh measures labctl's join page against.
         .executableTarget(
             name: "intake-bench-peer",
-            dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+            ],
             path: "Benchmarks/IntakeBenchPeer"
         ),
         // Helpers shared by the test targets: real ssh-keygen, temp dirs, the built binary.
