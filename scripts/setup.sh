@@ -3,7 +3,8 @@
 # Swift 6.x and terraform are expected on PATH (they are on the lab machines).
 set -euo pipefail
 # cloud-init and shellcheck: scripts/tf-userdata-check.sh checks the rendered node user data with them.
-apt_packages=(libssh2-1-dev libsqlite3-dev openssh-server pssh wrk hyperfine python3-aiosmtpd poppler-utils chromium fonts-dejavu-core cloud-init shellcheck systemd)
+# nginx: TrustedProxyTests run Debian's nginx (as the test user, temp prefix, loopback) in front of labctl serve.
+apt_packages=(libssh2-1-dev libsqlite3-dev openssh-server pssh wrk hyperfine python3-aiosmtpd poppler-utils chromium fonts-dejavu-core cloud-init shellcheck systemd nginx)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
