@@ -33,8 +33,10 @@ public enum IntakeServer {
 
     static func router(_ service: IntakeService) -> Router<IntakeRequestContext> {
         let router = Router(context: IntakeRequestContext.self)
+        // First: who sent the request (behind a trusted proxy, the client it names).
+        router.add(middleware: ForwardedMiddleware(trusted: service.settings.trustedProxies, tls: service.settings.isTLS))
         router.add(middleware: AccessLogMiddleware())
-        router.add(middleware: SecurityHeadersMiddleware(tls: service.settings.isTLS))
+        router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: ErrorMiddleware())
         StaticRoutes(service: service).add(to: router)
         JoinRoutes(service: service).add(to: router)

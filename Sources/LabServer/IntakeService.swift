@@ -38,7 +38,7 @@ final class IntakeService: Sendable {
         sessionLimiter = RateLimiter(perMinute: dependencies.settings.sessionSubmissionsPerMinute)
         joinCodes = JoinCodeCache(registry: dependencies.registry)
         loginLimiter = RateLimiter(perMinute: dependencies.settings.loginAttemptsPerMinute)
-        forms = FormProtection(secureCookies: dependencies.settings.isTLS)
+        forms = FormProtection(publicURL: dependencies.settings.publicURL)
         lateJoiners = dependencies.lateJoiners
         base = Mutex(dependencies.settings.baseURL())
     }

@@ -5,8 +5,11 @@ public struct IntakeSettings: Sendable {
     public var host: String
     public var port: Int
     /// The address participants and trainers use, for links (`https://lab.example.org`).
-    /// Default: `http://host:port`. An `https` URL also makes cookies `Secure` and adds HSTS.
+    /// Default: `http://host:port` (`https://` with a certificate). An `https` URL also makes
+    /// cookies `Secure` and adds HSTS.
     public var publicURL: String?
+    /// Serve HTTPS with this certificate (`--tls-cert`, `--tls-key`); nil: plain HTTP.
+    public var certificate: ServingCertificate?
     /// Per-client refused requests per minute (failed submissions, unknown codes or
     /// tokens); also the burst. Accepted submissions do not count: a room shares one address.
     public var submissionsPerMinute: Int
@@ -32,6 +35,10 @@ public struct IntakeSettings: Sendable {
     public var maxConnectionsPerAddress = 1_024
     /// Open connections in total (`labctl serve` derives it from the open-file limit).
     public var maxConnections = 4_096
+    /// The proxies in front (`--trusted-proxy`): only from these peers are the client's
+    /// address, scheme and host taken from the forwarding headers; their connections
+    /// count only against `maxConnections`.
+    public var trustedProxies = TrustedProxies.none
 
     public init(host: String = "127.0.0.1", port: Int = 8080, publicURL: String? = nil,
                 submissionsPerMinute: Int = 60, sessionSubmissionsPerMinute: Int = 1_200, loginAttemptsPerMinute: Int = 10,
@@ -52,9 +59,9 @@ public struct IntakeSettings: Sendable {
             return publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL
         }
         let shownHost = host.contains(":") ? "[\(host)]" : host
-        return "http://\(shownHost):\(boundPort ?? port)"
+        return "\(certificate == nil ? "http" : "https")://\(shownHost):\(boundPort ?? port)"
     }
 
-    /// Served to the public over TLS (through a proxy): cookies get `Secure`.
-    public var isTLS: Bool { publicURL?.lowercased().hasPrefix("https://") ?? false }
+    /// Served to the public over TLS (its own certificate, or a proxy's): cookies get `Secure`, HSTS is sent.
+    public var isTLS: Bool { certificate != nil || (publicURL?.lowercased().hasPrefix("https://") ?? false) }
 }

@@ -111,6 +111,7 @@ enum Migrations {
         PodNetworkMigrations.register(in: &m)
         ParticipantStateMigrations.register(in: &m)
         SpareMigrations.register(in: &m)
+        LabIdentityMigrations.register(in: &m)
         return m
     }
 }

@@ -13,7 +13,7 @@ struct CappedChannel<Base: ServerChildChannel>: ServerChildChannel {
     let refusals: RefusalLog
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
-        let key = ConnectionLimiter.key(for: channel.remoteAddress)
+        let key = limiter.key(for: channel.remoteAddress)
         if let refusal = limiter.admit(key) {
             refusals.note(refusal, logger: logger)
             // NIO drops a failed child set-up without closing the socket: close it here.

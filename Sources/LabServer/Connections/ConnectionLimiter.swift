@@ -21,19 +21,22 @@ final class ConnectionLimiter: Sendable {
 
     let perAddress: Int
     let total: Int
+    let trusted: TrustedProxies
     private let open = Mutex<(total: Int, byKey: [String: Int])>((0, [:]))
 
-    init(perAddress: Int, total: Int) {
+    init(perAddress: Int, total: Int, trusted: TrustedProxies = .none) {
         self.perAddress = perAddress
         self.total = total
+        self.trusted = trusted
     }
 
     /// The one place that says who a connection belongs to: its socket peer's IP
-    /// address. (A connection from a trusted proxy carries many clients; once there are
-    /// trusted proxies, this is where such a peer is told apart.) nil: no address
-    /// (a Unix socket), counted only in the total.
-    static func key(for peer: SocketAddress?) -> String? {
-        peer?.ipAddress
+    /// address. nil: counted only in the total, for a connection without an address (a
+    /// Unix socket) and for one from a trusted proxy, which carries many clients' requests
+    /// and whose clients are known only per request (their limits key on `RequestOrigin`).
+    func key(for peer: SocketAddress?) -> String? {
+        guard let ip = peer?.ipAddress, !trusted.contains(peer: ip) else { return nil }
+        return ip
     }
 
     /// Counts a new connection in, or refuses it (and counts nothing).

@@ -5,9 +5,9 @@ import Hummingbird
 /// `nosniff`, a referrer only to this site (personal links never leak to
 /// another one; `no-referrer` would make browsers send `Origin: null` on our own
 /// form posts), no caching of pages that may hold personal data, and HSTS when
-/// served over TLS.
-struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
-    let tls: Bool
+/// the client came over HTTPS (`IntakeRequestContext.isHTTPS`).
+struct SecurityHeadersMiddleware: RouterMiddleware {
+    typealias Context = IntakeRequestContext
 
     static var contentSecurityPolicy: String {
         "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
@@ -21,7 +21,7 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
         response.headers[.referrerPolicy] = "same-origin"
         response.headers[.crossOriginOpenerPolicy] = "same-origin"
         if response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }
-        if tls { response.headers[.strictTransportSecurity] = "max-age=31536000" }
+        if context.isHTTPS { response.headers[.strictTransportSecurity] = "max-age=31536000" }
         return response
     }
 }

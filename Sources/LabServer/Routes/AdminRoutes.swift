@@ -30,7 +30,7 @@ struct AdminRoutes {
     // MARK: Login
 
     @Sendable func loginPage(_ request: Request, context: Context) async throws -> Response {
-        let (csrf, cookie) = service.forms.token(for: request)
+        let (csrf, cookie) = service.forms.token(for: request, context)
         var response = Responses.html(AdminLoginPage(csrf: csrf).render())
         if let cookie { response.setCookie(cookie) }
         return response
@@ -38,7 +38,7 @@ struct AdminRoutes {
 
     @Sendable func login(_ request: Request, context: Context) async throws -> Response {
         let fields = try await FormFields.read(request)
-        try service.forms.verifyDoubleSubmit(request, formToken: fields["csrf"])
+        try service.forms.verifyDoubleSubmit(request, context, formToken: fields["csrf"])
         guard let token = fields["token"], service.isAdminToken(token.trimmingCharacters(in: .whitespacesAndNewlines)) else {
             return Responses.html(AdminLoginPage(csrf: fields["csrf"] ?? "", error: "That is not the admin token.").render(), status: .unauthorized)
         }
@@ -49,7 +49,7 @@ struct AdminRoutes {
         var response = Responses.redirect(to: "/admin")
         response.setCookie(Cookie(name: AdminSessionMiddleware.cookieName, value: cookieValue.value,
                                   maxAge: Int(service.settings.loginLifetime), path: "/",
-                                  secure: service.settings.isTLS, httpOnly: true, sameSite: .strict))
+                                  secure: context.isHTTPS, httpOnly: true, sameSite: .strict))
         return response
     }
 
@@ -60,7 +60,7 @@ struct AdminRoutes {
         }
         var response = Responses.redirect(to: "/admin/login")
         response.setCookie(Cookie(name: AdminSessionMiddleware.cookieName, value: "", maxAge: 0, path: "/",
-                                  secure: service.settings.isTLS, httpOnly: true, sameSite: .strict))
+                                  secure: context.isHTTPS, httpOnly: true, sameSite: .strict))
         return response
     }
 
@@ -68,7 +68,7 @@ struct AdminRoutes {
     @discardableResult
     func checkForm(_ request: Request, _ context: Context) async throws -> FormFields {
         let fields = try await FormFields.read(request)
-        try service.forms.verify(request, formToken: fields["csrf"], expected: context.adminCSRF)
+        try service.forms.verify(request, context, formToken: fields["csrf"], expected: context.adminCSRF)
         return fields
     }
 

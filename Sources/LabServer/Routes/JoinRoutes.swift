@@ -23,7 +23,7 @@ struct JoinRoutes {
     @Sendable func page(_ request: Request, context: Context) async throws -> Response {
         let code = try context.parameters.require("code")
         guard let session = try await service.joinCodes.session(forCode: code) else { throw IntakeHTTPError.notFound }
-        let (csrf, cookie) = service.forms.token(for: request)
+        let (csrf, cookie) = service.forms.token(for: request, context)
         var response = Responses.html(JoinPage(session: session, code: code, csrf: csrf).render())
         if let cookie { response.setCookie(cookie) }
         return response
@@ -32,7 +32,7 @@ struct JoinRoutes {
     @Sendable func submitForm(_ request: Request, context: Context) async throws -> Response {
         let code = try context.parameters.require("code")
         let fields = try await FormFields.read(request)
-        try service.forms.verifyDoubleSubmit(request, formToken: fields["csrf"])
+        try service.forms.verifyDoubleSubmit(request, context, formToken: fields["csrf"])
         guard let session = try await service.joinCodes.session(forCode: code) else { throw IntakeHTTPError.notFound }
         do {
             let keyText: String

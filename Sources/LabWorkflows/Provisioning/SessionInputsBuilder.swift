@@ -37,6 +37,8 @@ public enum SessionInputsBuilder {
         }
         var inputs = SessionInputs(session: session, operatorPublicKey: secret.operatorPublicKey, clusters: clusters)
         inputs.spareAssignments = assignments
+        // Made on the lab's first use if nothing made it before (LabIdentity adopts an S3 lab's first).
+        inputs.labID = try registry.ensureLabID()
         return inputs
     }
 }

@@ -19,7 +19,7 @@ final class ServerProcess: Sendable {
         process = try ChildProcess(LabctlBinary.path, ["serve", "--port", "0"] + arguments, environment: env,
                                    directory: lab, output: .capture, error: .capture, registry: nil)
         let found = process.waitForOutput(timeout: timeout) { text -> Int? in
-            guard let match = text.range(of: #"serving on http://127\.0\.0\.1:(\d+)"#, options: .regularExpression) else { return nil }
+            guard let match = text.range(of: #"serving on https?://127\.0\.0\.1:(\d+)"#, options: .regularExpression) else { return nil }
             return Int(text[match].split(separator: ":").last!)
         }
         guard let found else {

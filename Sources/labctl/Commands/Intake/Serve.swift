@@ -18,8 +18,10 @@ struct Serve: AsyncParsableCommand {
           labctl serve                                   # http://127.0.0.1:8080
           LABCTL_ADMIN_TOKEN=… labctl serve --host 0.0.0.0 --public-url https://lab.example.org
           labctl open session-1                          # prints the join link
-        Put it behind a TLS proxy for real classes; with an https --public-url
-        cookies are Secure and HSTS is sent. SIGTERM or Ctrl-C stops it after
+        For real classes serve HTTPS: its own certificate (--tls-cert, --tls-key;
+        renewed files are read again on SIGHUP: `kill -HUP <pid>`, no restart),
+        or behind a TLS proxy with an https --public-url. Either way links are
+        https, cookies Secure and HSTS is sent. SIGTERM or Ctrl-C stops it after
         the requests in flight; a client still sending is cut off by the head and body
         timeouts. A key that arrives for a session already applied gets
         the session's next ready spare cluster in the background (`labctl assign`);
@@ -45,6 +47,7 @@ struct Serve: AsyncParsableCommand {
     var spareInventory: String?
     @Option(name: .customLong("spare-user"), help: ArgumentHelp("Login user on the spares' nodes (default ubuntu).", valueName: "user"))
     var spareUser = "ubuntu"
+    @OptionGroup(title: "HTTPS") var tls: ServeTLSOptions
     @OptionGroup(title: "Slow clients") var connections: ServeConnectionOptions
 
     func run() async throws {
@@ -62,6 +65,7 @@ struct Serve: AsyncParsableCommand {
         // Every connection is a descriptor: take all the system allows (often 1,024 by default).
         let openFiles = OpenFileLimit.raiseToHardLimit()
         try connections.apply(to: &settings, openFiles: openFiles, environment: environment)
+        settings.certificate = try tls.load(environment: environment)
         let context = try lab.openContext()
         let registry = context.registry
         let admin: AdminToken.Resolution
@@ -89,12 +93,17 @@ struct Serve: AsyncParsableCommand {
         let databaseShown = lab.display(URL(fileURLWithPath: lab.databasePath))
         let shownHost = settings.host.contains(":") ? "[\(settings.host)]" : settings.host
         let connectionsLine = ServeConnectionOptions.summary(settings, openFiles: openFiles)
+        let certificate = settings.certificate
+        let scheme = certificate == nil ? "http" : "https"
         let app = IntakeServer.application(dependencies, logger: logger) { port, base in
-            var lines = ["labctl intake is serving on http://\(shownHost):\(port)",
+            var lines = ["labctl intake is serving on \(scheme)://\(shownHost):\(port)",
                          "  database:  \(databaseShown)",
                          "  dashboard: \(base)/admin",
                          "  \(connectionsLine)",
                          "  \(tokenNote)"]
+            if let certificate {
+                lines.insert("  tls:       \(certificate.summary); after renewing the files: kill -HUP \(getpid())", at: 3)
+            }
             if openSessions.isEmpty {
                 lines.append("  no session takes submissions yet: `labctl open <session>` prints its join link")
             }
@@ -105,6 +114,17 @@ struct Serve: AsyncParsableCommand {
             try? RunningIntake(baseURL: base).record(database: lab.databasePath)
         }
         defer { RunningIntake.clear(database: lab.databasePath) }
+        // A renewed certificate is read on SIGHUP; a bad one leaves the old one served and says why.
+        let hangup = certificate?.reloadOnHangup { outcome in
+            switch outcome {
+            case .success(let summary):
+                FileHandle.standardOutput.writeBestEffort(Data("TLS certificate reloaded: now serving \(summary)\n".utf8))
+            case .failure(let error):
+                let kept = certificate?.summary ?? ""
+                FileHandle.standardError.writeBestEffort(Data("error: TLS certificate not reloaded, still serving \(kept): \(error)\n".utf8))
+            }
+        }
+        defer { hangup?.cancel() }
         // One group, one graceful shutdown on SIGTERM/SIGINT. It stops the services last
         // to first: the HTTP server (requests in flight finish), then the reaper (no new
         // Terraform run), then the late joiners' queued assignments.
