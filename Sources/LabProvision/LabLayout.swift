@@ -1,4 +1,5 @@
 import Foundation
+import LabCore
 
 /// Where a lab keeps its files: the Terraform stacks, per-session var files,
 /// logs, locks and state backups.
@@ -34,4 +35,21 @@ public struct LabLayout: Sendable {
     /// The S3 backend settings, when the lab uses remote state (`terraform/backend.s3.hcl`).
     public var s3BackendConfig: URL { terraformDirectory.appendingPathComponent("backend.s3.hcl") }
     public var usesS3Backend: Bool { FileManager.default.fileExists(atPath: s3BackendConfig.path) }
+
+    /// Where the network's state lives in S3 mode: beside the sessions' `key`, as
+    /// `<folder of key>/network.tfstate` (`labctl/session.tfstate` → `labctl/network.tfstate`);
+    /// the sessions' states are under `env:/<session>/<key>`, so the two never meet.
+    public func s3NetworkStateKey() throws -> String {
+        let text = (try? String(contentsOf: s3BackendConfig, encoding: .utf8)) ?? ""
+        let assignments = try TFVarsReader.read(text, file: s3BackendConfig.path)
+        guard let key = assignments.last(where: { $0.name == "key" })?.value.stringValue, !key.isEmpty else {
+            throw ProvisionError.backendConfig(path: s3BackendConfig.path, problem: "it names no key (e.g. key = \"labctl/session.tfstate\")")
+        }
+        return Self.networkKey(besides: key)
+    }
+
+    static func networkKey(besides key: String) -> String {
+        guard let slash = key.lastIndex(of: "/") else { return "network.tfstate" }
+        return String(key[..<slash]) + "/network.tfstate"
+    }
 }

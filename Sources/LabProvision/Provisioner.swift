@@ -44,27 +44,44 @@ public struct Provisioner: Sendable {
     public func ensureInitialised(stack: URL, force: Bool = false, log: URL) async throws {
         let marker = stack.appendingPathComponent(".terraform/terraform.tfstate").path
         let providers = stack.appendingPathComponent(".terraform/providers").path
-        if !force, FileManager.default.fileExists(atPath: providers), !layout.usesS3Backend || FileManager.default.fileExists(atPath: marker) {
+        if !force, FileManager.default.fileExists(atPath: providers), !layout.usesS3Backend || Self.initialisedForS3(marker: marker) {
             return
         }
         let lock = FileLock(path: layout.initLockFile(stack.lastPathComponent).path)
         _ = try await lock.acquire(holder: FileLock.describeSelf(verb: "init"), wait: true)
         defer { lock.release() }
         // Another labctl may have initialised it while we waited.
-        if !force, FileManager.default.fileExists(atPath: providers), !layout.usesS3Backend || FileManager.default.fileExists(atPath: marker) {
+        if !force, FileManager.default.fileExists(atPath: providers), !layout.usesS3Backend || Self.initialisedForS3(marker: marker) {
             return
         }
         var args = ["init", "-input=false", "-no-color"]
         if let dir = settings.pluginDirectory { args.append("-plugin-dir=\(dir)") }
-        if stack == layout.sessionStack, layout.usesS3Backend {
+        if stack == layout.sessionStack || stack == layout.networkStack, layout.usesS3Backend {
+            // The network state goes next to the session states (issue 27.5): a second
+            // trainer's `network apply` then finds the lab's network instead of making another.
+            let networkKey = stack == layout.networkStack ? try layout.s3NetworkStateKey() : nil
             try Data("terraform {\n  backend \"s3\" {}\n}\n".utf8).write(to: stack.appendingPathComponent("backend_override.tf"))
+            if let networkKey, let local = try networkState(), local.resourceCount > 0 {
+                throw ProvisionError.localNetworkState(path: layout.networkStack.appendingPathComponent("terraform.tfstate").path,
+                                                       backendConfig: layout.s3BackendConfig.path, key: networkKey)
+            }
             args += ["-backend-config=\(layout.s3BackendConfig.path)", "-reconfigure"]
+            if let networkKey { args.append("-backend-config=key=\(networkKey)") }
         }
         let status = try await TerraformProcess.run(args, settings: settings, directory: stack, workspace: nil, log: log)
         guard status == 0 else {
             throw ProvisionError.terraformFailed(session: stack.lastPathComponent, verb: "init", status: status, log: log.path,
                                                  hint: settings.pluginDirectory == nil ? "no LABCTL_TF_PLUGIN_DIR set; offline machines need the provider mirror" : nil)
         }
+    }
+
+    /// Whether `terraform init` left the S3 backend in `.terraform/terraform.tfstate` (a stack
+    /// initialised with the local backend before the lab moved to S3 needs init again).
+    static func initialisedForS3(marker: String) -> Bool {
+        guard let data = FileManager.default.contents(atPath: marker),
+              let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let backend = json["backend"] as? [String: Any] else { return false }
+        return backend["type"] as? String == "s3"
     }
 
     /// Runs `verb` for one session. `inputs` (participants and secrets) is required for plan/apply/destroy.
@@ -218,8 +235,10 @@ extension Provisioner {
 
 extension Provisioner {
     /// Runs a verb on the shared network stack (one state, the default workspace),
-    /// with `network.tfvars` from the lab root when present.
-    public func runNetwork(_ verb: Verb, onProgress: @escaping @Sendable (ProgressParser) -> Void = { _ in }) async throws -> Result {
+    /// with `network.tfvars` from the lab root when present and `variables` (the lab's
+    /// id) as `-var`s after it, so that they win.
+    public func runNetwork(_ verb: Verb, variables: [String: String] = [:],
+                           onProgress: @escaping @Sendable (ProgressParser) -> Void = { _ in }) async throws -> Result {
         let started = Date()
         let lock = FileLock(path: layout.lockFile("_network").path)
         guard try await lock.acquire(holder: FileLock.describeSelf(verb: "network \(verb.rawValue)"), wait: true) else {
@@ -235,6 +254,7 @@ extension Provisioner {
             args = [verb == .refresh ? "apply" : verb.rawValue, "-input=false", "-no-color"]
             let vars = layout.root.appendingPathComponent("network.tfvars")
             if FileManager.default.fileExists(atPath: vars.path) { args.append("-var-file=\(vars.path)") }
+            args += variables.sorted { $0.key < $1.key }.map { "-var=\($0.key)=\($0.value)" }
             if verb != .plan { args.append("-auto-approve") }
         }
         let tracker = ProgressTracker(onProgress: onProgress)
@@ -245,7 +265,30 @@ extension Provisioner {
                       elapsed: Date().timeIntervalSince(started))
     }
 
-    /// The network stack's local state, read directly.
+    /// The network's state: the local file, or in S3 mode `terraform state pull` from the
+    /// bucket (nil when there is none yet; throws when it cannot be read).
+    public func readNetworkState() async throws -> StateSummary? {
+        guard layout.usesS3Backend else { return try networkState() }
+        return try await pullNetworkState().map { try StateSummary.parse($0) }
+    }
+
+    /// The network's state in the bucket (S3 mode), as Terraform's JSON; nil when it has none.
+    public func pullNetworkState() async throws -> Data? {
+        let log = layout.logFile("_network", verb: "state-pull")
+        do { try await ensureInitialised(stack: layout.networkStack, log: log) } catch {
+            throw ProvisionError.unreadableState(session: "network", reason: "\(error)")
+        }
+        let run = try await TerraformProcess.runReadingStdout(["state", "pull"], settings: settings, directory: layout.networkStack,
+                                                              workspace: nil, log: log)
+        guard run.status == 0 else {
+            throw ProvisionError.unreadableState(session: "network", reason: "terraform state pull exited \(run.status)"
+                                                 + (run.problem.map { ": \($0)" } ?? "") + " (log: \(log.path))")
+        }
+        let text = run.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        return text.isEmpty ? nil : Data(text.utf8)
+    }
+
+    /// The network stack's local state file, read directly.
     public func networkState() throws -> StateSummary? {
         guard let data = FileManager.default.contents(atPath: layout.networkStack.appendingPathComponent("terraform.tfstate").path) else { return nil }
         return try StateSummary.parse(data)

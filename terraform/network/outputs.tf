@@ -12,3 +12,8 @@ output "vpc_cidr" {
   description = "CIDR block of the lab VPC."
   value       = aws_vpc.this.cidr_block
 }
+
+output "lab_id" {
+  description = "The lab's id (LabId tag; \"\" without one). In S3 mode a second trainer's labctl reads it from this state in the bucket and takes it as its own."
+  value       = var.lab_id
+}

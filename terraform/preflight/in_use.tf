@@ -1,11 +1,12 @@
 # What already runs in the region, without the checked sessions' own resources
-# (those are part of what the sessions need): under the project's tags ("this
-# lab") and everything else ("others"), since the quotas count the whole region.
+# (those are part of what the sessions need): under the project's tags and this
+# lab's LabId ("this lab") and everything else, other labs included ("others"),
+# since the quotas count the whole region.
 locals {
-  project_tags = {
+  project_tags = merge({
     Project   = var.project
     ManagedBy = "labctl"
-  }
+  }, var.lab_id == "" ? {} : { LabId = var.lab_id })
   live_states = ["pending", "running"]
   # A filter needs at least one value; no session is called "-".
   checked_sessions = length(var.sessions) > 0 ? var.sessions : ["-"]
@@ -94,11 +95,11 @@ data "aws_security_groups" "checked" {
 # Root volumes carry the cluster's tags (Cluster, Role), not the provider's
 # default tags; grouped by size like the instances.
 locals {
-  root_volume_filters = {
+  root_volume_filters = merge({
     "volume-type" = ["gp3"]
     "tag:Role"    = ["master", "worker"]
     "tag-key"     = ["Cluster"]
-  }
+  }, var.lab_id == "" ? {} : { "tag:LabId" = [var.lab_id] })
 }
 
 data "aws_ebs_volumes" "all" {

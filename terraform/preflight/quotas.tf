@@ -18,10 +18,10 @@ data "aws_ec2_instance_type" "type" {
 # The network's availability zones (one subnet each) must offer every type:
 # a participant's cluster may land in any of them.
 data "aws_subnets" "network" {
-  tags = {
+  tags = merge({
     Network = var.network_name
     Role    = "network"
-  }
+  }, var.lab_id == "" ? {} : { LabId = var.lab_id })
 }
 
 data "aws_subnet" "network" {

@@ -14,6 +14,12 @@ variable "project" {
   default     = "k8s-training"
 }
 
+variable "lab_id" {
+  description = "The lab's id (LabId tag): what carries it is \"this lab\", everything else \"others\". \"\": the project's tags alone."
+  type        = string
+  default     = ""
+}
+
 variable "network_name" {
   description = "The labctl network whose subnets' availability zones must offer every instance type."
   type        = string

@@ -11,7 +11,9 @@ locals {
   backstop = local.node_end_tags.ShutdownAt != "never"
 
   # AWS names of at most 64 characters: a longer name keeps its start and a hash.
-  backstop_name = length("labctl-${var.project}-${local.session}") <= 64 ? "labctl-${var.project}-${local.session}" : "${substr("labctl-${var.project}-${local.session}", 0, 55)}-${substr(sha256("${var.project}/${local.session}"), 0, 8)}"
+  # IAM roles are per account: the lab's id (else the project) keeps two labs apart.
+  backstop_base = "labctl-${var.lab_id == "" ? var.project : var.lab_id}-${local.session}"
+  backstop_name = length(local.backstop_base) <= 64 ? local.backstop_base : "${substr(local.backstop_base, 0, 55)}-${substr(sha256("${var.project}/${local.session}"), 0, 8)}"
   backstop_schedule_name = {
     for id in keys(var.participants) : id => length(id) <= 64 ? id : "${substr(id, 0, 55)}-${substr(sha256(id), 0, 8)}"
   }
@@ -40,7 +42,8 @@ resource "aws_iam_role" "backstop" {
   })
 }
 
-# Only TerminateInstances, only on this lab's instances of this session.
+# Only TerminateInstances, only on this lab's instances of this session (Project,
+# Session and, with a lab id, LabId: another lab's session of the same name is not ours).
 resource "aws_iam_role_policy" "backstop" {
   count = local.backstop ? 1 : 0
 
@@ -53,10 +56,10 @@ resource "aws_iam_role_policy" "backstop" {
       Action   = "ec2:TerminateInstances"
       Resource = "arn:aws:ec2:${var.region}:*:instance/*"
       Condition = {
-        StringEquals = {
+        StringEquals = merge({
           "aws:ResourceTag/Project" = var.project
           "aws:ResourceTag/Session" = local.session
-        }
+        }, { for k, v in local.lab_tags : "aws:ResourceTag/${k}" => v })
       }
     }]
   })

@@ -35,8 +35,9 @@ data "aws_caller_identity" "budget" {
 resource "aws_budgets_budget" "session" {
   count = var.budget == null ? 0 : 1
 
-  account_id   = data.aws_caller_identity.budget[0].account_id
-  name         = "labctl-${var.project}-${local.session}"
+  account_id = data.aws_caller_identity.budget[0].account_id
+  # Budgets are per account: the lab's id (else the project) keeps two labs apart.
+  name         = "labctl-${var.lab_id == "" ? var.project : var.lab_id}-${local.session}"
   budget_type  = "COST"
   limit_amount = format("%d", ceil(var.budget.limit_usd))
   limit_unit   = "USD"

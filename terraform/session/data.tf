@@ -1,16 +1,18 @@
-# The shared network (terraform/network) is found by its tags. A session
-# applied before the network exists fails here with a message saying what to do.
+# The shared network (terraform/network) is found by its tags, this lab's LabId among
+# them: another lab's network of the same name is not ours. A session applied before
+# the network exists fails here with a message saying what to do; so does one of a lab
+# whose network was built before labs had ids (`labctl network apply` tags it).
 data "aws_vpcs" "network" {
-  tags = {
+  tags = merge({
     Network   = var.network_name
     ManagedBy = "labctl"
     Role      = "network"
-  }
+  }, local.lab_tags)
 
   lifecycle {
     postcondition {
       condition     = length(self.ids) == 1
-      error_message = "The labctl network \"${var.network_name}\" was not found in ${var.region} (or exists more than once): run `labctl network apply` first, then apply the session again."
+      error_message = "The labctl network \"${var.network_name}\"${var.lab_id == "" ? "" : " of lab ${var.lab_id}"} was not found in ${var.region} (or exists more than once): run `labctl network apply` first (it also tags a network built before labs had ids with the lab's LabId), then apply the session again."
     }
   }
 }
@@ -25,10 +27,10 @@ data "aws_subnets" "network" {
     values = data.aws_vpcs.network.ids
   }
 
-  tags = {
+  tags = merge({
     Network = var.network_name
     Role    = "network"
-  }
+  }, local.lab_tags)
 
   lifecycle {
     postcondition {

@@ -48,13 +48,13 @@ resource "aws_instance" "master" {
     # The provider's default tags (ExpiresAt, Session, ...) reach a root volume
     # only when it is created: named here, a moved end retags the disk in place.
     tags = merge(local.default_tags, local.cluster_tags[each.key], {
-      Name = "${local.cluster_name[each.key]}-master"
+      Name = "${local.aws_name[each.key]}-master"
       Role = "master"
     })
   }
 
   tags = merge(local.cluster_tags[each.key], local.node_end_tags, {
-    Name = "${local.cluster_name[each.key]}-master"
+    Name = "${local.aws_name[each.key]}-master"
     Role = "master"
   })
 
@@ -133,13 +133,13 @@ resource "aws_instance" "worker" {
 
     # Default tags named explicitly, as on the master's root volume.
     tags = merge(local.default_tags, local.cluster_tags[each.value.participant], {
-      Name = "${local.cluster_name[each.value.participant]}-worker-${each.value.number}"
+      Name = "${local.aws_name[each.value.participant]}-worker-${each.value.number}"
       Role = "worker"
     })
   }
 
   tags = merge(local.cluster_tags[each.value.participant], local.node_end_tags, {
-    Name = "${local.cluster_name[each.value.participant]}-worker-${each.value.number}"
+    Name = "${local.aws_name[each.value.participant]}-worker-${each.value.number}"
     Role = "worker"
   })
 

@@ -35,7 +35,14 @@ locals {
   # of clusters that got a /16 earlier).
   node_cidr_mask = { for id, p in var.participants : id => tonumber(split("/", p.pod_cidr)[1]) > 19 ? 26 : 24 }
 
-  cluster_name = { for id in keys(var.participants) : id => "${local.session}-${id}" }
+  # The cluster's name inside it (kubeadm, user data, the Cluster tag): unchanged, or
+  # every node would be rebuilt. AWS names use aws_name instead: session and id joined by
+  # a "." that no session name holds, so `demo` + `1-ann.le` and `demo-1` + `ann.le` differ
+  # (LabCore's AWSNames says the same). Key pairs are per account and region: their
+  # names start with the lab's id, so two labs' clusters of one session name never clash.
+  cluster_name  = { for id in keys(var.participants) : id => "${local.session}-${id}" }
+  aws_name      = { for id in keys(var.participants) : id => "${local.session}.${id}" }
+  key_pair_name = { for id, name in local.aws_name : id => var.lab_id == "" ? name : "${var.lab_id}.${name}" }
 
   # Tags that identify a participant's cluster; Project, Session and ManagedBy
   # come from the provider's default_tags.

@@ -1,6 +1,6 @@
 # What this stack's aws provider (providers.tf, a link to ../shared/) does its own way.
 locals {
-  default_tags = merge(var.extra_tags, {
+  default_tags = merge(var.extra_tags, local.lab_tags, {
     Project   = var.project
     Session   = var.session_name
     ManagedBy = "labctl"

@@ -3,14 +3,21 @@
 resource "aws_security_group" "cluster" {
   for_each = var.participants
 
-  name        = local.cluster_name[each.key]
+  name        = local.aws_name[each.key]
   description = "labctl cluster ${local.cluster_name[each.key]}"
   vpc_id      = one(data.aws_vpcs.network.ids)
 
   tags = merge(local.cluster_tags[each.key], {
-    Name = local.cluster_name[each.key]
+    Name = local.aws_name[each.key]
     Role = "security-group"
   })
+
+  # A group's name cannot change in place: one made before names were unambiguous
+  # (docs/lifetime.md, upgrade notes) keeps its name instead of being replaced under
+  # its running instances.
+  lifecycle {
+    ignore_changes = [name]
+  }
 }
 
 locals {
@@ -37,7 +44,7 @@ resource "aws_vpc_security_group_ingress_rule" "external" {
   cidr_ipv6         = strcontains(each.value.cidr, ":") ? each.value.cidr : null
 
   tags = merge(local.cluster_tags[each.value.participant], {
-    Name = "${local.cluster_name[each.value.participant]}-${each.value.purpose}"
+    Name = "${local.aws_name[each.value.participant]}-${each.value.purpose}"
     Role = "security-group-rule"
   })
 }
@@ -52,7 +59,7 @@ resource "aws_vpc_security_group_ingress_rule" "intra_cluster" {
   referenced_security_group_id = aws_security_group.cluster[each.key].id
 
   tags = merge(local.cluster_tags[each.key], {
-    Name = "${local.cluster_name[each.key]}-intra-cluster"
+    Name = "${local.aws_name[each.key]}-intra-cluster"
     Role = "security-group-rule"
   })
 }
@@ -66,7 +73,7 @@ resource "aws_vpc_security_group_egress_rule" "all" {
   cidr_ipv4         = "0.0.0.0/0"
 
   tags = merge(local.cluster_tags[each.key], {
-    Name = "${local.cluster_name[each.key]}-egress"
+    Name = "${local.aws_name[each.key]}-egress"
     Role = "security-group-rule"
   })
 }
@@ -74,11 +81,17 @@ resource "aws_vpc_security_group_egress_rule" "all" {
 resource "aws_key_pair" "participant" {
   for_each = var.participants
 
-  key_name   = local.cluster_name[each.key]
+  key_name   = local.key_pair_name[each.key]
   public_key = trimspace(each.value.public_key)
 
   tags = merge(local.cluster_tags[each.key], {
-    Name = local.cluster_name[each.key]
+    Name = local.aws_name[each.key]
     Role = "key-pair"
   })
+
+  # A key pair's name cannot change in place, and an instance's key_name forces a new
+  # instance: a pair made before names carried the lab id keeps its name (docs/lifetime.md).
+  lifecycle {
+    ignore_changes = [key_name]
+  }
 }

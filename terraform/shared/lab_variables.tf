@@ -30,3 +30,19 @@ variable "extra_tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "lab_id" {
+  description = "The lab's identity (labctl makes it once and keeps it in its registry): the LabId tag on everything, and what every lookup of the lab's resources filters on, so that two labs in one account never see each other. \"\" (a stack run without labctl): no LabId tag, names as before lab ids."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = var.lab_id == "" || can(regex("^lab-[a-z2-7]{8}$", var.lab_id))
+    error_message = "lab_id must be \"lab-\" and 8 characters of a-z and 2-7 (labctl makes it), or \"\"."
+  }
+}
+
+locals {
+  # The tag that says which lab a resource belongs to; none without a lab id.
+  lab_tags = var.lab_id == "" ? {} : { LabId = var.lab_id }
+}

@@ -19,6 +19,8 @@ public struct CapacityQuery: Sendable, Equatable {
     public var instanceTypes: [String]
     public var volumeSizes: [Int]
     public var quotas: [String: QuotaRef]
+    /// The lab's id: what carries it is "this lab" (`lab_id`; "" counts the project's tags alone).
+    public var labID: String = ""
 
     public init(region: String, project: String, networkName: String, sessions: [String], instanceTypes: [String],
                 volumeSizes: [Int], quotas: [String: QuotaRef]) {
@@ -34,7 +36,7 @@ public struct CapacityQuery: Sendable, Equatable {
     /// The stack's `.tfvars.json`.
     func renderJSON() throws -> Data {
         let object: [String: Any] = [
-            "region": region, "project": project, "network_name": networkName, "sessions": sessions,
+            "region": region, "project": project, "network_name": networkName, "sessions": sessions, "lab_id": labID,
             "instance_types": instanceTypes, "volume_sizes": volumeSizes,
             "quotas": quotas.mapValues { ["service_code": $0.serviceCode, "quota_code": $0.quotaCode] },
         ]

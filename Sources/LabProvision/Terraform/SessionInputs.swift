@@ -33,6 +33,8 @@ public struct SessionInputs: Sendable {
     public var spareAssignments: [String: String] = [:]
     /// The session's AWS Budget (see `BudgetInputs`); nil: none (Terraform's default).
     public var budget: BudgetInputs?
+    /// The lab's id (`lab_id`: the LabId tag, the network lookup, names); nil: none ("").
+    public var labID: LabID?
 
     public init(session: String, operatorPublicKey: String, clusters: [Cluster]) {
         self.session = session
@@ -55,6 +57,7 @@ public struct SessionInputs: Sendable {
             "operator_public_key": operatorPublicKey,
             "participants": participants,
             "cluster_secrets": secrets,
+            "lab_id": labID?.value ?? "",
         ].merging(lifetime.variables) { a, _ in a }.merging(budget?.variables ?? [:]) { a, _ in a }
             // Only sessions with spares carry the variable: everyone else's file stays as it was.
             .merging(spareAssignments.isEmpty ? [:] : ["spare_clusters": spareAssignments.mapValues { ["assigned_to": $0] }]) { a, _ in a }

@@ -3,8 +3,8 @@ import LabCore
 import LabProvision
 import LabStore
 
-/// `labctl sweep`: every resource in the sessions' regions tagged with the project
-/// (Resource Groups Tagging API, read by the data-only stack terraform/sweep) that
+/// `labctl sweep`: every resource in the sessions' regions tagged with the project, not
+/// another lab's (LabId) (Resource Groups Tagging API, read by the data-only stack terraform/sweep) that
 /// belongs to no registered session, that no Terraform state knows (a crashed apply,
 /// a lost state, a volume or load balancer made from inside a cluster), or whose
 /// `ExpiresAt` + grace has passed. Grouped by session, priced with the cost model's
@@ -70,9 +70,14 @@ public struct SweepOrphans: Sendable, LabUseCase {
         let known = knownIDs(&notes)
         var found: [Resource] = []
         var accounted = 0
+        // Only this lab's resources: another lab in the account may use the same project and session names.
+        let lab = try await LabIdentity(context).resolve()
         for scope in scopes.sorted(by: { ($0.region, $0.project) < ($1.region, $1.project) }) {
             let read = try await readTagged(scope)
             for r in read.resources {
+                // Another lab's (its LabId is not ours): not this lab's business, however it is named.
+                // Without a LabId (made before labs had ids, or from inside a cluster) it is still listed.
+                if let owner = r.tags["LabId"], owner != lab.value { continue }
                 let id = Self.id(of: r.arn)
                 let kind = Self.kind(of: r.arn)
                 if kind == "instance", let i = read.instances[id], ["terminated", "shutting-down"].contains(i.state) { continue }

@@ -39,8 +39,10 @@ public struct CapacityPreflight: Sendable, LabUseCase {
             types.formUnion([c.masterInstanceType, c.workerInstanceType])
             sizes.insert(c.values["root_volume_size"]?.intValue ?? 30)
         }
-        let query = CapacityQuery(region: first.region, project: first.project, networkName: first.networkName, sessions: sessions,
+        var query = CapacityQuery(region: first.region, project: first.project, networkName: first.networkName, sessions: sessions,
                                   instanceTypes: types.sorted(), volumeSizes: sizes.sorted(), quotas: QuotaCatalog.query)
+        // "This lab" is what carries our LabId; other labs of the account count as others.
+        query.labID = try await LabIdentity(context).resolve().value
         let account: AccountCapacity
         do { account = try await provisioner.readCapacity(query) } catch let e as ProvisionError {
             throw WorkflowError.usage(e.description)

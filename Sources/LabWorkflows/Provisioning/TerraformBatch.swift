@@ -54,6 +54,12 @@ public struct TerraformBatch: Sendable, LabUseCase {
     public func run(_ sessions: [String],
                     onEvent: @escaping @Sendable (Event) -> Void = { _ in },
                     afterSuccess: @escaping @Sendable (String, Provisioner.Result) async throws -> String? = { _, _ in nil }) async -> [Outcome] {
+        // The lab's id before any inputs are built: in S3 mode the bucket's, not a new one.
+        if verb != .output {
+            do { _ = try await LabIdentity(context).resolve() } catch {
+                return sessions.map { Outcome(session: $0, result: nil, error: "the lab's id cannot be read: \(error)") }
+            }
+        }
         var outcomes: [String: Outcome] = [:]
         var queue = sessions[...]
         await withTaskGroup(of: Outcome.self) { group in

@@ -48,14 +48,18 @@ struct NetworkDestroy: AsyncParsableCommand {
 struct NetworkStatus: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "status", abstract: "Show whether the shared network is deployed.")
     @OptionGroup var global: GlobalOptions
-    @Flag(help: "Print JSON ({deployed, resources}).") var json = false
+    @Flag(help: "Print JSON ({lab_id, deployed, resources}).") var json = false
 
-    struct Row: Encodable { var deployed: Bool; var resources: Int }
+    struct Row: Encodable { var lab_id: String; var deployed: Bool; var resources: Int }
 
     func run() async throws {
-        let state = try global.lab.provisioner().networkState()
-        let row = Row(deployed: (state?.resourceCount ?? 0) > 0, resources: state?.resourceCount ?? 0)
+        let context = try global.lab.openContext()
+        // The lab's identity (LabId tag on everything it makes), made on first use.
+        let id = try await LabIdentity(context).resolve()
+        let state = try await context.provisioner.readNetworkState()
+        let row = Row(lab_id: id.value, deployed: (state?.resourceCount ?? 0) > 0, resources: state?.resourceCount ?? 0)
         if json { return try JSONOutput.print(row) }
+        print("lab: \(row.lab_id)")
         print(row.deployed ? "network: deployed (\(row.resources) resources)" : "network: not deployed — run `labctl network apply`.")
         if !row.deployed { throw LabFailure.silentNotOK }
     }
@@ -65,7 +69,7 @@ enum NetworkVerb {
     static func run(_ verb: Provisioner.Verb, lab: Lab) async throws {
         Interrupts.installForwarding()
         let gate = ProgressGate(everyChange: Terminal.stderrIsTerminal)
-        let r = try await lab.provisioner().runNetwork(verb) { if gate.shouldPrint($0) { Terminal.note("[network] \($0.line)") } }
+        let r = try await LabNetwork(try lab.openContext()).run(verb) { if gate.shouldPrint($0) { Terminal.note("[network] \($0.line)") } }
         guard r.succeeded else {
             throw LabFailure.notOK("network \(verb.rawValue) failed\(r.progress.errors.first.map { ": " + $0 } ?? ""); log: \(lab.display(r.log))")
         }
