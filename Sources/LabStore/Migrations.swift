@@ -112,6 +112,7 @@ enum Migrations {
         ParticipantStateMigrations.register(in: &m)
         SpareMigrations.register(in: &m)
         LabIdentityMigrations.register(in: &m)
+        DeployedKeyMigrations.register(in: &m)
         return m
     }
 }

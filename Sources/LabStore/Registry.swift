@@ -136,6 +136,8 @@ public final class Registry: Sendable {
             var newKey = KeyRecord(id: nil, participantID: current.id!, session: session, keyLine: key.openSSHLine,
                                    fingerprint: fingerprint, active: true, addedAt: now, replacedAt: nil)
             try newKey.insert(db)
+            // After deploy the cluster keeps the key it was built with in Terraform (item 23.5).
+            try Self.keepBuiltKey(of: current, replaced: activeKey, db)
             var updated = current
             updated.updatedAt = now
             if let email { updated.email = email }

@@ -13,6 +13,8 @@ struct OwnPage {
     var justRegistered = false
     var notice: String?
     var error: String?
+    /// Why a key replaced after deploy is not on the participant's cluster yet.
+    var keyNotOnCluster: String?
 
     func render() -> HTML {
         let p = participant
@@ -22,6 +24,7 @@ struct OwnPage {
         return Layout.page(title: "Your lab key", heading: "Hello \(p.record.displayName)", """
         \(welcome)
         \(Layout.notice(error))
+        \(keyNotOnCluster.map { why -> HTML in "<p class=\"notice\" id=\"key-not-on-cluster\" role=\"status\">Your new key is stored but not on your cluster yet (\(why)). Until it is, your previous key still opens it. Your trainer sees this and can put it there with <code>labctl keys push \(participant.record.session) \(participant.name)</code>.</p>" } ?? "")
         <table class="own">
         <tr><th>Session</th><td>\(p.record.session)</td></tr>
         <tr><th>Name</th><td><code>\(p.name)</code></td></tr>

@@ -22,7 +22,7 @@ struct RoomTable {
         \(room.participants.map { r -> HTML in
             let check: HTML = r.lastCheck.map { "\(Layout.date($0)) · \(r.lastCheckSummary ?? "")" } ?? "<span class=\"muted\">not checked</span>"
             return """
-            <tr data-participant="\(r.discreteID)"><td><code>\(r.discreteID)</code></td><td><span class="\(Self.cssClass(r))">\(r.state.rawValue)</span>\(r.detail.map { "<br><span class=\"muted\">\($0)</span>" as HTML } ?? "")</td>
+            <tr data-participant="\(r.discreteID)"><td><code>\(r.discreteID)</code></td><td><span class="\(Self.cssClass(r))">\(r.state.rawValue)</span>\(r.detail.map { "<br><span class=\"muted\">\($0)</span>" as HTML } ?? "")\(r.keyNotOnCluster.map { "<br><span class=\"state-closed key-pending\">\($0)</span>" as HTML } ?? "")</td>
             <td>\(Layout.date(r.since))</td><td>\(check)</td></tr>
             """
         })

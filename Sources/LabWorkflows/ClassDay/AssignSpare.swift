@@ -27,11 +27,7 @@ public struct AssignSpare: Sendable, LabUseCase {
     }
 
     /// One node the key went to.
-    public struct HostResult: Sendable, Equatable {
-        public var node: String
-        public var ok: Bool
-        public var detail: String
-    }
+    public typealias HostResult = NodeKeyResult
 
     public struct Outcome: Sendable {
         public var participant: Participant
@@ -86,17 +82,12 @@ public struct AssignSpare: Sendable, LabUseCase {
             throw WorkflowError.notOK("no ready spare in \(s) (\(why)): \(p.name) stays registered.\n  Run `labctl assign \(s) \(p.name)` again once a spare is ready, or `labctl apply \(s)` to build their own cluster.")
         }
 
-        let runner = RemoteCommand(user: request.user, identity: .privateKey(pem: secret.operatorPrivateKey), hostTimeout: request.hostTimeout,
-                                   pinning: try RegistryHostKeyPins(registry: registry, session: s))
-        let nodes = targets(of: ready.clusterKey, cluster: clusters[ready.clusterKey]!, inventory: request.inventory)
-        let installed = await runner.run(AuthorizedKeyEdit.install(p.key.keyLine, label: p.discreteID), on: nodes)
-        let hosts = installed.map { r in
-            HostResult(node: r.target.label, ok: r.ok && r.stdout.contains(AuthorizedKeyEdit.marker),
-                       detail: r.unreachable ?? (r.ok ? "key installed" : "exit \(r.exitStatus ?? -1): \((r.stderr + r.stdout).trimmingCharacters(in: .whitespacesAndNewlines))"))
-        }
+        let edit = try NodeKeyEdit(registry: registry, session: s, secret: secret, user: request.user, hostTimeout: request.hostTimeout)
+        let nodes = NodeKeyEdit.targets(of: ready.clusterKey, as: ready.clusterKey, cluster: clusters[ready.clusterKey]!, inventory: request.inventory)
+        let hosts = await edit.run(AuthorizedKeyEdit.install(p.key.keyLine, label: p.discreteID), on: nodes, done: "key installed")
         guard hosts.allSatisfy(\.ok) else {
             // The spare stays free: nobody's key may stay on a cluster someone else gets next.
-            _ = await runner.run(AuthorizedKeyEdit.remove(p.key.keyLine), on: nodes)
+            await edit.runIgnoringResults(AuthorizedKeyEdit.remove(p.key.keyLine), on: nodes)
             let failed = hosts.filter { !$0.ok }.map { "\($0.node): \($0.detail)" }.joined(separator: "; ")
             throw WorkflowError.notOK("could not install \(p.name)'s key on spare \(ready.clusterKey) (\(failed)); it stays free and \(p.name) stays registered.\n  Run `labctl assign \(s) \(p.name)` again, or `labctl apply \(s)` to build their own cluster.")
         }
@@ -105,7 +96,7 @@ public struct AssignSpare: Sendable, LabUseCase {
             try registry.assignSpare(session: s, clusterKey: ready.clusterKey, to: p.record.id!, via: request.via)
         } catch let refused as SpareError {
             // Another labctl took it (or gave this person a cluster) meanwhile: take the key back off.
-            _ = await runner.run(AuthorizedKeyEdit.remove(p.key.keyLine), on: nodes)
+            await edit.runIgnoringResults(AuthorizedKeyEdit.remove(p.key.keyLine), on: nodes)
             throw WorkflowError.notOK("\(refused.description)\n  \(p.name)'s key was taken off \(ready.clusterKey) again.")
         }
         try registry.enterState(session: s, discreteID: p.discreteID, .provisioned, detail: "spare \(ready.clusterKey) assigned")
@@ -121,44 +112,4 @@ public struct AssignSpare: Sendable, LabUseCase {
         let updated = try registry.participant(session: s, name: p.name) ?? p
         return Outcome(participant: updated, spare: ready.clusterKey, hosts: hosts, verification: verification)
     }
-
-    /// The spare's master (its pin checked) and workers.
-    private func targets(of key: String, cluster: ClusterRecord, inventory: [String: VerifySession.Address]?) -> [RemoteCommand.Target] {
-        if let inventory {
-            return inventory.keys.filter { $0 == key || $0.hasPrefix(key + "/") }.sorted().map { k in
-                let a = inventory[k]!
-                return RemoteCommand.Target(label: k == key ? "\(key) master" : k.replacingOccurrences(of: "/", with: " "),
-                                            host: a.host, port: a.port, pinnedDiscreteID: k == key ? key : nil)
-            }
-        }
-        var nodes: [RemoteCommand.Target] = []
-        if let ip = cluster.masterPublicIP { nodes.append(.init(label: "\(key) master", host: ip, port: 22, pinnedDiscreteID: key)) }
-        for (i, ip) in cluster.workerPublicIPs.enumerated() {
-            nodes.append(.init(label: "\(key) worker-\(i + 1)", host: ip, port: 22, pinnedDiscreteID: nil))
-        }
-        return nodes
-    }
-}
-
-/// Shell for adding or removing one key in the login user's authorized_keys. Keys are
-/// `ssh-ed25519 <base64>` (no quotes possible), so single quotes are enough.
-enum AuthorizedKeyEdit {
-    static let marker = "labctl-key-present"
-
-    /// Idempotent: the line is appended once; prints `marker` when the key is there.
-    static func install(_ keyLine: String, label: String) -> String {
-        let key = keyOnly(keyLine)
-        return """
-        umask 077; mkdir -p ~/.ssh && touch ~/.ssh/authorized_keys && \
-        { grep -qF '\(key)' ~/.ssh/authorized_keys || printf '%s\\n' '\(key) labctl-participant-\(label)' >> ~/.ssh/authorized_keys; } && \
-        grep -qF '\(key)' ~/.ssh/authorized_keys && echo \(marker)
-        """
-    }
-
-    static func remove(_ keyLine: String) -> String {
-        let key = keyOnly(keyLine)
-        return "f=~/.ssh/authorized_keys; [ -f \"$f\" ] && grep -vF '\(key)' \"$f\" > \"$f.labctl\"; cat \"$f.labctl\" > \"$f\"; rm -f \"$f.labctl\""
-    }
-
-    static func keyOnly(_ line: String) -> String { line.split(separator: " ").prefix(2).joined(separator: " ") }
 }

@@ -48,6 +48,33 @@ public actor LateJoiners: LabUseCase {
         }
     }
 
+    /// Puts a key replaced after deploy onto the participant's cluster, in turn with the
+    /// assignments (a late joiner's spare gets the key they hold when it runs). Nil when
+    /// they have no cluster; a failure is recorded (the dashboard and /me show it) and logged.
+    public func pushReplacedKey(session: String, discreteID: String) async -> PushParticipantKey.Outcome? {
+        let previous = tail
+        let next = Task { () -> PushParticipantKey.Outcome? in
+            await previous?.value
+            var request = PushParticipantKey.Request(session: session, participant: discreteID)
+            request.inventory = self.inventory
+            request.user = self.user
+            request.via = .web
+            do {
+                let outcome = try await PushParticipantKey(self.context).run(request)
+                if case .failed(let p, let hosts, let retry) = outcome {
+                    let why = hosts.filter { !$0.ok }.map { "\($0.node): \($0.detail)" }.joined(separator: "; ")
+                    self.log("intake: \(p.discreteID) replaced their key after apply; not on every node of their cluster (\(why)): run `\(retry)`.")
+                }
+                return outcome
+            } catch {
+                self.log("intake: \(discreteID) replaced their key after apply; not pushed: \(error)")
+                return nil
+            }
+        }
+        tail = Task { _ = await next.value }
+        return await next.value
+    }
+
     /// Assigns only for a deployed session and someone without a cluster; everyone
     /// else is built by the next apply, as before spares.
     func assignIfLate(session: String, discreteID: String) async {

@@ -70,6 +70,8 @@ public struct RebuildParticipants: Sendable, LabUseCase {
         // A participant who was handed a spare has it under the spare's key in Terraform.
         let clusterKey = Dictionary(try registry.spareOwners(session: session).map { ($0.value, $0.key) }, uniquingKeysWith: { a, _ in a })
         let addresses = chosen.flatMap { Self.addresses(of: clusterKey[$0.discreteID] ?? $0.discreteID, workers: workers) }
+        // The new instances boot with each participant's active key (one replaced after deploy included).
+        try registry.forgetBuiltKeys(participantIDs: chosen.map { $0.record.id! })
         // With the end and the budget: a rebuilt node gets its dead-man timer, the rest keep their ExpiresAt.
         let inputs = try ApplyInputs.build(session, files: files, registry: registry).inputs
 

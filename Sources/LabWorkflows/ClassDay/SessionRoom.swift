@@ -16,9 +16,12 @@ public struct SessionRoom: Sendable, Encodable {
         @NullEncoded public var lastCheck: Date?
         /// "ready" or the first problem of the last verify.
         @NullEncoded public var lastCheckSummary: String?
+        /// A key replaced after deploy that is not confirmed on the cluster yet: why, and the command to retry.
+        @NullEncoded public var keyNotOnCluster: String?
 
         enum CodingKeys: String, CodingKey {
             case name, discreteID = "discrete_id", state, since, detail, lastCheck = "last_check", lastCheckSummary = "last_check_summary"
+            case keyNotOnCluster = "key_not_on_cluster"
         }
     }
 
@@ -47,6 +50,7 @@ public struct SessionRoom: Sendable, Encodable {
         for entry in try registry.stateHistory(session: session) { history[entry.discreteID, default: []].append(entry.record) }
         let checks = Dictionary(try registry.verifications(session: session).map { ($0.discreteID, $0) }, uniquingKeysWith: { a, _ in a })
         let starts = try registry.applyStarts(session: session)
+        let deployedKeys = try registry.deployedKeys(session: session)
 
         var durations: [TimeInterval] = []
         let rows = people.map { p -> Row in
@@ -58,11 +62,18 @@ public struct SessionRoom: Sendable, Encodable {
             return Row(name: p.name, discreteID: p.discreteID, state: mine.last?.state ?? .keyReceived,
                        since: mine.last?.enteredAt ?? p.key.addedAt, detail: mine.last?.detail,
                        lastCheck: check?.checkedAt,
-                       lastCheckSummary: check.map { $0.ready ? "ready" : Self.summary($0.checks) })
+                       lastCheckSummary: check.map { $0.ready ? "ready" : Self.summary($0.checks) },
+                       keyNotOnCluster: deployedKeys[p.record.id!].flatMap { Self.keyNotOnCluster(p, $0) })
         }
         var room = SessionRoom(session: session, participants: rows, timeToReady: .of(durations))
         room.spares = try SpareSummary.read(session: session, registry: registry)
         return room
+    }
+
+    /// What the trainer reads for a replaced key not yet on the participant's nodes.
+    public static func keyNotOnCluster(_ p: Participant, _ row: DeployedKeyRecord) -> String? {
+        guard row.isPending(activeFingerprint: p.fingerprint) else { return nil }
+        return "new key \(p.fingerprint) not on the cluster yet (\(row.pushError ?? "not pushed")); run `\(PushParticipantKey.retryCommand(session: p.record.session, participant: p.name))`"
     }
 
     static func summary(_ checks: CheckSet) -> String {

@@ -15,6 +15,9 @@ public enum SessionInputsBuilder {
         }()
         let spares = try registry.spares(session: session)
         let withSpare = Set(spares.compactMap(\.participantID))
+        // A key replaced after deploy went onto the nodes over SSH; Terraform keeps the key
+        // the cluster was built with, so its user data (bootstrap hash) does not change.
+        let built = try registry.deployedKeys(session: session)
         var clusters = try participants.filter { !withSpare.contains($0.record.id!) }.map { p -> SessionInputs.Cluster in
             let id = p.record.id!
             let cs = try registry.clusterSecret(participantID: id) ?? {
@@ -22,7 +25,7 @@ public enum SessionInputsBuilder {
                 return try registry.storeClusterSecretIfAbsent(ClusterSecretRecord(participantID: id, secrets: ca.secrets))
             }()
             // EC2 imports `type base64`; the comment is free text and stays out of AWS.
-            let keyOnly = p.key.keyLine.split(separator: " ").prefix(2).joined(separator: " ")
+            let keyOnly = (built[id]?.builtKeyLine ?? p.key.keyLine).split(separator: " ").prefix(2).joined(separator: " ")
             return SessionInputs.Cluster(discreteID: p.discreteID, publicKey: keyOnly, podCIDR: p.podCIDR, secrets: cs.secrets)
         }
         // A spare keeps its key, network and secrets when it is handed over, so its user

@@ -5,7 +5,7 @@ import LabStore
 import LabWorkflows
 
 /// `labctl keys add <session> <name>`: registers one participant's key.
-struct KeysAdd: ParsableCommand {
+struct KeysAdd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "add",
         abstract: "Add a participant to a session, or replace their key.",
@@ -14,6 +14,8 @@ struct KeysAdd: ParsableCommand {
         (first.la) used in AWS names and assigns the cluster's pod network.
           labctl keys add session-1 jane.doe --file ~/Downloads/jane.pub
           labctl keys add session-1 "Zoë Müller" --key "ssh-ed25519 AAAA… zoe@laptop" --email zoe@example.org
+        A key replaced after the participant's cluster was built goes onto its nodes
+        over SSH (as `labctl keys push` does); Terraform keeps the key it was built with.
         """
     )
 
@@ -24,12 +26,13 @@ struct KeysAdd: ParsableCommand {
     @Option(help: ArgumentHelp("A .pub file with the key; - for standard input.", valueName: "path")) var file: String?
     @Option(help: "The participant's email (for connection sheets).") var email: String?
     @Option(name: .customLong("display-name"), help: "How to address the participant (default: from the name).") var displayName: String?
+    @OptionGroup(title: "A key replaced after deploy") var push: KeyPushOptions
 
     func validate() throws {
         if (key == nil) == (file == nil) { throw ValidationError("Give the key with exactly one of --key LINE or --file PATH.") }
     }
 
-    func run() throws {
+    func run() async throws {
         let participant = try name.contains(" ") ? ParticipantName(displayName: name) : ParticipantName(canonical: name)
         let source = file ?? "--key"
         let parsed: Result<SSHPublicKey, KeyRefusal> = file.map { KeyFileReader.read(path: $0) }
@@ -39,7 +42,8 @@ struct KeysAdd: ParsableCommand {
         case .success(let k): publicKey = k
         case .failure(let refusal): throw LabFailure.notOK("\(source): \(refusal.message)")
         }
-        let registry = try target.lab.openRegistry()
+        let context = try target.lab.openContext()
+        let registry = context.registry
         let outcome = try registry.register(session: target.session, name: participant,
                                             displayName: displayName ?? (name.contains(" ") ? name : nil),
                                             email: email, key: publicKey, via: .cli,
@@ -50,6 +54,11 @@ struct KeysAdd: ParsableCommand {
             print("\(Terminal.green(Terminal.ok)) added \(p.name) to \(target.session): id \(p.discreteID), pod CIDR \(p.podCIDR), \(p.fingerprint)")
         case .keyReplaced(_, let previous):
             print("\(Terminal.green(Terminal.ok)) replaced the key of \(p.name) in \(target.session): \(previous) → \(p.fingerprint)")
+            // After deploy: onto the cluster's nodes over SSH (nothing to do before).
+            if try registry.hasClusters(session: target.session) {
+                let outcome = try await PushParticipantKey(context).run(try push.request(session: target.session, participant: p.name))
+                if case .noCluster = outcome {} else { try KeyPushOptions.report(outcome, session: target.session) }
+            }
         case .unchanged:
             print("\(Terminal.ok) \(p.name) in \(target.session) already has this key (\(p.fingerprint)); nothing changed")
         }

@@ -15,6 +15,7 @@ enum StatusRoom {
             [r.name, r.discreteID, colour(r.state), ago(r.since, now: now),
              r.lastCheck.map { "\(ago($0, now: now)): \(r.lastCheckSummary ?? "")" } ?? "-"]
         }))
+        for r in room.participants { if let pending = r.keyNotOnCluster { lines.append("\(Terminal.red(Terminal.bad)) \(r.name): \(pending)") } }
         let ttr = room.timeToReady
         if let p50 = ttr.p50, let p95 = ttr.p95 {
             lines.append("Time to ready (apply start → verified ready, \(ttr.count) participant\(ttr.count == 1 ? "" : "s")): p50 \(duration(p50)), p95 \(duration(p95))")
