@@ -10,18 +10,20 @@ import ServiceLifecycle
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Serve key intake over HTTP: participants join with a link, trainers use the /admin dashboard.",
+        abstract: "Serve key intake over HTTP(S): participants join with a link, trainers use the /admin dashboard.",
         discussion: """
         Serves the lab's SQLite registry; prints the dashboard address, the
         admin token (generated on the first start and stored hashed: it is
         shown only then) and the join links of open sessions.
           labctl serve                                   # http://127.0.0.1:8080
           LABCTL_ADMIN_TOKEN=… labctl serve --host 0.0.0.0 --public-url https://lab.example.org
+          labctl serve --tls-cert fullchain.pem --tls-key privkey.pem  # https://…
           labctl open session-1                          # prints the join link
         For real classes serve HTTPS: its own certificate (--tls-cert, --tls-key;
         renewed files are read again on SIGHUP: `kill -HUP <pid>`, no restart),
-        or behind a TLS proxy with an https --public-url. Either way links are
-        https, cookies Secure and HSTS is sent. SIGTERM or Ctrl-C stops it after
+        or behind a TLS proxy with an https --public-url and --trusted-proxy <the
+        proxy's address> (docs/proxy.md: then limits count each participant, not
+        the proxy). Either way links are https, cookies Secure and HSTS is sent. SIGTERM or Ctrl-C stops it after
         the requests in flight; a client still sending is cut off by the head and body
         timeouts. A key that arrives for a session already applied gets
         the session's next ready spare cluster in the background (`labctl assign`);
@@ -48,6 +50,7 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("spare-user"), help: ArgumentHelp("Login user on the spares' nodes (default ubuntu).", valueName: "user"))
     var spareUser = "ubuntu"
     @OptionGroup(title: "HTTPS") var tls: ServeTLSOptions
+    @OptionGroup(title: "Behind a proxy") var proxy: ServeProxyOptions
     @OptionGroup(title: "Slow clients") var connections: ServeConnectionOptions
 
     func run() async throws {
@@ -66,6 +69,7 @@ struct Serve: AsyncParsableCommand {
         let openFiles = OpenFileLimit.raiseToHardLimit()
         try connections.apply(to: &settings, openFiles: openFiles, environment: environment)
         settings.certificate = try tls.load(environment: environment)
+        settings.trustedProxies = try proxy.trusted(environment: environment)
         let context = try lab.openContext()
         let registry = context.registry
         let admin: AdminToken.Resolution
@@ -93,6 +97,7 @@ struct Serve: AsyncParsableCommand {
         let databaseShown = lab.display(URL(fileURLWithPath: lab.databasePath))
         let shownHost = settings.host.contains(":") ? "[\(settings.host)]" : settings.host
         let connectionsLine = ServeConnectionOptions.summary(settings, openFiles: openFiles)
+        let proxyLine = ServeProxyOptions.summary(settings.trustedProxies)
         let certificate = settings.certificate
         let scheme = certificate == nil ? "http" : "https"
         let app = IntakeServer.application(dependencies, logger: logger) { port, base in
@@ -100,6 +105,7 @@ struct Serve: AsyncParsableCommand {
                          "  database:  \(databaseShown)",
                          "  dashboard: \(base)/admin",
                          "  \(connectionsLine)",
+                         "  \(proxyLine)",
                          "  \(tokenNote)"]
             if let certificate {
                 lines.insert("  tls:       \(certificate.summary); after renewing the files: kill -HUP \(getpid())", at: 3)
