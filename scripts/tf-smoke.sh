@@ -408,7 +408,8 @@ def session_checks(session):
     sgs = [g for g in ec2.describe_security_groups()["SecurityGroups"] if tags(g).get("Session") == session]
     check_tags("security groups", sgs, session, ("security-group",))
     names = sorted(g["GroupName"] for g in sgs)
-    result(names == sorted(f"{session}-{p}" for p in people), f"{session}: one security group per participant named <session>-<id>", names)
+    # AWS names join session and id with "." (no session name holds one), so they stay unambiguous.
+    result(names == sorted(f"{session}.{p}" for p in people), f"{session}: one security group per participant named <session>.<id>", names)
     rules = ec2.describe_security_group_rules()["SecurityGroupRules"]
     for g in sgs:
         gid = g["GroupId"]
@@ -428,14 +429,15 @@ def session_checks(session):
                {"ssh": sources(22), "api": sources(6443), "np": sources(30000), "self": self_ok, "egress": egress_ok})
     bad = [i["InstanceId"] for i in insts
            if [x["GroupId"] for n in i["NetworkInterfaces"] for x in n["Groups"]]
-           != [g["GroupId"] for g in sgs if g["GroupName"] == tags(i)["Cluster"]]]
+           != [g["GroupId"] for g in sgs if g["GroupName"] == f"{session}.{tags(i)['Participant']}"]]
     result(not bad, f"{session}: each instance is only in its own cluster's security group", bad)
 
     kps = [k for k in ec2.describe_key_pairs()["KeyPairs"] if tags(k).get("Session") == session]
     check_tags("key pairs", kps, session, ("key-pair",))
-    result(sorted(k["KeyName"] for k in kps) == sorted(f"{session}-{p}" for p in people),
-           f"{session}: one key pair per participant named <session>-<id>", [k["KeyName"] for k in kps])
-    bad = [i["InstanceId"] for i in insts if i.get("KeyName") != tags(i)["Cluster"]]
+    # Without lab_id (a run without labctl) a key pair is named like its group; labctl's start with the lab id.
+    result(sorted(k["KeyName"] for k in kps) == sorted(f"{session}.{p}" for p in people),
+           f"{session}: one key pair per participant named <session>.<id>", [k["KeyName"] for k in kps])
+    bad = [i["InstanceId"] for i in insts if i.get("KeyName") != f"{session}.{tags(i)['Participant']}"]
     result(not bad, f"{session}: instances launched with their participant's key pair", bad)
 
     # user data

@@ -78,7 +78,10 @@ final class BackstopTests: XCTestCase {
         XCTAssertEqual(groupTags["ExpiresAt"], "2099-06-01T15:00:00Z", "\(groupTags)")
         XCTAssertEqual(groupTags["ManagedBy"], "labctl")
         let project = try XCTUnwrap(groupTags["Project"])
-        XCTAssertEqual(group["name"] as? String, "labctl-\(project)-bk")
+        // Role and group names are per account: the lab's id keeps two labs' sessions "bk" apart.
+        let labID = try Self.lab.labID()
+        XCTAssertEqual(groupTags["LabId"], labID)
+        XCTAssertEqual(group["name"] as? String, "labctl-\(labID)-bk")
 
         let schedules = inv.schedules(session: "bk")
         XCTAssertEqual(inv.participants(session: "bk").count, 2)
@@ -108,7 +111,7 @@ final class BackstopTests: XCTestCase {
         XCTAssertEqual(statements[0]["Effect"] as? String, "Allow")
         XCTAssertEqual(statements[0]["Action"] as? String, "ec2:TerminateInstances", "\(statements[0])")
         XCTAssertEqual((statements[0]["Condition"] as? [String: [String: String]])?["StringEquals"],
-                       ["aws:ResourceTag/Project": project, "aws:ResourceTag/Session": "bk"])
+                       ["aws:ResourceTag/Project": project, "aws:ResourceTag/Session": "bk", "aws:ResourceTag/LabId": labID])
 
         // With the backstop, a power-off from inside stops a node.
         for i in inv.instances where i["session"] as? String == "bk" {

@@ -62,7 +62,7 @@ final class BudgetTests: XCTestCase {
 
     func testA_TheSessionHasAMonthlyCostBudgetOnItsSessionTagWithTheEstimatedLimit() throws {
         try requireApplied()
-        let budget = try XCTUnwrap(try budgets()["labctl-k8s-training-bud"], "no budget for bud")
+        let budget = try XCTUnwrap(try budgets()["labctl-\(try Self.lab.labID())-bud"], "no budget for bud")
         XCTAssertEqual(budget["type"] as? String, "COST")
         XCTAssertEqual(budget["time_unit"] as? String, "MONTHLY")
         let limit = try XCTUnwrap(budget["limit"] as? [String: String])
@@ -74,7 +74,7 @@ final class BudgetTests: XCTestCase {
 
     func testB_ItNotifiesTheTrainerAt80And100PercentOfActualSpend() throws {
         try requireApplied()
-        let budget = try XCTUnwrap(try budgets()["labctl-k8s-training-bud"])
+        let budget = try XCTUnwrap(try budgets()["labctl-\(try Self.lab.labID())-bud"])
         let notifications = try XCTUnwrap(budget["notifications"] as? [[String: Any]])
         XCTAssertEqual(notifications.compactMap { $0["threshold"] as? Double }.sorted(), [80, 100])
         for n in notifications {
@@ -87,7 +87,7 @@ final class BudgetTests: XCTestCase {
 
     func testC_BudgetUSDSetsTheLimitAndASessionWithoutAnAddressIsWarnedAbout() throws {
         try requireApplied()
-        let budget = try XCTUnwrap(try budgets()["labctl-k8s-training-solo"], "no budget for solo")
+        let budget = try XCTUnwrap(try budgets()["labctl-\(try Self.lab.labID())-solo"], "no budget for solo")
         XCTAssertEqual(Double((budget["limit"] as? [String: String])?["Amount"] ?? ""), 75)
         XCTAssertEqual(budget["cost_filters"] as? [String: [String]], ["TagKeyValue": ["user:Session$solo"]])
         XCTAssertEqual((budget["notifications"] as? [Any])?.count, 0, "nobody to notify")
@@ -121,7 +121,7 @@ final class BudgetTests: XCTestCase {
         let r = try Self.lab.labctl(["apply", "bud", "-y", "--skip-preflight"])
         XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
 
-        let budget = try XCTUnwrap(try budgets()["labctl-k8s-training-bud"])
+        let budget = try XCTUnwrap(try budgets()["labctl-\(try Self.lab.labID())-bud"])
         XCTAssertEqual(Double((budget["limit"] as? [String: String])?["Amount"] ?? ""), (Self.budHourly * 37 * 1.5).rounded(.up))
         XCTAssertEqual((budget["notifications"] as? [Any])?.count, 2)
 
@@ -167,7 +167,7 @@ final class BudgetTests: XCTestCase {
         try requireApplied()
         try Self.lab.run(["destroy", "solo", "-y"])
         let left = try budgets()
-        XCTAssertNil(left["labctl-k8s-training-solo"])
-        XCTAssertNotNil(left["labctl-k8s-training-bud"])
+        XCTAssertNil(left["labctl-\(try Self.lab.labID())-solo"])
+        XCTAssertNotNil(left["labctl-\(try Self.lab.labID())-bud"])
     }
 }
