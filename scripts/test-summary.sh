@@ -10,8 +10,8 @@
 set -uo pipefail
 output=$1 expected=$2 status=$3
 
-# The "All tests" suite's closing line and the Executed line right after it.
-summary=$(awk '/^Test Suite .All tests. (passed|failed)/ { getline; print; exit }' "$output")
+# The "All tests" suite's closing line ("Selected tests" when given a list of suites) and the Executed line right after it.
+summary=$(awk '/^Test Suite .(All|Selected) tests. (passed|failed)/ { getline; print; exit }' "$output")
 if [ -n "$summary" ]; then
   total=$(sed -E 's/.*Executed ([0-9]+) tests?.*/\1/' <<<"$summary")
   failed=$(sed -E 's/.* ([0-9]+) failures?.*/\1/' <<<"$summary")
