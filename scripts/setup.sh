@@ -5,7 +5,8 @@ set -euo pipefail
 # cloud-init and shellcheck: scripts/tf-userdata-check.sh checks the rendered node user data with them.
 # nginx: TrustedProxyTests run Debian's nginx (as the test user, temp prefix, loopback) in front of labctl serve.
 # libssl-dev: scripts/bench/post-load.c speaks TLS (OpenSSL) for the intake bench's HTTPS figures.
-apt_packages=(libssh2-1-dev libsqlite3-dev openssh-server pssh wrk hyperfine python3-aiosmtpd poppler-utils chromium fonts-dejavu-core cloud-init shellcheck systemd nginx libssl-dev)
+# openssl, curl: HTTPSTests make a test CA with the openssl CLI and check labctl serve's HTTPS with curl and s_client.
+apt_packages=(libssh2-1-dev libsqlite3-dev openssh-server pssh wrk hyperfine python3-aiosmtpd poppler-utils chromium fonts-dejavu-core cloud-init shellcheck systemd nginx libssl-dev openssl curl)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
