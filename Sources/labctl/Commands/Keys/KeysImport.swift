@@ -5,13 +5,14 @@ import LabStore
 import LabWorkflows
 
 /// `labctl keys import <session> [DIR]`: the file-based workflow's key folder.
-struct KeysImport: ParsableCommand {
+struct KeysImport: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
         abstract: "Import participants/<session>/*.pub into the registry (file name = participant name).",
         discussion: """
         Imports every valid key, reports every file, and exits 1 if any was invalid.
-        Re-running changes nothing; a changed file replaces that participant's key.
+        Re-running changes nothing; a changed file replaces that participant's key (after
+        apply also on their cluster's nodes, over SSH, as `labctl keys push` does).
           labctl keys import session-1
           labctl keys import session-1 ~/Downloads/keys
         """
@@ -19,18 +20,21 @@ struct KeysImport: ParsableCommand {
 
     @OptionGroup var target: SessionTarget
     @Argument(help: ArgumentHelp("The folder with <first.last>.pub files (default: participants/<session>/).", valueName: "dir")) var directory: String?
+    @OptionGroup(title: "Keys replaced after deploy") var push: KeyPushOptions
 
-    func run() throws {
+    func run() async throws {
         let lab = target.lab
         let dir = directory.map { URL(fileURLWithPath: $0) } ?? lab.participantsDirectory(target.session)
         let files = KeyFiles(directory: dir)
-        let registry = try lab.openRegistry()
+        let context = try lab.openContext()
+        let registry = context.registry
         let results: [KeyFiles.ImportResult]
         let cap = try ParticipantCap(files: lab.files).cap(for: target.session)
         do { results = try files.importAll(into: registry, session: target.session, participantCap: cap) } catch let e as KeyFilesError {
             throw LabFailure.usage(e.description)
         }
         var counts = (added: 0, replaced: 0, unchanged: 0, invalid: 0)
+        var replaced: [String] = []
         for r in results {
             let path = lab.display(dir.appendingPathComponent(r.file))
             switch r.outcome {
@@ -39,6 +43,7 @@ struct KeysImport: ParsableCommand {
                 print("\(Terminal.green(Terminal.ok)) \(path): added \(p.name) as \(p.discreteID), \(p.podCIDR), \(p.fingerprint)")
             case .success(.keyReplaced(let p, let previous)):
                 counts.replaced += 1
+                replaced.append(p.name)
                 print("\(Terminal.green(Terminal.ok)) \(path): replaced the key of \(p.name) (\(previous) → \(p.fingerprint))")
             case .success(.unchanged(let p)):
                 counts.unchanged += 1
@@ -49,6 +54,18 @@ struct KeysImport: ParsableCommand {
             }
         }
         print("\(target.session): \(counts.added) added, \(counts.replaced) replaced, \(counts.unchanged) unchanged, \(counts.invalid) invalid (\(results.count) files)")
-        if counts.invalid > 0 { throw LabFailure.silentNotOK }
+        // After deploy: each replaced key onto its cluster's nodes (nothing to do before).
+        var notPushed = 0
+        if !replaced.isEmpty, try registry.hasClusters(session: target.session) {
+            for name in replaced {
+                let outcome = try await PushParticipantKey(context).run(try push.request(session: target.session, participant: name))
+                if case .noCluster = outcome { continue }
+                do { try KeyPushOptions.report(outcome, session: target.session) } catch let failure as LabFailure {
+                    notPushed += 1
+                    print(failure.message)
+                }
+            }
+        }
+        if counts.invalid > 0 || notPushed > 0 { throw LabFailure.silentNotOK }
     }
 }
