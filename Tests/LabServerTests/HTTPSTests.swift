@@ -174,5 +174,11 @@ final class HTTPSTests: XCTestCase {
         r = try lab.dir.labctl(["serve", "--port", "0", "--tls-cert", issued.certificatePath], env: env)
         XCTAssertEqual(r.status, 2, r.stdout + r.stderr)
         XCTAssertTrue(r.stderr.contains("--tls-cert needs --tls-key (or LABCTL_TLS_KEY)"), r.stderr)
+
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: issued.keyPath)
+        r = try lab.dir.labctl(["serve", "--port", "0", "--tls-cert", issued.certificatePath, "--tls-key", issued.keyPath,
+                                "--public-url", "http://lab.example.org"], env: env)
+        XCTAssertEqual(r.status, 2, r.stdout + r.stderr)
+        XCTAssertTrue(r.stderr.contains("public URL 'http://lab.example.org' is http:// but serve has a TLS certificate"), r.stderr)
     }
 }

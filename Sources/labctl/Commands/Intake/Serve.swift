@@ -69,6 +69,9 @@ struct Serve: AsyncParsableCommand {
         let openFiles = OpenFileLimit.raiseToHardLimit()
         try connections.apply(to: &settings, openFiles: openFiles, environment: environment)
         settings.certificate = try tls.load(environment: environment)
+        if settings.certificate != nil, let url = settings.publicURL, url.lowercased().hasPrefix("http://") {
+            throw LabFailure.usage("public URL '\(url)' is http:// but serve has a TLS certificate: participants would get http links. Give --public-url https://… (or LABCTL_PUBLIC_URL).")
+        }
         settings.trustedProxies = try proxy.trusted(environment: environment)
         let context = try lab.openContext()
         let registry = context.registry
