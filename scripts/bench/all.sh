@@ -26,7 +26,7 @@ run() { # name command...
 }
 : >"$logs/rows.txt"; : >"$logs/load.txt"
 run keys-check scripts/bench/keys-check.sh "$keys"
-run intake scripts/bench/intake.sh 10      # GET /join and POST /api/v1/join (1,000 participants) rows
+run intake scripts/bench/intake.sh 10      # GET /join over HTTP and TLS, POST /api/v1/join closed loop (throughput) and open loop over TLS (500/s, p99)
 run verify scripts/bench/verify.sh "$hosts"
 run provision scripts/bench/provision.sh
 # shellcheck disable=SC2086 # three sizes: BIG SESSIONS PER
