@@ -10,10 +10,13 @@ import XCTest
 /// key logs in, the old one no longer does), and the following `labctl plan` and
 /// `extend` replace nothing. An unreachable node keeps the key stored, `status` names
 /// it with `labctl keys push`, which puts it there once the nodes answer.
-/// The tests run in name order (testA…testC), each building on the one before.
+/// The tests run in name order (testA…testD), each building on the one before.
 final class KeyReplacedAfterDeployTests: XCTestCase {
     nonisolated(unsafe) static var lab: TestLab!
     nonisolated(unsafe) static var setupError: String?
+    /// The loopback nodes started so far, by name (they stop with the lab).
+    nonisolated(unsafe) static var nodes: [String: LoopbackMaster] = [:]
+    static func node(_ name: String) -> LoopbackMaster? { nodes[name] }
 
     override class func setUp() {
         do {
@@ -41,6 +44,8 @@ final class KeyReplacedAfterDeployTests: XCTestCase {
         let operatorKey = try lab.operatorPublicKey("s1")
         let master = try lab.loopbackNode("\(name)-master", authorizedKeys: [operatorKey] + keys, replay: .ready(workers: 1))
         let worker = try lab.loopbackNode("\(name)-worker-1", authorizedKeys: [operatorKey] + keys, replay: .ready(workers: 1))
+        Self.nodes[name + "-master"] = master
+        Self.nodes[name + "-worker-1"] = worker
         let inventory = lab.file("\(name)-inventory.json")
         let id = try id(name)
         try JSONSerialization.data(withJSONObject: [id: ["host": master.host, "port": master.port],
@@ -143,9 +148,28 @@ final class KeyReplacedAfterDeployTests: XCTestCase {
         XCTAssertFalse(try lab.labctl(["status", "s1"]).stdout.contains("not on the cluster yet"))
     }
 
+    /// A changed file in `keys import` is a replacement too: onto the nodes the same way.
+    func testC_AKeyImportedAfterApplyGoesOntoTheNodesToo() throws {
+        let (master, worker) = (try XCTUnwrap(Self.node("ann.lee-master")), try XCTUnwrap(Self.node("ann.lee-worker-1")))
+        let current = try XCTUnwrap(try registry.participant(session: "s1", name: "ann.lee")).key.keyLine
+        let next = try newKey("ann-imported")
+        let folder = lab.file("import")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: next.publicKeyPath, toPath: folder.appendingPathComponent("ann.lee.pub").path)
+        let r = try lab.labctl(["keys", "import", "s1", folder.path, "--inventory", lab.file("ann.lee-inventory.json").path,
+                                "--user", master.loginUser, "--host-timeout", "5s"])
+        XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+        XCTAssertTrue(r.stdout.contains("is on their cluster"), r.stdout)
+        let currentBlob = String(current.split(separator: " ")[1])
+        for node in [master, worker] {
+            let keys = try String(contentsOf: node.authorizedKeysPath, encoding: .utf8)
+            XCTAssertTrue(keys.contains(blob(next)) && !keys.contains(currentBlob), keys)
+        }
+    }
+
     /// Without the kept key both clusters' user data would change: plan would show two
     /// replacements and extend would refuse.
-    func testC_PlanAndExtendReplaceNothing() throws {
+    func testD_PlanAndExtendReplaceNothing() throws {
         let before = try instanceIDs()
         XCTAssertEqual(before.count, 4, "\(before)")
         let plan = try lab.labctl(["plan", "s1"])
