@@ -98,7 +98,7 @@ final class HTTPSTests: XCTestCase {
 
         try FileManager.default.setAttributes([.posixPermissions: 0o640], ofItemAtPath: good.keyPath)
         XCTAssertEqual(refusal(good.certificatePath, good.keyPath),
-                       "the TLS private key \(good.keyPath) can be read by others (mode 640): run `chmod 600 \(good.keyPath)` and start again.")
+                       "the TLS private key \(good.keyPath) can be read by others (mode 640): run `chmod 600 \(good.keyPath)`, then start labctl serve again (or, while it runs, send it SIGHUP).")
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: good.keyPath)
 
         let mismatch = refusal(good.certificatePath, other.keyPath) ?? ""

@@ -91,7 +91,7 @@ public enum TLSFilesError: Error, CustomStringConvertible, Equatable {
         case .unreadable(let path, let what, let reason):
             "cannot read the TLS \(what) \(path): \(reason). Give the path of a readable PEM file (--tls-cert/--tls-key or LABCTL_TLS_CERT/LABCTL_TLS_KEY)."
         case .keyNotPrivate(let path, let mode):
-            "the TLS private key \(path) can be read by others (mode \(String(mode, radix: 8))): run `chmod 600 \(path)` and start again."
+            "the TLS private key \(path) can be read by others (mode \(String(mode, radix: 8))): run `chmod 600 \(path)`, then start labctl serve again (or, while it runs, send it SIGHUP)."
         case .notPEM(let path, let what, let detail):
             "\(path) is not a PEM \(what) (\(detail)). Give the PEM file your certificate authority issued (e.g. certbot's fullchain.pem and privkey.pem)."
         case .expired(let path, let date):
