@@ -81,9 +81,14 @@ final class SMTPClientTests: XCTestCase {
     func testPasswordIsNeverSentInClearOffThisMachine() throws {
         let credentials = SMTPCredentials(user: "lab", password: "hunter2")
         XCTAssertThrowsError(try SMTPClient(endpoint: SMTPEndpoint(parsing: "smtp.example.org:587"), credentials: credentials)) { error in
-            XCTAssertTrue("\(error)".contains("will not send a password unencrypted to smtp.example.org:587"))
+            XCTAssertTrue("\(error)".contains("will not send a password unencrypted to smtp.example.org:587; add --starttls (port 587) or --smtps (port 465)"), "\(error)")
         }
         XCTAssertNoThrow(try SMTPClient(endpoint: SMTPEndpoint(parsing: "[::1]:25"), credentials: credentials))
+        // Over TLS the login may go anywhere; making the client connects to nothing yet.
+        XCTAssertNoThrow(try SMTPClient(endpoint: SMTPEndpoint(parsing: "smtp.example.org:587"), tls: SMTPTLS(mode: .startTLS),
+                                        credentials: credentials))
+        XCTAssertNoThrow(try SMTPClient(endpoint: SMTPEndpoint(parsing: "smtp.example.org:465"), tls: SMTPTLS(mode: .implicit),
+                                        credentials: credentials))
         XCTAssertEqual("\(credentials)", "lab (password hidden)")
     }
 
@@ -93,5 +98,11 @@ final class SMTPClientTests: XCTestCase {
         for bad in ["mail.example.org", ":25", "host:0", "host:99999", "host:x"] {
             XCTAssertThrowsError(try SMTPEndpoint(parsing: bad), bad)
         }
+        // A TLS mode implies the port when none is given.
+        XCTAssertEqual(try SMTPEndpoint(parsing: "smtp.gmail.com", defaultPort: 587), SMTPEndpoint(host: "smtp.gmail.com", port: 587))
+        XCTAssertEqual(try SMTPEndpoint(parsing: "[::1]", defaultPort: 465), SMTPEndpoint(host: "::1", port: 465))
+        XCTAssertEqual(try SMTPEndpoint(parsing: "mail.example.org:2525", defaultPort: 587).port, 2525)
+        XCTAssertEqual(SMTPTLS.Mode.startTLS.defaultPort, 587)
+        XCTAssertEqual(SMTPTLS.Mode.implicit.defaultPort, 465)
     }
 }

@@ -10,19 +10,32 @@ public final class SMTPSink {
         public let data: String
     }
 
+    /// How the sink encrypts: STARTTLS offered and required (before MAIL and AUTH), or TLS
+    /// from the first byte; either with this certificate chain and key (PEM files).
+    public enum TLS {
+        case startTLS(certificate: String, key: String)
+        case smtps(certificate: String, key: String)
+    }
+
     public let port: Int
     public let directory: TemporaryDirectory
     private let process: ChildProcess
 
     /// Starts the sink and returns once it accepts connections (it says so on stdout).
     /// `reject`: recipients refused with 550. `user`/`password`: require nothing, but
-    /// accept AUTH with these; `excludeAuth`: mechanisms not to offer.
-    public init(reject: [String] = [], user: String? = nil, password: String? = nil, excludeAuth: [String] = []) throws {
+    /// accept AUTH with these (required with `tls`); `excludeAuth`: mechanisms not to offer.
+    public init(reject: [String] = [], user: String? = nil, password: String? = nil, excludeAuth: [String] = [],
+                tls: TLS? = nil) throws {
         directory = try TemporaryDirectory("smtp-sink")
         var arguments = [RepositoryPaths.tool("smtp-sink.py").path, directory.path]
         for r in reject { arguments += ["--reject", r] }
         if let user { arguments += ["--user", user, "--password", password ?? ""] }
         for m in excludeAuth { arguments += ["--exclude-auth", m] }
+        switch tls {
+        case .startTLS(let certificate, let key)?: arguments += ["--starttls", "--tls-cert", certificate, "--tls-key", key]
+        case .smtps(let certificate, let key)?: arguments += ["--smtps", "--tls-cert", certificate, "--tls-key", key]
+        case nil: break
+        }
         process = try ChildProcess(Python.executable, arguments, input: .pipe, output: .capture, error: .inherit, registry: nil)
         // The first line is READY <port>, written once the server listens.
         let said = process.waitForOutput(timeout: 60) { text in text.firstIndex(of: "\n").map { String(text[..<$0]) } } ?? process.stdout
@@ -47,7 +60,7 @@ public final class SMTPSink {
         }
     }
 
-    /// `auth.log`: one `<mechanism> <login> ok|failed` line per login attempt.
+    /// `auth.log`: one `<mechanism> <login> ok|failed` line per login attempt, `… (TLS)` when encrypted.
     public func authLog() -> [String] {
         ((try? String(contentsOf: directory.file("auth.log"), encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
     }

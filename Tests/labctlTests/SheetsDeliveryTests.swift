@@ -118,19 +118,67 @@ final class SheetsDeliveryTests: XCTestCase {
         XCTAssertTrue(try lab.registry().deliveries(session: lab.session).isEmpty)
     }
 
-    func testStartTLSAndRemotePlaintextLoginAreRefusedBeforeAnyConnection() throws {
-        var r = try lab.labctl(["sheets", lab.session, "--send", "--smtp", "127.0.0.1:9", "--starttls"])
-        XCTAssertEqual(r.status, 2)
-        XCTAssertTrue(r.stderr.contains("--starttls is not available: this build of labctl has no TLS"), r.stderr)
-        XCTAssertTrue(r.stderr.contains("relay on this machine"), r.stderr)
+    func testStartTLSWithALoginDeliversAndAnUntrustedCertificateStopsTheRunBeforeAnythingIsSent() throws {
+        let ca = try TestCertificateAuthority(name: "labctl sheets test CA")
+        defer { ca.remove() }
+        let issued = try ca.issue("mail", serial: 1)
+        let smtp = try SMTPSink(user: "lab", password: "app password", tls: .startTLS(certificate: issued.certificatePath, key: issued.keyPath))
+        sinks.append(smtp)
+        let pass = try lab.dir.write("smtp-pass", "app password\n")
+        chmod(pass.path, 0o600)
+        let send = ["sheets", lab.session, "--include-unready", "--send", "--smtp", smtp.endpoint, "--starttls",
+                    "--user", "lab", "--password-file", pass.path, "--rate", "600"]
+
+        // The system's trust store does not know the test CA: refused, nothing sent, nothing recorded.
+        var r = try lab.labctl(send)
+        XCTAssertEqual(r.status, 2, r.stdout + r.stderr)
+        XCTAssertTrue(r.stderr.contains("the certificate of the SMTP server \(smtp.endpoint) does not verify: it does not chain to a CA in the system's trust store"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("give that CA with --ca-file FILE (PEM)"), r.stderr)
+        XCTAssertTrue(r.stdout.contains("k8s-lab: 0 sent, 0 failed, 2 not tried via \(smtp.endpoint) (STARTTLS)"), r.stdout)
+        XCTAssertEqual(try smtp.received().count, 0)
+        XCTAssertEqual(smtp.authLog(), [], "the password never went out")
+        XCTAssertTrue(try lab.registry().deliveries(session: lab.session).isEmpty)
+
+        r = try lab.labctl(send + ["--ca-file", ca.caPath])
+        XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+        XCTAssertTrue(r.stdout.contains("k8s-lab: 2 sent, 0 failed via \(smtp.endpoint) (STARTTLS)"), r.stdout)
+        let received = try smtp.received()
+        XCTAssertEqual(received.map(\.recipients), [["jane.doe@example.org"], ["zoe@example.org"]])
+        XCTAssertEqual(try parse(received).map { $0["subject"] as? String }.first, "Your Kubernetes lab k8s-lab: access for Doe, Jane \"JD\"")
+        XCTAssertEqual(smtp.authLog(), ["PLAIN lab ok (TLS)", "PLAIN lab ok (TLS)"], "each login after STARTTLS")
+        XCTAssertEqual(try lab.registry().deliveries(session: lab.session)["jane.doe"]?.status, .sent)
+    }
+
+    func testTLSAndLoginRefusalsNameTheNextStep() throws {
         let pass = try lab.dir.write("pass", "x\n")
-        r = try lab.labctl(["sheets", lab.session, "--send", "--smtp", "smtp.example.org:587", "--user", "u", "--password-file", pass.path])
+        var r = try lab.labctl(["sheets", lab.session, "--send", "--smtp", "smtp.example.org:587", "--user", "u", "--password-file", pass.path])
         XCTAssertEqual(r.status, 2)
-        XCTAssertTrue(r.stderr.contains("labctl will not send a password unencrypted to smtp.example.org:587"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("labctl will not send a password unencrypted to smtp.example.org:587; add --starttls (port 587) or --smtps (port 465)"), r.stderr)
         r = try lab.labctl(["sheets", lab.session, "--send", "--smtp", "smtp.example.org"])
         XCTAssertEqual(r.status, 2)
         XCTAssertTrue(r.stderr.contains("--smtp 'smtp.example.org' is not HOST:PORT"), r.stderr)
+        r = try lab.labctl(["sheets", lab.session, "--send", "--smtp", "smtp.example.org", "--starttls", "--smtps"])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertTrue(r.stderr.contains("--starttls and --smtps exclude each other"), r.stderr)
+        r = try lab.labctl(["sheets", lab.session, "--send", "--smtp", "127.0.0.1:25", "--ca-file", pass.path])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertTrue(r.stderr.contains("--ca-file goes with --starttls or --smtps"), r.stderr)
+        r = try lab.labctl(["sheets", lab.session, "--send", "--smtp", "smtp.example.org", "--smtps", "--ca-file", pass.path])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertTrue(r.stderr.contains("cannot use --ca-file \(pass.path)"), r.stderr)
         XCTAssertTrue(try lab.registry().deliveries(session: lab.session).isEmpty)
         XCTAssertFalse(FileManager.default.fileExists(atPath: lab.outDir.path), "refused before anything was written")
+
+        // Found only when talking to the server (after the sheets are written): no STARTTLS, no mail.
+        let plain = try sink()
+        r = try lab.labctl(["sheets", lab.session, "--send", "--smtp", plain.endpoint, "--starttls"])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertTrue(r.stderr.contains("\(plain.endpoint) does not offer STARTTLS, so nothing was sent (labctl never falls back to sending in clear)"), r.stderr)
+        XCTAssertEqual(try plain.received().count, 0)
+        XCTAssertTrue(try lab.registry().deliveries(session: lab.session).isEmpty)
+
+        // A TLS mode gives the port; a dry run connects to nothing.
+        r = try lab.labctl(["sheets", lab.session, "--send", "--smtp", "smtp.example.org", "--smtps", "--dry-run", "--from", "lab@example.org"])
+        XCTAssertTrue(r.stdout.contains("dry run, 2 mail(s) would be sent via smtp.example.org:465 (implicit TLS); nothing sent or recorded"), r.stdout)
     }
 }

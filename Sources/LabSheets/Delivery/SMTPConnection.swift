@@ -1,47 +1,20 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 
-/// One SMTP conversation over a plain TCP socket (RFC 5321): replies read line by line,
-/// every read and write bounded by a timeout. Written by hand: no package on this
-/// machine offers an SMTP client, and plain SMTP is a short protocol.
+/// One SMTP conversation (RFC 5321, STARTTLS per RFC 3207): replies read line by line over
+/// an `SMTPChannel`, every read and write bounded by a timeout. The protocol is written by
+/// hand (no package on this machine offers an SMTP client, and SMTP is a short protocol);
+/// the bytes and TLS are NIO's and NIOSSL's.
 final class SMTPConnection {
     let endpoint: SMTPEndpoint
-    private var fd: Int32 = -1
+    private let channel: SMTPChannel
     private var buffer: [UInt8] = []
     /// ESMTP extensions from the EHLO reply, upper-cased (`AUTH PLAIN LOGIN`, `8BITMIME`, …).
     private(set) var extensions: [String] = []
 
-    /// Connects and reads the greeting (220).
-    init(endpoint: SMTPEndpoint, timeout: Double) throws(SMTPError) {
+    /// Connects (with implicit TLS: and verifies the certificate) and reads the greeting (220).
+    init(endpoint: SMTPEndpoint, implicitTLS: SMTPTLS?, timeout: Double) throws(SMTPError) {
         self.endpoint = endpoint
-        var hints = addrinfo()
-        hints.ai_family = AF_UNSPEC
-        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
-        var list: UnsafeMutablePointer<addrinfo>?
-        let status = getaddrinfo(endpoint.host, String(endpoint.port), &hints, &list)
-        guard status == 0, let first = list else {
-            throw .connect(endpoint: endpoint.description, reason: "cannot resolve the host (\(String(cString: gai_strerror(status))))")
-        }
-        defer { freeaddrinfo(list) }
-        var lastError = "no address"
-        var candidate: UnsafeMutablePointer<addrinfo>? = first
-        while let ai = candidate {
-            candidate = ai.pointee.ai_next
-            let s = socket(ai.pointee.ai_family, ai.pointee.ai_socktype, ai.pointee.ai_protocol)
-            guard s >= 0 else { lastError = String(cString: strerror(errno)); continue }
-            var tv = timeval(tv_sec: Int(timeout), tv_usec: Int((timeout - timeout.rounded(.down)) * 1_000_000))
-            setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
-            setsockopt(s, SOL_SOCKET, SO_SNDTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
-            if connect(s, ai.pointee.ai_addr, ai.pointee.ai_addrlen) == 0 {
-                fd = s
-                break
-            }
-            lastError = errno == EINPROGRESS || errno == EAGAIN ? "timed out after \(Int(timeout)) s" : String(cString: strerror(errno))
-            Glibc.close(s)
-        }
-        guard fd >= 0 else { throw .connect(endpoint: endpoint.description, reason: lastError) }
+        channel = try SMTPChannel(endpoint: endpoint, implicitTLS: implicitTLS, timeout: timeout)
         let greeting = try readReply()
         guard greeting.code == 220 else {
             close()
@@ -49,11 +22,7 @@ final class SMTPConnection {
         }
     }
 
-    deinit { close() }
-
-    func close() {
-        if fd >= 0 { Glibc.close(fd); fd = -1 }
-    }
+    func close() { channel.close() }
 
     /// EHLO, falling back to HELO for servers without ESMTP.
     func hello(name: String) throws(SMTPError) {
@@ -63,6 +32,18 @@ final class SMTPConnection {
             return
         }
         try expect(try command("HELO \(name)"), 250, for: "HELO")
+    }
+
+    /// STARTTLS, refused unless the server offers it: never a silent fall back to plain text.
+    /// The caller says EHLO again afterwards; what the server said before TLS is forgotten.
+    func startTLS(_ tls: SMTPTLS) throws(SMTPError) {
+        guard extensions.contains("STARTTLS") else { throw .startTLSNotOffered(endpoint: endpoint.description) }
+        try expect(try command("STARTTLS"), 220, for: "STARTTLS")
+        guard buffer.isEmpty else {
+            throw .tls(endpoint: endpoint.description, mode: tls.mode.rawValue, reason: "the server sent data before the TLS handshake")
+        }
+        try channel.startTLS(tls)
+        extensions = []
     }
 
     /// AUTH PLAIN when offered, else AUTH LOGIN. The password is only ever written to the socket.
@@ -114,16 +95,7 @@ final class SMTPConnection {
     }
 
     private func write(_ text: String) throws(SMTPError) {
-        let bytes = Array(text.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw .connection(endpoint: endpoint.description, reason: errno == EAGAIN ? "timed out writing" : String(cString: strerror(errno)))
-            }
-            offset += n
-        }
+        try channel.write(Array(text.utf8))
     }
 
     /// Reads `code-text` lines up to the last `code text` line.
@@ -151,16 +123,7 @@ final class SMTPConnection {
             guard buffer.count < 64 * 1024 else {
                 throw .connection(endpoint: endpoint.description, reason: "a reply line longer than 64 KiB")
             }
-            var chunk = [UInt8](repeating: 0, count: 4096)
-            let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            if n > 0 {
-                buffer += chunk[..<n]
-            } else if n == 0 {
-                throw .connection(endpoint: endpoint.description, reason: "the server closed the connection")
-            } else if errno != EINTR {
-                throw .connection(endpoint: endpoint.description,
-                                  reason: errno == EAGAIN ? "no answer within the timeout" : String(cString: strerror(errno)))
-            }
+            buffer += try channel.read()
         }
     }
 }

@@ -57,11 +57,14 @@ public struct SheetDelivery {
         return plan
     }
 
-    /// Sends the plan's mails at most `perMinute`, recording each result. Returns (sent, failed).
-    public func send(_ plan: Plan, client: SMTPClient, perMinute: Int, onEvent: (Event) -> Void) throws -> (sent: Int, failed: Int) {
+    /// Sends the plan's mails at most `perMinute`, recording each result. Returns (sent, failed),
+    /// and the error that stopped the run when the server itself cannot be used (its
+    /// certificate, its TLS): that one is not recorded against anyone.
+    public func send(_ plan: Plan, client: SMTPClient, perMinute: Int,
+                     onEvent: (Event) -> Void) throws -> (sent: Int, failed: Int, stoppedBy: SMTPError?) {
         var mailer = SheetMailer(client: client, pacer: SendPacer(perMinute: perMinute))
         var sent = 0, failed = 0
-        try mailer.send(plan.mails.map { (tag: $0.participant, mail: $0.mail) }) { p, mail, result in
+        let stoppedBy = try mailer.send(plan.mails.map { (tag: $0.participant, mail: $0.mail) }) { p, mail, result in
             let status: DeliveryRecord.Status
             let detail: String
             switch result {
@@ -79,6 +82,6 @@ public struct SheetDelivery {
                                                        participant: p.name, recipient: mail.to.address, status: status,
                                                        detail: detail, messageID: mail.messageID))
         }
-        return (sent, failed)
+        return (sent, failed, stoppedBy)
     }
 }

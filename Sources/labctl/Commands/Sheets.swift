@@ -18,7 +18,14 @@ struct Sheets: ParsableCommand {
           labctl sheets session-1 --format html --participant jane.doe
           labctl sheets session-1 --send --smtp 127.0.0.1:25 --dry-run
           labctl sheets session-1 --send --smtp 127.0.0.1:25 --rate 30
+          labctl sheets session-1 --send --smtp email-smtp.eu-west-1.amazonaws.com --starttls \
+            --user AKIA... --password-file ~/.ses-smtp-password
         A re-run with --send mails only whom it has not mailed yet.
+        Mail through a provider: --starttls (port 587) or --smtps (port 465);
+        the server's certificate must verify against the system's trust store
+        (or --ca-file) and be issued for the --smtp host. A login (--user) goes
+        only over TLS or to a relay on this machine. Providers (Amazon SES,
+        Google Workspace, Microsoft 365, Mailgun): docs/mail.md.
         Session end and trainer: session_end, trainer_name and trainer_email
         in sessions/<session>.tfvars, or the options below.
         """
@@ -42,9 +49,14 @@ struct Sheets: ParsableCommand {
     @Option(help: ArgumentHelp("The sender of the mails (default: the trainer's address).", valueName: "addr")) var from: String?
 
     @Flag(help: "Mail each participant who has an address their sheet.") var send = false
-    @Option(help: ArgumentHelp("The SMTP server for --send.", valueName: "host:port")) var smtp: String?
-    @Flag(help: "Require STARTTLS (not available in this build: see the message).") var starttls = false
-    @Option(help: ArgumentHelp("SMTP login (AUTH PLAIN or LOGIN; only to a relay on this machine).", valueName: "user")) var user: String?
+    @Option(help: ArgumentHelp("The SMTP server for --send (HOST alone with --starttls or --smtps: port 587 or 465).",
+                               valueName: "host:port")) var smtp: String?
+    @Flag(help: "Encrypt with STARTTLS (port 587 by default); refused if the server does not offer it.") var starttls = false
+    @Flag(help: "Encrypt from the first byte, implicit TLS (port 465 by default).") var smtps = false
+    @Option(help: ArgumentHelp("With --starttls/--smtps: trust the CA certificates in this PEM file instead of the system's trust store.",
+                               valueName: "file")) var caFile: String?
+    @Option(help: ArgumentHelp("SMTP login (AUTH PLAIN or LOGIN; only over --starttls/--smtps or to a relay on this machine).",
+                               valueName: "user")) var user: String?
     @Option(help: ArgumentHelp("File holding the SMTP password (never give it on the command line).", valueName: "path"))
     var passwordFile: String?
     @Flag(help: "With --send: show who would be mailed; send and record nothing.") var dryRun = false
@@ -57,24 +69,21 @@ struct Sheets: ParsableCommand {
         for f in formats where SheetOutput.parse(f) == nil {
             throw ValidationError("--format \(f): use txt, md, html, eml, csv or all.")
         }
-        if !send && (smtp != nil || user != nil || passwordFile != nil || dryRun || starttls || resend) {
-            throw ValidationError("--smtp, --user, --password-file, --starttls, --dry-run and --resend go with --send.")
+        if !send && (smtp != nil || user != nil || passwordFile != nil || dryRun || starttls || smtps || caFile != nil || resend) {
+            throw ValidationError("--smtp, --user, --password-file, --starttls, --smtps, --ca-file, --dry-run and --resend go with --send.")
         }
+        if starttls && smtps { throw ValidationError("--starttls and --smtps exclude each other: STARTTLS on port 587, or TLS from the start on 465.") }
+        if caFile != nil && tlsMode == nil { throw ValidationError("--ca-file goes with --starttls or --smtps.") }
         if send && smtp == nil && !dryRun { throw ValidationError("--send needs --smtp HOST:PORT (the server to hand the mails to).") }
-        if let smtp, (try? SMTPEndpoint(parsing: smtp)) == nil { throw ValidationError(SMTPError.badEndpoint(smtp).description) }
+        if let smtp, (try? SMTPEndpoint(parsing: smtp, defaultPort: tlsMode?.defaultPort)) == nil {
+            throw ValidationError(SMTPError.badEndpoint(smtp).description)
+        }
         if (user == nil) != (passwordFile == nil) { throw ValidationError("--user and --password-file go together.") }
         if rate < 1 || rate > 600 { throw ValidationError("--rate must be 1…600 mails per minute.") }
     }
 
     func run() throws {
         try SessionName.validate(session)
-        if send && starttls {
-            throw LabFailure.usage("""
-                --starttls is not available: this build of labctl has no TLS (swift-nio-ssl would add BoringSSL to every build). \
-                Hand the mails to a relay on this machine that does TLS onward (e.g. postfix or msmtpd on 127.0.0.1), \
-                or write .eml files (--format eml) and send them with your mail client.
-                """)
-        }
         // The server and the login are checked before anything is written.
         let client = send && !dryRun ? try makeClient() : nil
         let context = try global.lab.openContext()
@@ -123,16 +132,22 @@ struct Sheets: ParsableCommand {
         let plan = try delivery.plan(sheets, resend: resend, onEvent: show)
         if dryRun {
             for (p, mail) in plan.mails { print("would send to \(p.name) <\(mail.to.address)>: \(mail.subject)") }
-            print("\(session): dry run, \(plan.mails.count) mail(s) would be sent via \(smtp ?? "(no --smtp)"); nothing sent or recorded")
+            let via = smtp.map { (try? SMTPEndpoint(parsing: $0, defaultPort: tlsMode?.defaultPort))?.description ?? $0 } ?? "(no --smtp)"
+            print("\(session): dry run, \(plan.mails.count) mail(s) would be sent via \(via)\(tlsMode.map { " (\($0.rawValue))" } ?? ""); nothing sent or recorded")
             return plan.unrenderable
         }
         guard !plan.mails.isEmpty, let client else {
             print("\(session): nothing to send")
             return plan.unrenderable
         }
-        let (sent, failed) = try delivery.send(plan, client: client, perMinute: rate, onEvent: show)
+        let (sent, failed, stoppedBy) = try delivery.send(plan, client: client, perMinute: rate, onEvent: show)
         let allFailed = failed + plan.unrenderable
-        print("\(session): \(sent) sent, \(allFailed) failed via \(client.endpoint)" + (allFailed > 0 ? "; re-run to retry the failed ones" : ""))
+        let via = "\(client.endpoint)" + (client.tls.map { " (\($0.mode.rawValue))" } ?? "")
+        if let stoppedBy {
+            print("\(session): \(sent) sent, \(allFailed) failed, \(plan.mails.count - sent - failed) not tried via \(via)")
+            throw LabFailure.usage(stoppedBy.description)
+        }
+        print("\(session): \(sent) sent, \(allFailed) failed via \(via)" + (allFailed > 0 ? "; re-run to retry the failed ones" : ""))
         return allFailed
     }
 
@@ -151,10 +166,16 @@ struct Sheets: ParsableCommand {
         }
     }
 
-    /// The SMTP client for `--smtp` and the login; refuses a password to a server off this machine.
+    /// --starttls or --smtps, if either.
+    var tlsMode: SMTPTLS.Mode? { starttls ? .startTLS : smtps ? .implicit : nil }
+
+    /// The SMTP client for `--smtp`, TLS and the login; refuses a password in clear to a server
+    /// off this machine, and a CA file that holds no certificate, before anything is written.
     func makeClient() throws -> SMTPClient {
         do {
-            return try SMTPClient(endpoint: try SMTPEndpoint(parsing: smtp!), credentials: try credentials())
+            let tls = try tlsMode.map { mode throws(SMTPError) in try SMTPTLS(mode: mode, caFile: caFile) }
+            return try SMTPClient(endpoint: try SMTPEndpoint(parsing: smtp!, defaultPort: tlsMode?.defaultPort), tls: tls,
+                                  credentials: try credentials())
         } catch let e as SMTPError {
             throw LabFailure.usage(e.description)
         }
