@@ -45,9 +45,9 @@ struct Serve: AsyncParsableCommand {
     var newAdminToken = false
     @Option(name: .customLong("reap-every"), help: ArgumentHelp("Also run `labctl reap -y` on this schedule (e.g. 15m): destroys sessions past their end + grace.", valueName: "duration"))
     var reapEvery: DurationArgument?
-    @Option(name: .customLong("spare-inventory"), help: ArgumentHelp("Rehearsals: the spares' addresses for late joiners, as `labctl assign --inventory` takes them.", valueName: "file"))
+    @Option(name: .customLong("spare-inventory"), help: ArgumentHelp("Rehearsals: the spares' addresses for late joiners (and participants' nodes for keys replaced on /me after apply), as `labctl assign --inventory` takes them.", valueName: "file"))
     var spareInventory: String?
-    @Option(name: .customLong("spare-user"), help: ArgumentHelp("Login user on the spares' nodes (default ubuntu).", valueName: "user"))
+    @Option(name: .customLong("spare-user"), help: ArgumentHelp("Login user on the spares' and participants' nodes (default ubuntu).", valueName: "user"))
     var spareUser = "ubuntu"
     @OptionGroup(title: "HTTPS") var tls: ServeTLSOptions
     @OptionGroup(title: "Behind a proxy") var proxy: ServeProxyOptions
