@@ -112,6 +112,23 @@ final class TrustedProxyTests: XCTestCase {
         XCTAssertEqual(names, Set(people.map { "\($0.first).room" } + ["form.browser"]))
     }
 
+    func testABadTrustedProxyRangeStopsServeSayingWhatToWriteAndTheVariableTakesAList() throws {
+        let lab = try LabFolder()
+        defer { lab.remove() }
+        let env = ["LABCTL_ADMIN_TOKEN": Self.adminToken]
+        var r = try lab.dir.labctl(["serve", "--port", "0", "--trusted-proxy", "127.0.0.1", "--trusted-proxy", "10.0.0.0/33"], env: env)
+        XCTAssertEqual(r.status, 2, r.stdout + r.stderr)
+        XCTAssertTrue(r.stderr.contains("--trusted-proxy: '10.0.0.0/33' is not an address or address range: write an IPv4 or IPv6 address or CIDR range, e.g. 127.0.0.1, 10.0.0.0/8, ::1 or fd00::/8"), r.stderr)
+        XCTAssertFalse(r.stdout.contains("serving on"), r.stdout)
+        r = try lab.dir.labctl(["serve", "--port", "0"], env: env.merging(["LABCTL_TRUSTED_PROXIES": "127.0.0.1, nginx.internal"]) { $1 })
+        XCTAssertEqual(r.status, 2, r.stdout + r.stderr)
+        XCTAssertTrue(r.stderr.contains("LABCTL_TRUSTED_PROXIES: 'nginx.internal' is not an address"), r.stderr)
+
+        let server = try ServerProcess(lab: lab.url, environment: env.merging(["LABCTL_TRUSTED_PROXIES": " 127.0.0.3 ,::1"]) { $1 })
+        XCTAssertTrue(server.stdout.contains("proxies:   127.0.0.3/32, ::1/128 trusted"), server.stdout)
+        XCTAssertEqual(server.terminate(), 0)
+    }
+
     // MARK: The proxy's connections and its word on HTTPS, in process
 
     func testHTTPSFromATrustedProxyMakesCookiesSecureAndSendsHSTSButNotFromAnyoneElse() async throws {
