@@ -49,6 +49,20 @@ extension Registry {
         }
     }
 
+    /// Marks the active key as no longer confirmed on these participants' clusters (new
+    /// instances booted with the built key), with the reason the room and /me show.
+    public func keyPushNeeded(participantIDs: [Int64], reason: String) throws {
+        guard !participantIDs.isEmpty else { return }
+        try database.write { db in
+            for var row in try DeployedKeyRecord.fetchAll(db, keys: participantIDs) {
+                row.pushedFingerprint = nil
+                row.pushError = reason
+                row.updatedAt = Date()
+                try row.update(db)
+            }
+        }
+    }
+
     /// Forgets the built keys of participants whose clusters are (being) built anew with
     /// their active key (`labctl rebuild`), or who have no cluster any more.
     public func forgetBuiltKeys(participantIDs: [Int64]) throws {

@@ -14,10 +14,7 @@ public enum OutputRecorder {
             return ClusterRecord(session: session, address: address)
         }
         try registry.recordClusters(session: session, after)
-        // Without a cluster, a kept built key means nothing: the next one boots with the active key.
-        let deployed = Set(after.map(\.discreteID))
-        let ids = Dictionary(try registry.participants(in: session).map { ($0.record.id!, $0.discreteID) }, uniquingKeysWith: { a, _ in a })
-        try registry.forgetBuiltKeys(participantIDs: try registry.deployedKeys(session: session).keys.filter { !deployed.contains(ids[$0] ?? "") })
+        try DeployedKeysAfterApply.outputsRecorded(session: session, before: before, after: after, registry: registry)
         try ParticipantStateTracker.outputsRecorded(session: session, before: before, after: after, registry: registry)
     }
 }
