@@ -26,7 +26,8 @@ final class EventCapacityTests: XCTestCase {
             try session("s1", "worker_count = 1\n", people: 2)
             try session("s3", "worker_count = 1\nworker_instance_type = \"c8gb.large\"\n", people: 1)
             try session("s4", "worker_count = 0\n", people: 2)
-            let network = try await provisioner().runNetwork(.apply)
+            // With the lab's id, as `labctl network apply` runs it: sessions look the network up by it.
+            let network = try await LabNetwork(context()).run(.apply)
             guard network.succeeded else { throw TestSupportError("network apply failed: \(network.progress.errors)") }
             if runningSession {
                 let s0 = try await provisioner().run(.apply, session: "s0", inputs: SessionInputsBuilder.build(session: "s0", registry: registry))
