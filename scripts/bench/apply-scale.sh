@@ -78,7 +78,9 @@ cp "$lab/sessions/big.tfvars" "$lab/.labctl/vars/big.tfvars.json" "$peer/"
 (
   export AWS_ENDPOINT_URL="http://127.0.0.1:$peer_port" AWS_ENDPOINT_URL_BUDGETS="http://127.0.0.1:$peer_budgets_port"
   for stack in network session; do terraform -chdir="$peer/terraform/$stack" init -input=false -plugin-dir="$LABCTL_TF_PLUGIN_DIR" >/dev/null; done
-  terraform -chdir="$peer/terraform/network" apply -input=false -auto-approve >/dev/null
+  # The lab's id (in the session's var file): the session finds its network by the LabId tag.
+  terraform -chdir="$peer/terraform/network" apply -input=false -auto-approve \
+    -var="lab_id=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["lab_id"])' "$peer/big.tfvars.json")" >/dev/null
 ) 2>&1
 t5=$(now)
 AWS_ENDPOINT_URL="http://127.0.0.1:$peer_port" AWS_ENDPOINT_URL_BUDGETS="http://127.0.0.1:$peer_budgets_port" TF_WORKSPACE=big terraform -chdir="$peer/terraform/session" apply -input=false -auto-approve -no-color \
