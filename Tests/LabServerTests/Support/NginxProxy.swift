@@ -74,7 +74,7 @@ final class NginxProxy {
             \(user)worker_processes 1;
             pid \(root)/nginx.pid;
             error_log \(root)/error.log warn;
-            events { worker_connections 2048; }
+            events { worker_connections 1000; }
             http {
                 access_log \(root)/access.log;
                 client_body_temp_path \(root)/client_body;
