@@ -166,6 +166,15 @@ final class SheetsDeliveryTests: XCTestCase {
         r = try lab.labctl(["sheets", lab.session, "--send", "--smtp", "smtp.example.org", "--smtps", "--ca-file", pass.path])
         XCTAssertEqual(r.status, 2)
         XCTAssertTrue(r.stderr.contains("cannot use --ca-file \(pass.path)"), r.stderr)
+        // rebuild --send takes the same options and checks them before any cluster is replaced.
+        r = try lab.labctl(["rebuild", lab.session, "jane.doe", "-y", "--wait", "--send", "--smtp", "smtp.example.org:587",
+                            "--user", "u", "--password-file", pass.path])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertTrue(r.stderr.contains("labctl will not send a password unencrypted to smtp.example.org:587; add --starttls"), r.stderr)
+        XCTAssertFalse(r.stdout.contains("rebuilt"), r.stdout)
+        r = try lab.labctl(["rebuild", lab.session, "jane.doe", "-y", "--starttls"])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertTrue(r.stderr.contains("--smtp, --starttls, --smtps, --ca-file, --user, --password-file and --from go with --send"), r.stderr)
         XCTAssertTrue(try lab.registry().deliveries(session: lab.session).isEmpty)
         XCTAssertFalse(FileManager.default.fileExists(atPath: lab.outDir.path), "refused before anything was written")
 

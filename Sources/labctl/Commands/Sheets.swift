@@ -18,8 +18,8 @@ struct Sheets: ParsableCommand {
           labctl sheets session-1 --format html --participant jane.doe
           labctl sheets session-1 --send --smtp 127.0.0.1:25 --dry-run
           labctl sheets session-1 --send --smtp 127.0.0.1:25 --rate 30
-          labctl sheets session-1 --send --smtp email-smtp.eu-west-1.amazonaws.com --starttls \
-            --user AKIA... --password-file ~/.ses-smtp-password
+          labctl sheets session-1 --send --smtp smtp.example.org --starttls \\
+            --user lab@example.org --password-file ~/.smtp-password
         A re-run with --send mails only whom it has not mailed yet.
         Mail through a provider: --starttls (port 587) or --smtps (port 465);
         the server's certificate must verify against the system's trust store
@@ -49,16 +49,7 @@ struct Sheets: ParsableCommand {
     @Option(help: ArgumentHelp("The sender of the mails (default: the trainer's address).", valueName: "addr")) var from: String?
 
     @Flag(help: "Mail each participant who has an address their sheet.") var send = false
-    @Option(help: ArgumentHelp("The SMTP server for --send (HOST alone with --starttls or --smtps: port 587 or 465).",
-                               valueName: "host:port")) var smtp: String?
-    @Flag(help: "Encrypt with STARTTLS (port 587 by default); refused if the server does not offer it.") var starttls = false
-    @Flag(help: "Encrypt from the first byte, implicit TLS (port 465 by default).") var smtps = false
-    @Option(help: ArgumentHelp("With --starttls/--smtps: trust the CA certificates in this PEM file instead of the system's trust store.",
-                               valueName: "file")) var caFile: String?
-    @Option(help: ArgumentHelp("SMTP login (AUTH PLAIN or LOGIN; only over --starttls/--smtps or to a relay on this machine).",
-                               valueName: "user")) var user: String?
-    @Option(help: ArgumentHelp("File holding the SMTP password (never give it on the command line).", valueName: "path"))
-    var passwordFile: String?
+    @OptionGroup(title: "Mail") var mail: SMTPOptions
     @Flag(help: "With --send: show who would be mailed; send and record nothing.") var dryRun = false
     @Option(help: ArgumentHelp("With --send: at most this many mails per minute.", valueName: "n")) var rate = 30
     @Flag(help: "With --send: mail again those already mailed.") var resend = false
@@ -69,23 +60,17 @@ struct Sheets: ParsableCommand {
         for f in formats where SheetOutput.parse(f) == nil {
             throw ValidationError("--format \(f): use txt, md, html, eml, csv or all.")
         }
-        if !send && (smtp != nil || user != nil || passwordFile != nil || dryRun || starttls || smtps || caFile != nil || resend) {
-            throw ValidationError("--smtp, --user, --password-file, --starttls, --smtps, --ca-file, --dry-run and --resend go with --send.")
+        if !send && (mail.isGiven || dryRun || resend) {
+            throw ValidationError("\(SMTPOptions.names), --dry-run and --resend go with --send.")
         }
-        if starttls && smtps { throw ValidationError("--starttls and --smtps exclude each other: STARTTLS on port 587, or TLS from the start on 465.") }
-        if caFile != nil && tlsMode == nil { throw ValidationError("--ca-file goes with --starttls or --smtps.") }
-        if send && smtp == nil && !dryRun { throw ValidationError("--send needs --smtp HOST:PORT (the server to hand the mails to).") }
-        if let smtp, (try? SMTPEndpoint(parsing: smtp, defaultPort: tlsMode?.defaultPort)) == nil {
-            throw ValidationError(SMTPError.badEndpoint(smtp).description)
-        }
-        if (user == nil) != (passwordFile == nil) { throw ValidationError("--user and --password-file go together.") }
+        if send && mail.smtp == nil && !dryRun { throw ValidationError("--send needs --smtp HOST:PORT (the server to hand the mails to).") }
         if rate < 1 || rate > 600 { throw ValidationError("--rate must be 1…600 mails per minute.") }
     }
 
     func run() throws {
         try SessionName.validate(session)
         // The server and the login are checked before anything is written.
-        let client = send && !dryRun ? try makeClient() : nil
+        let client = send && !dryRun ? try mail.makeClient() : nil
         let context = try global.lab.openContext()
         var request = WriteSheets.Request(session: session)
         request.participants = participants
@@ -132,8 +117,7 @@ struct Sheets: ParsableCommand {
         let plan = try delivery.plan(sheets, resend: resend, onEvent: show)
         if dryRun {
             for (p, mail) in plan.mails { print("would send to \(p.name) <\(mail.to.address)>: \(mail.subject)") }
-            let via = smtp.map { (try? SMTPEndpoint(parsing: $0, defaultPort: tlsMode?.defaultPort))?.description ?? $0 } ?? "(no --smtp)"
-            print("\(session): dry run, \(plan.mails.count) mail(s) would be sent via \(via)\(tlsMode.map { " (\($0.rawValue))" } ?? ""); nothing sent or recorded")
+            print("\(session): dry run, \(plan.mails.count) mail(s) would be sent via \(mail.route); nothing sent or recorded")
             return plan.unrenderable
         }
         guard !plan.mails.isEmpty, let client else {
@@ -164,35 +148,5 @@ struct Sheets: ParsableCommand {
         case .failed(let name, let to, let error):
             print("\(Terminal.red(Terminal.bad)) \(name): not sent to \(to): \(error)")
         }
-    }
-
-    /// --starttls or --smtps, if either.
-    var tlsMode: SMTPTLS.Mode? { starttls ? .startTLS : smtps ? .implicit : nil }
-
-    /// The SMTP client for `--smtp`, TLS and the login; refuses a password in clear to a server
-    /// off this machine, and a CA file that holds no certificate, before anything is written.
-    func makeClient() throws -> SMTPClient {
-        do {
-            let tls = try tlsMode.map { mode throws(SMTPError) in try SMTPTLS(mode: mode, caFile: caFile) }
-            return try SMTPClient(endpoint: try SMTPEndpoint(parsing: smtp!, defaultPort: tlsMode?.defaultPort), tls: tls,
-                                  credentials: try credentials())
-        } catch let e as SMTPError {
-            throw LabFailure.usage(e.description)
-        }
-    }
-
-    /// The login, with the password read from its file (one trailing line break dropped).
-    func credentials() throws -> SMTPCredentials? {
-        guard let user, let passwordFile else { return nil }
-        guard let data = FileManager.default.contents(atPath: passwordFile), var password = String(data: data, encoding: .utf8) else {
-            throw LabFailure.usage("cannot read the password file \(passwordFile); create it with the password on one line (chmod 600).")
-        }
-        if password.hasSuffix("\n") { password.removeLast() }
-        if password.hasSuffix("\r") { password.removeLast() }
-        if let mode = (try? FileManager.default.attributesOfItem(atPath: passwordFile))?[.posixPermissions] as? NSNumber,
-           mode.intValue & 0o077 != 0 {
-            Terminal.warning("\(passwordFile) is readable by others (mode \(String(mode.intValue & 0o777, radix: 8))); chmod 600 \(passwordFile)")
-        }
-        return SMTPCredentials(user: user, password: password)
     }
 }

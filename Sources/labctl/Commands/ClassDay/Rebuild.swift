@@ -18,6 +18,8 @@ struct Rebuild: AsyncParsableCommand {
           labctl rebuild session-1 ann.lee -y
           labctl rebuild session-1 ann.le bob.ki -y --wait --timeout 20m
           labctl rebuild session-1 ann.lee -y --wait --send --smtp 127.0.0.1:25
+          labctl rebuild session-1 ann.lee -y --wait --send \\
+            --smtp smtp.example.org --starttls --user lab --password-file ~/.smtp-pw
         A participant is given by name (first.last) or discrete id (first.la).
         Exit: 0 rebuilt (and, with --wait, ready), 1 failed or not ready, 2 usage.
         """
@@ -32,18 +34,20 @@ struct Rebuild: AsyncParsableCommand {
     var timeout = DurationArgument(seconds: 15 * 60)
     @Flag(name: .customLong("no-wait-lock"), help: "Fail at once if another labctl holds the session's lock.") var noWaitLock = false
     @Flag(help: "With --wait: mail the rebuilt participants their new sheet, marked as a replacement.") var send = false
-    @Option(help: ArgumentHelp("The SMTP server for --send.", valueName: "host:port")) var smtp: String?
+    @OptionGroup(title: "Mail (with --send)") var mail: SMTPOptions
     @Option(help: ArgumentHelp("The sender for --send (default: trainer_email in the tfvars).", valueName: "addr")) var from: String?
 
     func validate() throws {
         try SessionName.validateArgument(session)
         if participants.isEmpty { throw ValidationError("Name at least one participant to rebuild, e.g. `labctl rebuild \(session) ann.lee`.") }
         if send && !wait { throw ValidationError("--send needs --wait: a sheet goes out only for a cluster verified ready.") }
-        if send && smtp == nil { throw ValidationError("--send needs --smtp HOST:PORT (the server to hand the mails to).") }
-        if !send && (smtp != nil || from != nil) { throw ValidationError("--smtp and --from go with --send.") }
+        if send && mail.smtp == nil { throw ValidationError("--send needs --smtp HOST:PORT (the server to hand the mails to).") }
+        if !send && (mail.isGiven || from != nil) { throw ValidationError("\(SMTPOptions.names) and --from go with --send.") }
     }
 
     func run() async throws {
+        // The mail server's TLS settings and the login are checked before any cluster is replaced.
+        if send { _ = try mail.makeClient() }
         let lab = global.lab
         let context = try lab.openContext()
         let useCase = RebuildParticipants(context)
@@ -78,7 +82,7 @@ struct Rebuild: AsyncParsableCommand {
     /// with --send, mailed again as a replacement: the `sheets` command does both.
     private func reissueSheets(_ names: [String]) throws {
         var args = ["--root", global.lab.root.path, "--db", global.lab.databasePath, session] + names.flatMap { ["--participant", $0] }
-        if send { args += ["--send", "--resend", "--replacement", "--smtp", smtp!] + (from.map { ["--from", $0] } ?? []) }
+        if send { args += ["--send", "--resend", "--replacement"] + mail.arguments + (from.map { ["--from", $0] } ?? []) }
         let sheets = try Sheets.parse(args)
         try sheets.run()
     }
