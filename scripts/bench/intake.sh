@@ -40,7 +40,12 @@ wait_port() { until python3 -c "import socket; socket.create_connection(('127.0.
 stop() { for p in "$@"; do kill "$p"; wait "$p" 2>/dev/null || true; done; }
 median() { sort -g "$1" | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
 session_code() { "$bin/labctl" open "$1" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["join_url"].rsplit("/",1)[1])'; }
-new_session() { "$bin/labctl" create-config "$1" --ssh-from 198.51.100.0/24 --max-participants 1000 >/dev/null </dev/null; session_code "$1" </dev/null; }
+# (create-config's note that the session has no end yet is not news here; its errors are shown.)
+new_session() {
+  "$bin/labctl" create-config "$1" --ssh-from 198.51.100.0/24 --max-participants 1000 >/dev/null 2>"$work/create-config.err" </dev/null \
+    || { cat "$work/create-config.err" >&2; return 1; }
+  session_code "$1" </dev/null
+}
 
 mkdir -p "$work/lab/sessions" "$work/lab/terraform"
 export LABCTL_ROOT="$work/lab" LABCTL_ADMIN_TOKEN=bench-token-not-secret NO_COLOR=1

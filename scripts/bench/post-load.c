@@ -166,11 +166,16 @@ static int start_next(conn_t *c, double t) {
 }
 
 /* Open loop: hands every due request to an idle connection (a due request without one waits,
- * its clock running), then sets the timer for the next one. */
+ * its clock running), then sets the timer for the next one. Connections take turns, as many
+ * clients' would: each stays in use (a server closes one that sends nothing for a while). */
 static void dispatch(conn_t *conns, int n_conns, int timer) {
+    static int turn;
     double t = now();
-    for (int i = 0; i < n_conns && next_request < n_requests && due(next_request) <= t; i++)
-        if (conns[i].request < 0) start_next(&conns[i], t);
+    for (int k = 0; k < n_conns && next_request < n_requests && due(next_request) <= t; k++) {
+        conn_t *c = &conns[turn];
+        if (c->request < 0) { start_next(c, t); turn = (turn + 1) % n_conns; k = -1; }
+        else turn = (turn + 1) % n_conns;
+    }
     if (next_request >= n_requests) return;
     double at = due(next_request);
     /* Due, but every connection is busy: the next answer calls dispatch() again. */
@@ -304,7 +309,12 @@ int main(int argc, char **argv) {
                 if (c->in_len == READ_CAP) { fprintf(stderr, "post-load: answer larger than %d bytes\n", READ_CAP); return 2; }
                 ssize_t r = conn_read(c, c->in + c->in_len, READ_CAP - c->in_len);
                 if (r == -1) break;
-                if (r <= 0) { fprintf(stderr, "post-load: the server closed a connection (request %ld)\n", c->request); return 2; }
+                if (r <= 0) {
+                    fprintf(stderr, "post-load: %s (request %ld, connection %u)\n",
+                            r == 0 ? "the server closed a connection" : "a read failed", c->request, events[e].data.u32);
+                    ERR_print_errors_fp(stderr);
+                    return 2;
+                }
                 c->in_len += r;
                 int status; const char *body; size_t body_len;
                 size_t used = complete(c, &status, &body, &body_len);
