@@ -43,8 +43,10 @@ final class SessionBudgetTests: XCTestCase {
         XCTAssertEqual(plan.limit.cpuSurplusHourlyUSD ?? 0, 0.32, accuracy: 1e-9)
         XCTAssertEqual(plan.notify, ["trainer@example.org"])
         XCTAssertEqual(plan.warnings, [])
+        XCTAssertEqual(plan.name, "labctl-k8s-training-s1", "no lab id yet (a lab never applied): the project")
         // Budgets are per account: the lab's id (made on first use) keeps two labs' "s1" apart.
-        XCTAssertEqual(plan.name, "labctl-\(try XCTUnwrap(try lab.registry.labID()).value)-s1")
+        let id = try lab.registry.ensureLabID()
+        XCTAssertEqual(try SessionBudget.plan(lab.session, files: lab.files, registry: lab.registry).name, "labctl-\(id.value)-s1")
     }
 
     func testBudgetUSDWinsAndAnUnpricedInstanceTypeAsksForIt() throws {

@@ -20,7 +20,8 @@ public struct ClusterReplacementGuard: Sendable, LabUseCase {
         guard let state = try await provisioner.readState(session), !state.instances.isEmpty else {
             return ClusterReplacements(clusters: [], instances: [])
         }
-        // The same inputs apply hands Terraform (end, budget): this plan also writes the var file `labctl plan` leaves.
+        // The same inputs apply hands Terraform (end, budget, the lab's id): this plan also writes the var file `labctl plan` leaves.
+        _ = try await LabIdentity(context).resolve()
         let inputs = try ApplyInputs.build(session, files: files, registry: registry).inputs
         return try await provisioner.clusterReplacements(session: session, inputs: inputs, options: .init(waitForLock: waitForLock), onBusy: onBusy)
     }

@@ -56,7 +56,7 @@ public enum SessionBudget {
             warnings.append("\(session): no trainer_email in \(file), so the session's AWS Budget (\(limit.summary)) notifies nobody; add trainer_email = \"you@example.org\" and apply again.")
         }
         let project = config.values["project"]?.stringValue ?? SweepOrphans.defaultProject
-        return Plan(session: session, limit: limit, notify: notify, name: AWSNames.session(lab: try registry.ensureLabID(), project: project, session: session),
+        return Plan(session: session, limit: limit, notify: notify, name: AWSNames.session(lab: try registry.labID(), project: project, session: session),
                     warnings: warnings)
     }
 }

@@ -26,6 +26,8 @@ public struct CapacityPreflight: Sendable, LabUseCase {
     public init(_ context: LabContext) { self.context = context }
 
     public func run(_ sessions: [String]) async throws -> Report {
+        // "This lab" is what carries our LabId (in S3 mode the bucket's, read before any is made).
+        let labID = try await LabIdentity(context).resolve()
         let demands = try sessions.map { try SessionDemand.of($0, files: files, registry: registry) }
         guard let first = demands.first else { throw WorkflowError.usage("Name at least one session to check, e.g. `labctl preflight session-1`.") }
         let groups = Set(demands.map { "\($0.region) / project \($0.project) / network \($0.networkName)" })
@@ -41,8 +43,7 @@ public struct CapacityPreflight: Sendable, LabUseCase {
         }
         var query = CapacityQuery(region: first.region, project: first.project, networkName: first.networkName, sessions: sessions,
                                   instanceTypes: types.sorted(), volumeSizes: sizes.sorted(), quotas: QuotaCatalog.query)
-        // "This lab" is what carries our LabId; other labs of the account count as others.
-        query.labID = try await LabIdentity(context).resolve().value
+        query.labID = labID.value
         let account: AccountCapacity
         do { account = try await provisioner.readCapacity(query) } catch let e as ProvisionError {
             throw WorkflowError.usage(e.description)
