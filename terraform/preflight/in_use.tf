@@ -92,8 +92,9 @@ data "aws_security_groups" "checked" {
   }
 }
 
-# Root volumes carry the cluster's tags (Cluster, Role), not the provider's
-# default tags; grouped by size like the instances.
+# Root volumes carry the cluster's tags (Cluster, Role) and the default tags named
+# explicitly (LabId among them; older disks lack it and count as others'); grouped by
+# size like the instances.
 locals {
   root_volume_filters = merge({
     "volume-type" = ["gp3"]
