@@ -16,7 +16,27 @@ final class SMTPInbox: @unchecked Sendable {
     private var closed = false
     private var failure: Error?
 
-    func receive(_ chunk: [UInt8]) { update { $0.bytes += chunk } }
+    /// More unread bytes than any SMTP reply needs: a server flooding the connection is cut off
+    /// here instead of filling memory (the reader refuses lines over 64 KiB anyway).
+    static let unreadLimit = 1 << 20
+
+    /// False once the server has sent more than `unreadLimit` unread bytes: the caller closes.
+    func receive(_ chunk: [UInt8]) -> Bool {
+        var within = true
+        update {
+            if $0.bytes.count + chunk.count > Self.unreadLimit {
+                within = false
+                if $0.failure == nil { $0.failure = SMTPInbox.Flooded() }
+            } else {
+                $0.bytes += chunk
+            }
+        }
+        return within
+    }
+
+    struct Flooded: Error, CustomStringConvertible {
+        var description: String { "the server sent more than \(SMTPInbox.unreadLimit / 1024) KiB nobody asked for" }
+    }
     func close() { update { $0.closed = true } }
     /// The first error wins: it is the cause, later ones are consequences.
     func fail(_ error: Error) { update { if $0.failure == nil { $0.failure = error } } }
@@ -66,7 +86,7 @@ final class SMTPInboxHandler: ChannelInboundHandler {
     init(inbox: SMTPInbox) { self.inbox = inbox }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        inbox.receive(Array(unwrapInboundIn(data).readableBytesView))
+        if !inbox.receive(Array(unwrapInboundIn(data).readableBytesView)) { context.close(promise: nil) }
     }
 
     func channelInactive(context: ChannelHandlerContext) { inbox.close() }
