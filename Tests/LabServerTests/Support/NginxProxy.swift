@@ -25,7 +25,7 @@ final class NginxProxy {
         var lastError = ""
         // The free port is found by binding and closing; another process may take it meanwhile: try again.
         for _ in 0..<3 where started == nil {
-            let port = try Self.freeLoopbackPort()
+            let port = try FreePort.find()
             try directory.write("nginx.conf", Self.configuration(port: port, location: location, bindAddress: bindAddress, root: directory.path))
             let process = try ChildProcess(binary, ["-p", directory.path, "-c", directory.file("nginx.conf").path, "-e", directory.file("error.log").path,
                                                     "-g", "daemon off;"],
@@ -91,21 +91,6 @@ final class NginxProxy {
             }
 
             """
-    }
-
-    static func freeLoopbackPort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw TestSupportError("socket(): \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        guard bound else { throw TestSupportError("binding 127.0.0.1:0: \(String(cString: strerror(errno)))") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 
     /// Whether nginx accepts connections on `port` within 10 s (false once it has exited).
