@@ -68,8 +68,11 @@ final class BudgetTests: XCTestCase {
         let limit = try XCTUnwrap(budget["limit"] as? [String: String])
         XCTAssertEqual(limit["Unit"], "USD")
         XCTAssertEqual(Double(limit["Amount"] ?? ""), Double(Self.budLimit), "estimate × planned hours × 1.5, whole dollars")
-        XCTAssertEqual(budget["cost_filters"] as? [String: [String]], ["TagKeyValue": ["user:Session$bud"]])
+        // The lab and the session in one tag: a "bud" of another lab in the account stays out.
+        let labID = try Self.lab.labID()
+        XCTAssertEqual(budget["cost_filters"] as? [String: [String]], ["TagKeyValue": ["user:LabSession$\(labID).bud"]])
         XCTAssertEqual((budget["tags"] as? [String: String])?["Session"], "bud")
+        XCTAssertEqual((budget["tags"] as? [String: String])?["LabSession"], "\(labID).bud")
     }
 
     func testB_ItNotifiesTheTrainerAt80And100PercentOfActualSpend() throws {
@@ -89,7 +92,7 @@ final class BudgetTests: XCTestCase {
         try requireApplied()
         let budget = try XCTUnwrap(try budgets()["labctl-\(try Self.lab.labID())-solo"], "no budget for solo")
         XCTAssertEqual(Double((budget["limit"] as? [String: String])?["Amount"] ?? ""), 75)
-        XCTAssertEqual(budget["cost_filters"] as? [String: [String]], ["TagKeyValue": ["user:Session$solo"]])
+        XCTAssertEqual(budget["cost_filters"] as? [String: [String]], ["TagKeyValue": ["user:LabSession$\(try Self.lab.labID()).solo"]])
         XCTAssertEqual((budget["notifications"] as? [Any])?.count, 0, "nobody to notify")
         let output = Self.applyResult.stdout + Self.applyResult.stderr
         XCTAssertTrue(output.contains("solo: no trainer_email in sessions/solo.tfvars"), output)

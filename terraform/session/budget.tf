@@ -1,10 +1,10 @@
 # The session's AWS Budget (docs/lifetime.md): monthly cost filtered on the
-# Session tag, the trainer notified at 80 % and 100 % of actual spend. labctl
+# LabSession tag (<lab id>.<session>; Session without a lab id), the trainer notified at 80 % and 100 % of actual spend. labctl
 # works out the limit (cost estimate, with the worst case of unlimited CPU credits,
 # for the planned hours × 1.5, or budget_usd)
 # and the addresses (trainer_email) and hands them over in the .tfvars.json.
 #
-# The filter only sees costs once "Session" is an activated cost allocation tag
+# The filter only sees costs once "LabSession" is an activated cost allocation tag
 # (Billing console > Cost allocation tags; once per account, it takes up to 24 h).
 
 variable "budget" {
@@ -43,10 +43,11 @@ resource "aws_budgets_budget" "session" {
   limit_unit   = "USD"
   time_unit    = "MONTHLY"
 
-  # Cost allocation tags are filtered as "user:<key>$<value>".
+  # Cost allocation tags are filtered as "user:<key>$<value>". LabSession (provider_settings.tf)
+  # keeps a same-named session of another lab in the account out of this one's spend.
   cost_filter {
     name   = "TagKeyValue"
-    values = [format("user:Session$%s", local.session)]
+    values = [var.lab_id == "" ? format("user:Session$%s", local.session) : format("user:LabSession$%s.%s", var.lab_id, local.session)]
   }
 
   dynamic "notification" {
