@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "labctl",
-    platforms: [.macOS(.v14)],
+    // Linux only (Glibc, /proc, libssh2 through pkg-config): no Apple platform is claimed.
     products: [
         .executable(name: "labctl", targets: ["labctl"]),
     ],
@@ -17,9 +17,13 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
-        // TLS for the intake (HummingbirdTLS) and for SMTP (STARTTLS, implicit TLS).
+        // TLS for the intake and for SMTP (STARTTLS, implicit TLS).
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        // Imported directly (CI builds with --explicit-target-dependency-import-check error).
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
     ],
     targets: [
         // Pure domain: key parsing, names, CIDR pool, tfvars reader. No I/O beyond Foundation.
@@ -39,6 +43,7 @@ let package = Package(
                 "LabCore",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
             ]
         ),
         // Connection sheets: templates, CSV, .eml, SMTP. Plain view models in, text out.
@@ -58,7 +63,10 @@ let package = Package(
             dependencies: [
                 "LabCore", "LabStore", "LabWorkflows",
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "MultipartKit", package: "multipart-kit"),
                 .product(name: "Logging", package: "swift-log"),
@@ -85,7 +93,7 @@ let package = Package(
         .executableTarget(
             name: "labctl",
             dependencies: [
-                "LabCore", "LabStore", "LabProvision", "LabSheets", "LabServer", "LabRehearsal", "LabVerify", "LabWorkflows",
+                "LabCore", "LabStore", "LabProvision", "LabSheets", "LabServer", "LabVerify", "LabWorkflows",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -103,18 +111,32 @@ let package = Package(
         // Helpers shared by the test targets: real ssh-keygen, temp dirs, the built binary.
         .target(name: "LabTestSupport", dependencies: ["LabRehearsal", "LabCore", "LabStore"], path: "Tests/LabTestSupport"),
         .testTarget(name: "LabCoreTests", dependencies: ["LabCore", "LabTestSupport"]),
-        .testTarget(name: "LabStoreTests", dependencies: ["LabStore", "LabCore", "LabTestSupport"]),
-        .testTarget(name: "LabProvisionTests", dependencies: ["LabProvision", "LabCore", "LabStore", "LabTestSupport"]),
+        .testTarget(
+            name: "LabStoreTests",
+            dependencies: ["LabStore", "LabCore", "LabTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .testTarget(name: "LabProvisionTests", dependencies: ["LabProvision", "LabCore", "LabTestSupport"]),
         .testTarget(name: "LabSheetsTests", dependencies: ["LabSheets", "LabCore", "LabTestSupport"]),
-        .testTarget(name: "LabVerifyTests", dependencies: ["LabVerify", "LabCore", "LabStore", "LabTestSupport"]),
-        .testTarget(name: "labctlTests", dependencies: ["LabCore", "LabStore", "LabTestSupport"]),
-        .testTarget(name: "LabWorkflowsTests", dependencies: ["LabWorkflows", "LabCore", "LabStore", "LabSheets", "LabVerify", "LabRehearsal", "LabTestSupport"]),
+        .testTarget(name: "LabVerifyTests", dependencies: ["LabVerify", "LabCore", "LabStore", "LabRehearsal", "LabTestSupport"]),
+        .testTarget(
+            name: "labctlTests",
+            dependencies: ["LabCore", "LabStore", "LabRehearsal", "LabTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .testTarget(
+            name: "LabWorkflowsTests",
+            dependencies: ["LabWorkflows", "LabCore", "LabStore", "LabProvision", "LabSheets", "LabVerify", "LabTestSupport"]
+        ),
         .testTarget(
             name: "LabServerTests",
             dependencies: [
-                "LabServer", "LabStore", "LabCore", "LabTestSupport",
+                "LabServer", "LabStore", "LabCore", "LabProvision", "LabWorkflows", "LabTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),

@@ -20,6 +20,8 @@ started=$SECONDS
 checks=$!
 trap 'kill "$checks" 2>/dev/null || true' EXIT
 echo "== terraform checks and fuzzing started in the background (log: $checks_log)"
+echo "== the manifest matches the code (scripts/import-check.py)"
+swift package dump-package | python3 scripts/import-check.py
 echo "== swift build"
 swift build --build-tests
 echo "== swift test (scripts/test-lanes.sh: suites in ${LABCTL_TEST_LANES:-2} lanes side by side)"
