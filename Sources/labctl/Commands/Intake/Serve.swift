@@ -23,11 +23,14 @@ struct Serve: AsyncParsableCommand {
         renewed files are read again on SIGHUP: `kill -HUP <pid>`, no restart),
         or behind a TLS proxy with an https --public-url and --trusted-proxy <the
         proxy's address> (docs/proxy.md: then limits count each participant, not
-        the proxy). Either way links are https, cookies Secure and HSTS is sent. SIGTERM or Ctrl-C stops it after
-        the requests in flight; a client still sending is cut off by the head and body
-        timeouts. A key that arrives for a session already applied gets
-        the session's next ready spare cluster in the background (`labctl assign`);
-        with none left, the participant waits for the next apply. Set LOG_LEVEL=debug for one log line per request
+        the proxy). Either way links are https, cookies Secure and HSTS is sent.
+
+        SIGTERM or Ctrl-C stops it after the requests in flight; a client still
+        sending is cut off by the head and body timeouts. A key that arrives for
+        a session already applied gets the session's next ready spare cluster in
+        the background (`labctl assign`); with none left, the participant waits
+        for the next apply. A key replaced on /me after apply is pushed to the
+        participant's nodes over SSH. LOG_LEVEL=debug logs one line per request
         (route patterns only, never codes or tokens).
         """
     )
