@@ -222,7 +222,7 @@ fi
 for c in "${CONFIGS[@]}"; do
   s=${c%% *}
   for role in master worker; do
-    dirs=("$WORK/userdata/$s-"*"-$role"*)
+    dirs=("$WORK/userdata/$s."*"-$role"*)
     [ -d "${dirs[0]}" ] || { [ "$role" = worker ] && [ "$s" = zero ] && continue; fail "$s $role: user data read back" "no $role instance"; continue; }
     largest=0; largest_name=""; schema_bad=(); shell_bad=(); scripts=0
     for d in "${dirs[@]}"; do
@@ -257,7 +257,7 @@ done
 for c in "${CONFIGS[@]}"; do
   read -r s w _ prefix <<<"$c"
   bad=()
-  for d in "$WORK/userdata/$s-"*"-master"; do
+  for d in "$WORK/userdata/$s."*"-master"; do
     script=$(grep -l 'kubeadm init' "$d"/script-* 2>/dev/null | head -n 1)
     [ -n "$script" ] || { bad+=("$(basename "$d"): no bootstrap script"); continue; }
     if [ "$prefix" -gt 19 ]; then
@@ -275,7 +275,7 @@ done
 
 # --- the worker's wait for its master is bounded -------------------------------------------
 
-worker_dir=$(find "$WORK/userdata" -maxdepth 1 -name 'two-p0-worker-1' | head -n 1)
+worker_dir=$(find "$WORK/userdata" -maxdepth 1 -name 'two.p0-worker-1' | head -n 1)
 script=$(ls "$worker_dir"/script-*-labctl-bootstrap 2>/dev/null | head -n 1)
 if [ ! -f "$script" ]; then
   fail "bounded worker wait" "no rendered worker bootstrap in $worker_dir"
@@ -321,7 +321,7 @@ fi
 
 # The manifests come from calico_manifests_base_url (default: the projectcalico
 # repository) through fetch_manifest, which retries refused connections.
-master_dir="$WORK/userdata/two-p0-master"
+master_dir="$WORK/userdata/two.p0-master"
 script=$(grep -l 'kubeadm init' "$master_dir"/script-* 2>/dev/null | head -n 1)
 # shellcheck disable=SC2016 # $CALICO_VERSION and $CALICO_URL are the script's own, matched literally
 if [ -z "$script" ] || ! grep -q '^CALICO_URL="https://raw.githubusercontent.com/projectcalico/calico/$CALICO_VERSION/manifests"$' "$script" ||
