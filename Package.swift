@@ -82,18 +82,23 @@ let package = Package(
         .target(name: "LabVerify", dependencies: ["LabCore", "CLibSSH2"]),
         // Local stand-ins for what a rehearsal cannot have: the AWS emulator, loopback
         // sshd masters replaying a kubeadm node. Used by `labctl demo` and the tests.
-        .target(name: "LabRehearsal", dependencies: ["LabCore"]),
+        .target(name: "LabRehearsal", dependencies: ["LabCore"], resources: [.copy("Resources/aws-json-emulator.py")]),
         // The use cases that join the libraries (enroll, Terraform inputs, outputs, verify and
-        // record, sheets, delivery, cost, the rehearsal). The executable and the server call these.
-        // LabRehearsal only for the demo's stand-ins (Rehearsal/): it imports nothing above LabCore.
+        // record, sheets, delivery, cost). The executable and the server call these.
         .target(
             name: "LabWorkflows",
-            dependencies: ["LabCore", "LabStore", "LabProvision", "LabVerify", "LabSheets", "LabRehearsal"]
+            dependencies: ["LabCore", "LabStore", "LabProvision", "LabVerify", "LabSheets"]
+        ),
+        // `labctl demo`: a client of the labctl binary (it runs it and reads its --json) on the
+        // rehearsal's stand-ins. Only the executable's demo command uses it.
+        .target(
+            name: "LabDemo",
+            dependencies: ["LabCore", "LabStore", "LabProvision", "LabRehearsal", "LabWorkflows"]
         ),
         .executableTarget(
             name: "labctl",
             dependencies: [
-                "LabCore", "LabStore", "LabProvision", "LabSheets", "LabServer", "LabVerify", "LabWorkflows",
+                "LabCore", "LabStore", "LabProvision", "LabSheets", "LabServer", "LabVerify", "LabWorkflows", "LabDemo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -126,6 +131,7 @@ let package = Package(
             name: "LabWorkflowsTests",
             dependencies: ["LabWorkflows", "LabCore", "LabStore", "LabProvision", "LabSheets", "LabVerify", "LabTestSupport"]
         ),
+        .testTarget(name: "LabDemoTests", dependencies: ["LabDemo", "LabCore", "LabWorkflows", "LabTestSupport"]),
         .testTarget(
             name: "LabServerTests",
             dependencies: [

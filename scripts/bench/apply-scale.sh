@@ -36,9 +36,9 @@ cat >"$work/quotas.json" <<'JSON'
 JSON
 # moto lacks the Budgets calls aws_budgets_budget makes after its create (ListTagsForResource):
 # the provider retried them for minutes; and it does not know these quota codes. The loopback
-# emulator the tests and the demo use answers both (LabRehearsal.AWSJSONEmulator; its Python
-# source is the raw string in that file).
-sed -n '/static let script = #"""/,/^"""#/p' "$repo/Sources/LabRehearsal/AWSJSONEmulator.swift" | sed '1d;$d' >"$work/aws-json-emulator.py"
+# emulator the tests and the demo use answers both (LabRehearsal.AWSJSONEmulator runs this
+# resource file of its target).
+cp "$repo/Sources/LabRehearsal/Resources/aws-json-emulator.py" "$work/aws-json-emulator.py"
 start_emulator() { # port log [quotas]   (one per moto: the peer creates a budget of the same name)
   local port=$1 log=$2; shift 2
   python3 "$work/aws-json-emulator.py" "$port" "$@" >"$log" 2>&1 &

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LabDemo
 import LabWorkflows
 
 /// `labctl demo`: the whole lab rehearsed on one machine — emulated AWS, real

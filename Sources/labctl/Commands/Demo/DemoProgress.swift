@@ -1,4 +1,5 @@
 import Foundation
+import LabDemo
 import LabWorkflows
 
 /// Prints `DemoRun`'s events: one line per demo step, "[n] what …" then "✓ 12.3 s: detail".

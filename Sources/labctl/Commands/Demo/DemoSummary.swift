@@ -1,4 +1,5 @@
 import Foundation
+import LabDemo
 import LabWorkflows
 
 /// The demo's closing report: sessions, verification, cost, where things are, what to try next.

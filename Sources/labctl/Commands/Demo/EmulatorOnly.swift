@@ -1,4 +1,5 @@
 import Foundation
+import LabDemo
 import LabWorkflows
 
 /// `labctl demo --emulator-only`: start the emulator, print its environment on stdout

@@ -1,4 +1,5 @@
 import Foundation
+import LabWorkflows
 
 /// The demo's own lab directory: a copy of the checkout's Terraform code and mail
 /// templates, empty sessions/ and participants/, and `.labctl/` (0700) for its database.

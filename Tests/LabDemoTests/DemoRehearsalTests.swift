@@ -1,7 +1,8 @@
 import Foundation
 import LabCore
 import LabTestSupport
-@testable import LabWorkflows
+@testable import LabDemo
+import LabWorkflows
 import XCTest
 
 /// The demo's pieces that need no emulator: its plan, its lab directory, its

@@ -1,4 +1,5 @@
 import Foundation
+import LabWorkflows
 
 /// What `DemoRun` reports while it runs; `labctl demo` prints one line per event.
 public enum DemoEvent: Sendable, Equatable {

@@ -1,4 +1,5 @@
 import Foundation
+import LabWorkflows
 import LabCore
 import LabProvision
 import LabRehearsal
