@@ -1,4 +1,5 @@
 import Foundation
+import LabCore
 import LabWorkflows
 
 /// What `DemoRun` reports while it runs; `labctl demo` prints one line per event.
@@ -53,13 +54,22 @@ public struct DemoVerification: Sendable {
     public var nodes: String
 
     public static func parse(_ json: String) -> [DemoVerification] {
-        guard let array = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String: Any]] else { return [] }
-        return array.map { item in
-            let checks = (item["checks"] as? [String: Any] ?? [:]).compactMapValues { ($0 as? [String: Any])?["status"] as? String }
-            let nodes = (item["nodes"] as? [String: Any]).map { "\($0["ready"] ?? "?")/\($0["expected"] ?? "?")" } ?? "-"
-            return DemoVerification(discreteID: item["discrete_id"] as? String ?? "?",
-                                    host: "\(item["host"] ?? "?"):\(item["port"] ?? "?")",
-                                    ready: item["ready"] as? Bool ?? false, checks: checks, nodes: nodes)
+        guard let reports = try? JSONDecoder().decode([Report].self, from: Data(json.utf8)) else { return [] }
+        return reports.map { r in
+            DemoVerification(discreteID: r.discrete_id, host: "\(r.host):\(r.port)", ready: r.ready,
+                             checks: Dictionary(uniqueKeysWithValues: r.checks.results.map { ($0.key.rawValue, $0.value.status.rawValue) }),
+                             nodes: r.nodes.map { "\($0.ready.map(String.init) ?? "?")/\($0.expected)" } ?? "-")
         }
+    }
+
+    /// The fields of one `verify --json` element the demo shows; `checks` is LabCore's own `CheckSet`.
+    private struct Report: Decodable {
+        struct Nodes: Decodable { var ready: Int?; var expected: Int }
+        var discrete_id: String
+        var host: String
+        var port: Int
+        var ready: Bool
+        var checks: CheckSet
+        var nodes: Nodes?
     }
 }

@@ -26,10 +26,10 @@ enum DemoLateJoiner {
         try supervisor.labctl("late-joiner-key", ["keys", "add", session, stem, "--file", publicFile.path, "--display-name", "\(first) \(last)"])
         let out = try supervisor.labctl("assign-\(session)", ["assign", session, stem, "--inventory", inventory.path,
                                                             "--user", run.facts.loginUser, "--json", "--no-sheet"], output: .stdoutOnly)
-        guard let object = try? JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any],
-              let spare = object["spare"] as? String, object["ready"] as? Bool == true else {
+        struct Assigned: Decodable { var spare: String; var ready: Bool }
+        guard let assigned = try? JSONDecoder().decode(Assigned.self, from: Data(out.utf8)), assigned.ready else {
             throw DemoError("`labctl assign \(session) \(stem)` did not report a ready spare: \(out.prefix(300))")
         }
-        return "\(stem) joined \(session) late and got \(spare): key installed over SSH, verified ready with it, no Terraform run"
+        return "\(stem) joined \(session) late and got \(assigned.spare): key installed over SSH, verified ready with it, no Terraform run"
     }
 }

@@ -194,8 +194,9 @@ public final class DemoRun: @unchecked Sendable {
         var joinURLs: [String: URL] = [:]
         for s in sessionNames {
             let out = try supervisor.labctl("open-\(s)", ["open", s, "--json", "--public-url", base])
-            guard let object = try? JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any],
-                  let text = object["join_url"] as? String, let url = URL(string: text) else {
+            struct Opened: Decodable { var join_url: String? }
+            guard let opened = try? JSONDecoder().decode(Opened.self, from: Data(out.utf8)),
+                  let url = opened.join_url.flatMap(URL.init(string:)) else {
                 throw DemoError("`labctl open \(s) --json` printed no join_url: \(out.prefix(200))")
             }
             joinURLs[s] = url

@@ -81,7 +81,7 @@ final class DemoRehearsalTests: XCTestCase {
     func testVerifyJSONBecomesOneRowPerMasterAndGarbageBecomesNone() {
         let json = """
         [{"discrete_id": "ada.lo", "host": "127.0.0.1", "port": 40022, "ready": true,
-          "checks": {"auth": {"status": "ok"}, "kubeadm": {"status": "ok", "detail": "x"}, "cloud-init": {"status": "pending"}},
+          "checks": {"auth": {"status": "pass"}, "kubeadm": {"status": "pass", "reason": "x"}, "cloud-init": {"status": "pending"}},
           "nodes": {"ready": 2, "expected": 3}},
          {"discrete_id": "alan.tu", "host": "127.0.0.1", "port": 40023, "ready": false, "checks": {}}]
         """
@@ -89,7 +89,7 @@ final class DemoRehearsalTests: XCTestCase {
         XCTAssertEqual(rows.map(\.discreteID), ["ada.lo", "alan.tu"])
         XCTAssertEqual(rows.map(\.host), ["127.0.0.1:40022", "127.0.0.1:40023"])
         XCTAssertEqual(rows.map(\.ready), [true, false])
-        XCTAssertEqual(rows[0].checks, ["auth": "ok", "kubeadm": "ok", "cloud-init": "pending"])
+        XCTAssertEqual(rows[0].checks, ["auth": "pass", "kubeadm": "pass", "cloud-init": "pending"])
         XCTAssertEqual(rows[0].nodes, "2/3")
         XCTAssertEqual(rows[1].nodes, "-")
         XCTAssertTrue(DemoVerification.parse("verify failed: no registry").isEmpty)
