@@ -95,8 +95,8 @@ final class DashboardCostTests: XCTestCase {
             let r = try await client.execute(uri: "/api/v1/admin/sessions/s1", method: .get,
                                              headers: [.authorization: "Bearer \(IntakeFixture.adminToken)"])
             XCTAssertEqual(r.status, .ok, r.text)
-            let shown = try XCTUnwrap((r.json["cost"] as? [String: Any])?["estimate"] as? String, r.text)
-            XCTAssertEqual(shown, String(format: "$%.2f/hour", hourly))
+            let shown = try XCTUnwrap((r.json["cost"] as? [String: Any])?["usd_per_hour"] as? Double, r.text)
+            XCTAssertEqual(shown, hourly, accuracy: 1e-9, "a number, the same as `labctl cost`")
             XCTAssertFalse(r.text.contains("No cost model"), r.text)
         }
     }

@@ -16,4 +16,10 @@ public struct NullEncoded<Value: Encodable>: Encodable {
 }
 
 extension NullEncoded: Equatable where Value: Equatable {}
+extension NullEncoded: Decodable where Value: Decodable {
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        wrappedValue = c.decodeNil() ? nil : try c.decode(Value.self)
+    }
+}
 extension NullEncoded: Sendable where Value: Sendable {}

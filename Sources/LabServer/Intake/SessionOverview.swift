@@ -7,44 +7,13 @@ import LabWorkflows
 struct SessionOverview {
     let service: IntakeService
 
-    struct Summary: Encodable {
-        var session: String
-        var participants: Int
-        /// The session's `max_participants`; at it, joins answer `session-full`.
-        var max_participants: Int
-        var intake: String
-        var join_url: String?
-        var clusters: Int
-        var ready: Int
-        /// The end (UTC RFC 3339) and where the session stands: running, ending_soon, ended, no_end, unreadable.
-        var session_end: String?
-        var lifetime: String?
-        /// "3h 20m left", "ended 2h ago", "no end (never switched off)".
-        var lifetime_text: String?
-    }
-
-    /// Every session in the registry, plus those with only a `sessions/<name>.tfvars`.
-    func summaries() throws -> [Summary] {
-        let registry = service.registry
-        let counts = try registry.participantCounts()
-        let intakes = Dictionary(uniqueKeysWithValues: try registry.intakes().map { ($0.session, $0) })
-        var names = Set(try registry.sessions().map(\.name))
-        if let root = service.settings.labRoot,
-           let files = try? FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("sessions").path) {
-            for file in files where file.hasSuffix(".tfvars") {
-                let name = String(file.dropLast(7))
-                if (try? SessionName.validate(name)) != nil { names.insert(name) }
-            }
-        }
-        return try names.sorted().map { name in
-            let intake = intakes[name]
-            return Summary(session: name, participants: counts[name] ?? 0,
-                           max_participants: service.participantCaps.capOrDefault(for: name), intake: state(intake).rawValue,
-                           join_url: intake.flatMap { $0.isOpen ? service.joinURL(code: $0.code) : nil },
-                           clusters: try registry.clusters(session: name).count,
-                           ready: try registry.verifications(session: name).filter(\.ready).count)
-                .withLifetime(service.settings.labRoot.flatMap { try? LabFiles(root: $0).sessionConfig(name).lifetime })
-        }
+    /// Every session in the registry or with a `sessions/<name>.tfvars`: the same
+    /// `SessionStatus` rows `labctl status --json` prints.
+    func summaries() async throws -> [SessionStatus] {
+        let service = service
+        let list = ListSessionStatus(files: service.files, registry: service.registry, provisioner: service.lab?.provisioner,
+                                     joinURL: { service.joinURL(code: $0) })
+        return try await list(try list.knownSessions())
     }
 
     func state(_ record: IntakeCodeRecord?) -> IntakeState {
@@ -90,18 +59,5 @@ struct SessionOverview {
             let fields = p.key.keyLine.split(separator: " ", maxSplits: 2)
             return fields.prefix(2).joined(separator: " ") + " " + p.name + "\n"
         }.joined()
-    }
-}
-
-extension SessionOverview.Summary {
-    /// The session's end as `labctl status` shows it (nil: no tfvars to read).
-    func withLifetime(_ lifetime: SessionLifetime?, now: Date = Date()) -> Self {
-        guard let lifetime else { return self }
-        var copy = self
-        let standing = SessionEndPolicy.standing(lifetime, now: now)
-        copy.session_end = lifetime.end?.utcRFC3339
-        copy.lifetime = standing.key
-        copy.lifetime_text = SessionEndPolicy.describe(standing)
-        return copy
     }
 }

@@ -1,7 +1,9 @@
+import LabWorkflows
+
 /// `GET /admin`: every session with participant counts, intake state and deployment counts.
 struct AdminSessionsPage {
     /// The admin API's session summaries, shown as they are (one type for both).
-    var rows: [SessionOverview.Summary]
+    var rows: [SessionStatus]
     var csrf: String
     var notice: String?
     var podPool: PodPoolSummary?

@@ -8,9 +8,13 @@ import LabWorkflows
 public struct CostSummary: Sendable, Encodable {
     /// Label and value pairs, in order (e.g. "instances" → "6").
     public var facts: [Fact]
-    /// Per session and hour, e.g. "$0.34/hour"; nil when the session's settings cannot be priced.
-    public var estimate: String?
+    /// The whole session per hour in US dollars (a number: scripts read it); nil when the
+    /// session's settings cannot be priced.
+    public var usd_per_hour: Double?
     public var note: String
+
+    /// As the page shows it, e.g. "$0.34/hour".
+    var estimate: String? { usd_per_hour.map { "\(SessionCost.usd($0))/hour" } }
 
     public struct Fact: Sendable, Encodable {
         public var label: String
@@ -27,7 +31,7 @@ public struct CostSummary: Sendable, Encodable {
             .init(label: "Instances running (masters + workers)", value: "\(instances)"),
         ]
         guard let files else {
-            return CostSummary(facts: facts, estimate: nil, note: "No lab directory is configured, so the session's settings cannot be priced.")
+            return CostSummary(facts: facts, usd_per_hour: nil, note: "No lab directory is configured, so the session's settings cannot be priced.")
         }
         do {
             let e = try SessionCost.estimate(session, files: files, registry: registry, participants: participants)
@@ -37,10 +41,10 @@ public struct CostSummary: Sendable, Encodable {
                 .init(label: "Per participant and hour", value: usd(e.perParticipantHour.total)),
                 .init(label: "8-hour day", value: usd(e.perSessionHour.total * 8)),
             ]
-            return CostSummary(facts: facts, estimate: "\(usd(e.perSessionHour.total))/hour",
+            return CostSummary(facts: facts, usd_per_hour: e.perSessionHour.total,
                                note: "On-demand prices (instances, gp3 storage, public IPv4); no NAT gateways; data transfer not included. \(e.cpuCredits.note). Same as `labctl cost \(session)`.")
         } catch {
-            return CostSummary(facts: facts, estimate: nil, note: "No estimate: \(error)")
+            return CostSummary(facts: facts, usd_per_hour: nil, note: "No estimate: \(error)")
         }
     }
 

@@ -53,7 +53,7 @@ struct AdminAPIRoutes {
     }
 
     @Sendable func sessions(_ request: Request, context: Context) async throws -> Response {
-        Responses.json(try SessionOverview(service: service).summaries())
+        Responses.json(try await SessionOverview(service: service).summaries())
     }
 
     func detail(_ context: Context) throws -> SessionOverview.Detail {

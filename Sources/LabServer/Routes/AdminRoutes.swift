@@ -75,7 +75,7 @@ struct AdminRoutes {
     // MARK: Pages
 
     @Sendable func sessions(_ request: Request, context: Context) async throws -> Response {
-        let rows = try SessionOverview(service: service).summaries()
+        let rows = try await SessionOverview(service: service).summaries()
         return Responses.html(AdminSessionsPage(rows: rows, csrf: context.adminCSRF ?? "",
                                                 notice: request.uri.queryParameters["error"].flatMap { Self.errors[String($0)] },
                                                 podPool: try PodPoolSummary(registry: service.registry)).render())

@@ -5,8 +5,8 @@ import LabStore
 /// The room on class day: one row per participant (state, since when, the last check)
 /// and how long the session took to get ready. Read by `labctl status <session>` and
 /// the trainer dashboard.
-public struct SessionRoom: Sendable, Encodable {
-    public struct Row: Sendable, Encodable {
+public struct SessionRoom: Sendable, Codable, Equatable {
+    public struct Row: Sendable, Codable, Equatable {
         public var name: String
         public var discreteID: String
         public var state: ParticipantState
@@ -79,5 +79,16 @@ public struct SessionRoom: Sendable, Encodable {
     static func summary(_ checks: CheckSet) -> String {
         guard let (name, result) = checks.firstProblem else { return "ready" }
         return "\(name.rawValue): \(result.reason ?? result.status.rawValue)"
+    }
+}
+
+extension SessionRoom {
+    /// `settled` is derived, so decoding reads past it.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(session: try c.decode(String.self, forKey: .session),
+                  participants: try c.decode([Row].self, forKey: .participants),
+                  timeToReady: try c.decode(TimeToReady.self, forKey: .timeToReady),
+                  spares: try c.decode(SpareSummary.self, forKey: .spares))
     }
 }

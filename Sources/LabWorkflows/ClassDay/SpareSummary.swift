@@ -3,8 +3,8 @@ import LabStore
 
 /// A session's spare clusters at a glance (`labctl status`, the dashboard): how many
 /// are left for late joiners, how many of those were verified ready, who got the others.
-public struct SpareSummary: Sendable, Encodable, Equatable {
-    public struct Assignment: Sendable, Encodable, Equatable {
+public struct SpareSummary: Sendable, Codable, Equatable {
+    public struct Assignment: Sendable, Codable, Equatable {
         public var spare: String
         /// The owner's discrete id.
         public var discreteID: String

@@ -3,7 +3,7 @@ import LabCore
 
 /// How long participants waited for their clusters: from the start of the apply that
 /// built their current instances to the first verified "ready" after it.
-public struct TimeToReady: Sendable, Equatable, Encodable {
+public struct TimeToReady: Sendable, Equatable, Codable {
     /// Participants counted (ready after an apply).
     public var count: Int
     /// Seconds; nil when nobody is counted.
