@@ -10,23 +10,7 @@ final class S3BackendTests: XCTestCase {
         let lab = try TestLab("s3")
         defer { lab.remove() }
         let pyEnv = lab.processEnvironment
-        let mk = try Shell.run("python3", ["-c", """
-            import boto3, os
-            boto3.client("s3", endpoint_url=os.environ["AWS_ENDPOINT_URL"]).create_bucket(
-                Bucket="lab-state", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
-            """], environment: pyEnv)
-        XCTAssertEqual(mk.status, 0, mk.stderr)
-        try """
-        bucket         = "lab-state"
-        key            = "session/terraform.tfstate"
-        region         = "eu-west-1"
-        use_lockfile   = true
-        use_path_style = true
-        skip_credentials_validation = true
-        skip_requesting_account_id  = true
-        skip_metadata_api_check     = true
-        skip_region_validation      = true
-        """.write(to: lab.file("terraform/backend.s3.hcl"), atomically: true, encoding: .utf8)
+        try Self.useBucket("lab-state", key: "session/terraform.tfstate", in: [lab])
         func labctl(_ args: [String]) throws -> Shell.Output { try lab.labctl(args) }
         try lab.add(.init("remote", workers: 0, participants: ["ann.lee"]))
         var r = try labctl(["network", "apply", "-y"])
@@ -58,24 +42,7 @@ final class S3BackendTests: XCTestCase {
         defer { first.remove() }
         let second = try TestLab.sharingEmulator(of: first, prefix: "s3-net-b")
         defer { second.remove() }
-        let mk = try Shell.run("python3", ["-c", """
-            import boto3, os
-            boto3.client("s3", endpoint_url=os.environ["AWS_ENDPOINT_URL"]).create_bucket(
-                Bucket="shared-state", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
-            """], environment: first.processEnvironment)
-        XCTAssertEqual(mk.status, 0, mk.stderr)
-        let backend = """
-        bucket         = "shared-state"
-        key            = "class/session.tfstate"
-        region         = "eu-west-1"
-        use_lockfile   = true
-        use_path_style = true
-        skip_credentials_validation = true
-        skip_requesting_account_id  = true
-        skip_metadata_api_check     = true
-        skip_region_validation      = true
-        """
-        for lab in [first, second] { try backend.write(to: lab.file("terraform/backend.s3.hcl"), atomically: true, encoding: .utf8) }
+        try Self.useBucket("shared-state", key: "class/session.tfstate", in: [first, second])
 
         var r = try first.labctl(["network", "apply", "-y"])
         XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
@@ -103,5 +70,27 @@ final class S3BackendTests: XCTestCase {
             print(len([v for v in boto3.client("ec2", endpoint_url=os.environ["AWS_ENDPOINT_URL"]).describe_vpcs()["Vpcs"] if not v.get("IsDefault")]))
             """], environment: first.processEnvironment)
         XCTAssertEqual(vpcs.stdout.trimmingCharacters(in: .whitespacesAndNewlines), "1", "one network for the lab: \(r.stdout)")
+    }
+
+    /// Makes `bucket` on the labs' emulator and points each lab's S3 backend at it (path style, no AWS checks).
+    static func useBucket(_ bucket: String, key: String, in labs: [TestLab]) throws {
+        let mk = try Shell.run("python3", ["-c", """
+            import boto3, os
+            boto3.client("s3", endpoint_url=os.environ["AWS_ENDPOINT_URL"]).create_bucket(
+                Bucket="\(bucket)", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+            """], environment: labs[0].processEnvironment)
+        XCTAssertEqual(mk.status, 0, mk.stderr)
+        let backend = """
+        bucket         = "\(bucket)"
+        key            = "\(key)"
+        region         = "eu-west-1"
+        use_lockfile   = true
+        use_path_style = true
+        skip_credentials_validation = true
+        skip_requesting_account_id  = true
+        skip_metadata_api_check     = true
+        skip_region_validation      = true
+        """
+        for lab in labs { try backend.write(to: lab.file("terraform/backend.s3.hcl"), atomically: true, encoding: .utf8) }
     }
 }
