@@ -10,9 +10,14 @@ public enum SessionCost {
                                 prices: PriceTable = .euWest1) throws -> CostEstimate {
         let config = try files.sessionConfig(session)
         let count = try participants ?? registry?.participantCounts()[session] ?? 0
+        return try estimate(config, participants: count, prices: prices)
+    }
+
+    /// The same for a session configuration already read (status reads it once for all its columns).
+    public static func estimate(_ config: SessionConfig, participants: Int, prices: PriceTable = .euWest1) throws -> CostEstimate {
         let volume = config.values["root_volume_size"]?.intValue ?? 30
         do {
-            return try CostModel.estimate(session: config, participants: count, rootVolumeGB: volume, prices: prices)
+            return try CostModel.estimate(session: config, participants: participants, rootVolumeGB: volume, prices: prices)
         } catch {
             throw WorkflowError.usage(error.description)
         }

@@ -48,7 +48,7 @@ public struct ListSessionStatus: Sendable {
                     row.region = c.region; row.master_instance_type = c.masterInstanceType
                     row.worker_instance_type = c.workerInstanceType; row.worker_count = c.workerCount
                     Self.fill(&row, c.lifetime, now: now)
-                    row.cost_usd_per_hour = try? SessionCost.estimate(s, files: files, registry: registry, participants: row.participants).perSessionHour.total
+                    row.cost_usd_per_hour = try? SessionCost.estimate(c, participants: row.participants).perSessionHour.total
                 } catch { row.config_error = "\(error)" }
             }
             if let state = states[s] {
